@@ -1,0 +1,1 @@
+"""Answer composition: extractive answers, tool answers, citation markers."""

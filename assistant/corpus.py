@@ -1,0 +1,125 @@
+"""The corpus: the manifest of documents, and parsing a file into clauses.
+
+``shipped_clauses()`` parses the documents that ship with the package without touching
+the index, so calculators, the matcher and tests can use the exact clause texts cheaply.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from assistant.clauses import parse_paragraphs
+from assistant.errors import ClauseNotFoundError, ConfigError, NoTextError
+from assistant.models import Clause, DocumentMeta
+from assistant.read import read_document
+from assistant.read.base import DEFAULT_MAX_BYTES
+from assistant.read.clean import clean
+
+MANIFEST_NAME = "manifest.toml"
+
+
+def shipped_corpus_dir() -> Path:
+    """Folder of the documents that ship with the package."""
+    return Path(str(resources.files("corpus")))
+
+
+def load_manifest(folder: Path | None = None) -> list[DocumentMeta]:
+    """Read ``manifest.toml`` of a corpus folder (default: the shipped corpus).
+
+    Raises:
+        ConfigError: a malformed manifest, naming the entry and field.
+    """
+    folder = folder or shipped_corpus_dir()
+    path = folder / MANIFEST_NAME
+    if not path.exists():
+        return []
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: not valid TOML ({err}). Fix the manifest.") from err
+    docs = []
+    for i, entry in enumerate(data.get("document", []), start=1):
+        try:
+            docs.append(DocumentMeta(**entry))
+        except ValidationError as err:
+            first = err.errors()[0]
+            field = ".".join(str(x) for x in first["loc"])
+            raise ConfigError(f"{path}: document #{i}, field '{field}': {first['msg']}.") from err
+    return docs
+
+
+def meta_for_file(path: Path, manifest: list[DocumentMeta]) -> DocumentMeta:
+    """The manifest entry that lists ``path``'s file name, or a minimal one made from the name."""
+    for meta in manifest:
+        if path.name in meta.files:
+            return meta
+    stem = re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]+", "-", path.stem).strip("-").lower() or "doc"
+    return DocumentMeta(id=stem, title=path.stem, files=[path.name])
+
+
+def parse_file(path: str | Path, meta: DocumentMeta | None = None,
+               max_bytes: int = DEFAULT_MAX_BYTES) -> list[Clause]:
+    """Read, clean and parse one file into clauses.
+
+    Args:
+        path: a PDF, DOCX, TXT or MD file.
+        meta: its manifest entry; looked up in the file's folder manifest when omitted.
+        max_bytes: size limit passed to the reader.
+    Returns:
+        The clauses in document order.
+    Raises:
+        AssistantError subclasses for missing, unreadable or empty files.
+    """
+    path = Path(path)
+    if meta is None:
+        meta = meta_for_file(path, load_manifest(path.parent) if path.parent.exists() else [])
+    paragraphs = clean(read_document(path, max_bytes=max_bytes))
+    clauses = parse_paragraphs(paragraphs, meta, source=path.name)
+    if not clauses:
+        raise NoTextError(f"{path}: text was read but no clause could be formed from it.")
+    return clauses
+
+
+def primary_files(folder: Path | None = None) -> list[tuple[Path, DocumentMeta]]:
+    """The file indexed for each manifest document of a corpus folder (its first file)."""
+    folder = folder or shipped_corpus_dir()
+    return [(folder / meta.files[0], meta) for meta in load_manifest(folder) if meta.files]
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> tuple[Clause, ...]:
+    out: list[Clause] = []
+    for path, meta in primary_files():
+        out.extend(parse_file(path, meta))
+    return tuple(out)
+
+
+def shipped_clauses() -> list[Clause]:
+    """All clauses of the shipped corpus, parsed from the primary files (cached)."""
+    return list(_shipped())
+
+
+def clause_map() -> dict[str, Clause]:
+    """Shipped clauses by id."""
+    return {c.id: c for c in _shipped()}
+
+
+def get_clause(clause_id: str, clauses: dict[str, Clause] | None = None) -> Clause:
+    """Look up one clause by id.
+
+    Raises:
+        ClauseNotFoundError: naming the id and how to list valid ones.
+    """
+    clauses = clauses if clauses is not None else clause_map()
+    try:
+        return clauses[clause_id]
+    except KeyError:
+        raise ClauseNotFoundError(
+            f"no clause has id '{clause_id}'. Run 'policy-assistant clauses' to list the ids."
+        ) from None

@@ -1,0 +1,239 @@
+"""Match an enterprise profile against the rules: applies / may apply / obligations.
+
+A rule fires only on facts the profile states (or on none, if it applies to everyone).
+Facts a firing rule still needs are named, never assumed; amounts come from the
+calculators, never from arithmetic here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from assistant.eligibility.profile import EnterpriseProfile, field_title
+from assistant.eligibility.rules import Group, Rule, load_rules
+from assistant.errors import AssistantError
+from assistant.models import ToolCall
+
+DOC_ID = "lzb-2024-22"
+# 七（三）全面推进实施（2024年7月至2026年12月底前）; the plan is titled (2024-2026年).
+FALLBACK_PERIOD = (date(2024, 1, 1), date(2026, 12, 31))
+PERIOD_CLAUSE_IDS = [f"{DOC_ID}:s7.3", f"{DOC_ID}:s7.4"]
+
+ToolRunner = Callable[[str, dict[str, Any]], dict[str, Any]]
+
+
+class MatchItem(BaseModel):
+    """One rule that fired for the profile."""
+
+    rule_id: str
+    title: str
+    group: Group
+    text: str = Field(description="what the rule grants or demands")
+    clause_ids: list[str]
+    condition: str | None = Field(default=None, description="what must still hold")
+    unknown_facts: list[str] = Field(default_factory=list,
+                                     description="profile fields the rule needs that are not stated")
+    tool_call: ToolCall | None = None
+    missing_inputs: list[str] = Field(default_factory=list,
+                                      description="profile fields to state so the amount can be computed")
+    external_documents: list[str] = Field(default_factory=list)
+
+    @property
+    def amount(self) -> dict[str, Any] | None:
+        """The calculator's result, when it ran without error."""
+        return self.tool_call.result if self.tool_call else None
+
+
+class PolicyPeriod(BaseModel):
+    """When the plan is in force, and the clauses that say so."""
+
+    valid_from: date
+    valid_to: date
+    clause_ids: list[str]
+
+    def note(self) -> str:
+        """The period in one Chinese sentence."""
+        return (f"本方案实施期为{self.valid_from.year}年至{self.valid_to.year}年"
+                f"{self.valid_to.month}月底（{self.valid_from.isoformat()} 至 {self.valid_to.isoformat()}）。")
+
+    def outside_note(self, as_of: date) -> str | None:
+        """A warning when ``as_of`` falls outside the period, else ``None``."""
+        if as_of < self.valid_from:
+            return f"所问日期 {as_of.isoformat()} 早于本方案实施期（{self.valid_from.isoformat()} 起）。"
+        if as_of > self.valid_to:
+            return (f"所问日期 {as_of.isoformat()} 已超出本方案实施期（至 {self.valid_to.isoformat()}），"
+                    "以下内容是否仍然有效，请以主管部门的最新文件为准。")
+        return None
+
+
+class MatchResult(BaseModel):
+    """Everything in the corpus that applies to a profile, in three groups."""
+
+    profile: EnterpriseProfile
+    as_of: date | None = None
+    period: PolicyPeriod
+    outside_period: str | None = Field(default=None, description="set when as_of is outside the period")
+    applies: list[MatchItem] = Field(default_factory=list)
+    may_apply: list[MatchItem] = Field(default_factory=list)
+    obligations: list[MatchItem] = Field(default_factory=list)
+
+    @property
+    def items(self) -> list[MatchItem]:
+        """All items: applies, then may apply, then obligations."""
+        return self.applies + self.may_apply + self.obligations
+
+    @property
+    def rule_ids(self) -> list[str]:
+        """The ids of the rules that fired, in display order."""
+        return [i.rule_id for i in self.items]
+
+    @property
+    def external_documents(self) -> list[str]:
+        """Documents outside the corpus the results refer to, first mention first."""
+        return list(dict.fromkeys(d for i in self.items for d in i.external_documents))
+
+    @property
+    def tool_calls(self) -> list[ToolCall]:
+        """The calculator runs made."""
+        return [i.tool_call for i in self.items if i.tool_call]
+
+
+def policy_period() -> PolicyPeriod:
+    """Return the plan's period: from the corpus manifest when it states one, else 七（三）.
+
+    Returns:
+        The period with the clauses that support it.
+    """
+    start, end = FALLBACK_PERIOD
+    try:
+        from assistant import corpus
+
+        for name in ("document_meta", "manifest_entry"):
+            getter = getattr(corpus, name, None)
+            if getter:
+                meta = getter(DOC_ID)
+                start, end = meta.valid_from or start, meta.valid_to or end
+                break
+    except (ImportError, AssistantError, KeyError):
+        pass
+    return PolicyPeriod(valid_from=start, valid_to=end, clause_ids=PERIOD_CLAUSE_IDS)
+
+
+def _normalize(field: str, value: Any) -> Any:
+    """A rule's literal in the type of the profile field it tests."""
+    return EnterpriseProfile.model_validate({field: value}).__dict__[field]
+
+
+def fact_holds(profile: EnterpriseProfile, field: str, spec: Any) -> bool | None:
+    """Test one fact. Returns ``None`` when the profile does not state ``field``.
+
+    Args:
+        profile: the enterprise.
+        field: a profile field name.
+        spec: a literal, a list of literals (any of), or ``{gte/gt/lte/lt: number}``.
+    Returns:
+        True, False, or None (unknown).
+    """
+    value = getattr(profile, field)
+    if value is None:
+        return None
+    if isinstance(spec, dict):
+        number = Decimal(value)
+        tests = {"gte": number.__ge__, "gt": number.__gt__, "lte": number.__le__, "lt": number.__lt__}
+        return all(tests[op](Decimal(str(bound))) for op, bound in spec.items())
+    if isinstance(spec, list):
+        return value in [_normalize(field, v) for v in spec]
+    return value == _normalize(field, spec)
+
+
+def facts_hold(profile: EnterpriseProfile, facts: dict[str, Any]) -> bool | None:
+    """All facts hold (True), one fails (False), or none fails but some are unknown (None)."""
+    results = [fact_holds(profile, f, s) for f, s in facts.items()]
+    if False in results:
+        return False
+    return None if None in results else True
+
+
+def rule_fires(rule: Rule, profile: EnterpriseProfile) -> bool:
+    """Whether the rule's trigger (``when`` and ``when_any``) holds on stated facts."""
+    if not rule.triggered_by_facts:
+        return True
+    if rule.when and facts_hold(profile, rule.when) is not True:
+        return False
+    return not rule.when_any or any(facts_hold(profile, alt) is True for alt in rule.when_any)
+
+
+def _run_calculator(rule: Rule, profile: EnterpriseProfile,
+                    run_tool: ToolRunner) -> tuple[ToolCall | None, list[str]]:
+    """Run the rule's calculator on the first argument mapping the profile can fill."""
+    for mapping in rule.arguments:
+        values = {arg: getattr(profile, field) for arg, field in mapping.items()}
+        if all(v is not None for v in values.values()):
+            arguments = {a: str(v) if isinstance(v, Decimal) else v for a, v in values.items()}
+            try:
+                return ToolCall(name=rule.calculator, arguments=arguments,
+                                result=run_tool(rule.calculator, arguments)), []
+            except AssistantError as err:
+                return ToolCall(name=rule.calculator, arguments=arguments, error=str(err)), []
+    missing = [f for f in rule.arguments[0].values() if getattr(profile, f) is None] if rule.arguments else []
+    return None, missing
+
+
+def match_rule(rule: Rule, profile: EnterpriseProfile, run_tool: ToolRunner) -> MatchItem | None:
+    """Match one rule. Returns ``None`` when it does not fire or a required fact is false."""
+    if not rule_fires(rule, profile):
+        return None
+    confirmed = facts_hold(profile, rule.requires) if rule.requires else True
+    if confirmed is False:
+        return None
+    unknown = [f for f in rule.requires if getattr(profile, f) is None]
+    group: Group = "may_apply" if rule.group == "applies" and unknown else rule.group
+    show_condition = group == "may_apply" or bool(unknown)
+    tool_call, missing = _run_calculator(rule, profile, run_tool) if rule.calculator else (None, [])
+    return MatchItem(
+        rule_id=rule.id, title=rule.title, group=group, text=rule.text, clause_ids=rule.clause_ids,
+        condition=rule.condition if show_condition else None, unknown_facts=unknown,
+        tool_call=tool_call, missing_inputs=missing, external_documents=rule.external_documents,
+    )
+
+
+def _registry_runner(name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    from assistant.tools.registry import run_tool
+
+    return run_tool(name, arguments)
+
+
+def match(profile: EnterpriseProfile, rules: list[Rule] | None = None, as_of: date | None = None,
+          run_tool: ToolRunner | None = None, period: PolicyPeriod | None = None) -> MatchResult:
+    """Return every rule that applies to ``profile``, grouped, with amounts where computable.
+
+    Args:
+        profile: the enterprise's stated facts.
+        rules: the rules; the shipped, validated ones when ``None``.
+        as_of: the date the question is about; a note is added when it is outside the period.
+        run_tool: ``(name, arguments) -> result``; the calculator registry when ``None``.
+        period: the plan's period; :func:`policy_period` when ``None``.
+    Returns:
+        The grouped result.
+    """
+    rules = load_rules() if rules is None else rules
+    run_tool = run_tool or _registry_runner
+    period = period or policy_period()
+    result = MatchResult(profile=profile, as_of=as_of, period=period,
+                         outside_period=period.outside_note(as_of) if as_of else None)
+    groups = {"applies": result.applies, "may_apply": result.may_apply, "obligation": result.obligations}
+    for rule in rules:
+        item = match_rule(rule, profile, run_tool)
+        if item:
+            groups[item.group].append(item)
+    return result
+
+
+def missing_fact_titles(item: MatchItem) -> list[str]:
+    """Chinese titles of the facts an item still needs (unknown facts, then calculator inputs)."""
+    return [field_title(f) for f in dict.fromkeys(item.unknown_facts + item.missing_inputs)]

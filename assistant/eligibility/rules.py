@@ -1,0 +1,211 @@
+"""Eligibility rules: loaded from ``rules.toml`` and checked against the corpus and calculators.
+
+A rule that names a clause the corpus does not have, a calculator the registry does not
+have, or a profile field that does not exist fails loading with a message naming the
+rule and the offending id.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from assistant.eligibility.profile import EnterpriseProfile
+from assistant.errors import ConfigError
+
+Group = Literal["applies", "may_apply", "obligation"]
+COMPARISONS = ("gte", "gt", "lte", "lt")
+NUMERIC_FIELDS = frozenset(
+    name for name, info in EnterpriseProfile.model_fields.items() if "Decimal" in str(info.annotation)
+)
+
+
+class RulesError(ConfigError):
+    """The rules file is unreadable or a rule is invalid or points nowhere."""
+
+
+class Rule(BaseModel):
+    """One eligibility rule (see the header of ``rules.toml`` for the fields)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    title: str
+    group: Group
+    clause_ids: list[str] = Field(min_length=1)
+    grants: str | None = None
+    demands: str | None = None
+    condition: str | None = None
+    when: dict[str, Any] = Field(default_factory=dict)
+    when_any: list[dict[str, Any]] = Field(default_factory=list)
+    requires: dict[str, Any] = Field(default_factory=dict)
+    calculator: str | None = None
+    arguments: list[dict[str, str]] = Field(default_factory=list)
+    external_documents: list[str] = Field(default_factory=list)
+
+    @field_validator("arguments", mode="before")
+    @classmethod
+    def _arguments_list(cls, value: Any) -> Any:
+        return [value] if isinstance(value, dict) else value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Rule":
+        if self.group == "obligation":
+            if not self.demands or self.grants:
+                raise ValueError("an obligation states `demands` (and no `grants`)")
+        elif not self.grants or self.demands:
+            raise ValueError(f"a {self.group} rule states `grants` (and no `demands`)")
+        if (self.group == "may_apply" or self.requires) and not self.condition:
+            raise ValueError("a may_apply rule or one with `requires` states its `condition`")
+        if self.requires and not self.triggered_by_facts:
+            raise ValueError("`requires` needs a `when` or `when_any` trigger")
+        if self.arguments and not self.calculator:
+            raise ValueError("`arguments` without a `calculator`")
+        if any(not alt for alt in self.when_any):
+            raise ValueError("an empty mapping in `when_any`")
+        return self
+
+    @property
+    def triggered_by_facts(self) -> bool:
+        """Whether the rule fires only on stated facts (else it applies to everyone)."""
+        return bool(self.when or self.when_any)
+
+    @property
+    def text(self) -> str:
+        """What the rule grants or demands."""
+        return self.grants or self.demands or ""
+
+
+def _check_fact(rule_id: str, where: str, field: str, spec: Any) -> None:
+    """Raise RulesError unless ``field`` is a profile field and ``spec`` a valid test on it."""
+    if field not in EnterpriseProfile.model_fields:
+        raise RulesError(f"rule {rule_id!r}: `{where}` names unknown profile field {field!r}")
+    if isinstance(spec, dict):
+        bad = set(spec) - set(COMPARISONS)
+        if bad or not spec:
+            raise RulesError(f"rule {rule_id!r}: `{where}.{field}` uses {sorted(bad) or 'nothing'}; "
+                             f"comparisons are {', '.join(COMPARISONS)}")
+        if field not in NUMERIC_FIELDS:
+            raise RulesError(f"rule {rule_id!r}: `{where}.{field}` compares a field that is not a number")
+        for value in spec.values():
+            try:
+                Decimal(str(value))
+            except InvalidOperation:
+                raise RulesError(f"rule {rule_id!r}: `{where}.{field}` compares with {value!r}, "
+                                 "not a number") from None
+        return
+    for value in spec if isinstance(spec, list) else [spec]:
+        try:
+            EnterpriseProfile.model_validate({field: value})
+        except ValidationError:
+            raise RulesError(f"rule {rule_id!r}: `{where}.{field}` = {value!r} "
+                             f"is not a valid value of that field") from None
+
+
+def validate_rules(rules: list[Rule], clause_ids: Iterable[str], tool_names: Iterable[str]) -> None:
+    """Check that rule ids are unique and every fact, clause id and calculator resolves.
+
+    Args:
+        rules: the parsed rules.
+        clause_ids: the ids of every clause in the corpus.
+        tool_names: the names of every calculator in the registry.
+    Raises:
+        RulesError: naming the rule and the id that points nowhere.
+    """
+    known_clauses, known_tools = set(clause_ids), set(tool_names)
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.id in seen:
+            raise RulesError(f"rule {rule.id!r} is defined twice")
+        seen.add(rule.id)
+        for cid in rule.clause_ids:
+            if cid not in known_clauses:
+                raise RulesError(f"rule {rule.id!r}: clause id {cid!r} is not in the corpus")
+        if rule.calculator and rule.calculator not in known_tools:
+            raise RulesError(f"rule {rule.id!r}: calculator {rule.calculator!r} is not in the "
+                             f"registry (known: {', '.join(sorted(known_tools))})")
+        for where, facts in [("when", rule.when), ("requires", rule.requires)] + [
+                ("when_any", alt) for alt in rule.when_any]:
+            for field, spec in facts.items():
+                _check_fact(rule.id, where, field, spec)
+        for mapping in rule.arguments:
+            for arg, field in mapping.items():
+                if field not in EnterpriseProfile.model_fields:
+                    raise RulesError(f"rule {rule.id!r}: calculator argument {arg!r} maps to "
+                                     f"unknown profile field {field!r}")
+
+
+def default_rules_path() -> Path:
+    """Return the path of the shipped ``rules.toml``."""
+    return Path(str(resources.files("assistant.eligibility") / "rules.toml"))
+
+
+def parse_rules(text: str, source: str = "rules.toml") -> list[Rule]:
+    """Parse rules from TOML text without checking clause ids or calculators.
+
+    Args:
+        text: the TOML text, with a ``[[rules]]`` array.
+        source: a name for messages.
+    Returns:
+        The rules, in file order.
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise RulesError(f"{source}: cannot parse: {err}") from None
+    unknown = set(data) - {"rules"}
+    if unknown:
+        raise RulesError(f"{source}: unknown top-level key(s) {sorted(unknown)}; only [[rules]]")
+    rules = []
+    for i, raw in enumerate(data.get("rules", []), start=1):
+        try:
+            rules.append(Rule.model_validate(raw))
+        except ValidationError as err:
+            first = err.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "(rule)"
+            raise RulesError(f"{source}: rule {raw.get('id', f'#{i}')!r}: {where}: "
+                             f"{first['msg'].removeprefix('Value error, ')}") from None
+    return rules
+
+
+def load_rules(path: str | Path | None = None, clause_ids: Iterable[str] | None = None,
+               tool_names: Iterable[str] | None = None) -> list[Rule]:
+    """Load and validate the rules.
+
+    Args:
+        path: a rules TOML file; the shipped one when ``None``.
+        clause_ids: clause ids to check against; ``assistant.corpus.clause_map()`` when ``None``.
+        tool_names: calculator names to check against; ``assistant.tools.registry.list_tools()``
+            when ``None``.
+    Returns:
+        The rules, in file order.
+    Raises:
+        RulesError: the file is bad or a rule points nowhere.
+    """
+    path = Path(path) if path is not None else default_rules_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise RulesError(f"{path}: cannot read rules file: {err.strerror}") from None
+    rules = parse_rules(text, str(path))
+    if clause_ids is None:
+        from assistant.corpus import clause_map
+
+        clause_ids = clause_map().keys()
+    if tool_names is None:
+        tool_names = registered_tool_names()
+    validate_rules(rules, clause_ids, tool_names)
+    return rules
+
+
+def registered_tool_names() -> list[str]:
+    """Return the names of the calculators in the registry."""
+    from assistant.tools.registry import list_tools
+
+    return [t if isinstance(t, str) else getattr(t, "name", None) or t["name"] for t in list_tools()]

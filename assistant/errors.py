@@ -1,0 +1,63 @@
+"""Errors a user can cause, each with a message that names what is wrong and what to do.
+
+Every command-line entry point maps these to a one-line message and a non-zero exit;
+nothing else is caught there, so a bug still shows its traceback.
+"""
+
+
+class AssistantError(Exception):
+    """Base class: a failure the user can fix. ``str(err)`` is the message to show."""
+
+    exit_code = 2
+
+
+class EmptyQuestionError(AssistantError):
+    """The question was empty or only whitespace/control characters."""
+
+
+class QuestionTooLongError(AssistantError):
+    """The question exceeds the configured maximum length."""
+
+
+class DocumentNotFoundError(AssistantError):
+    """A path given for ingestion does not exist."""
+
+
+class UnsupportedFormatError(AssistantError):
+    """A file's type is not one the reader handles."""
+
+
+class UnreadableDocumentError(AssistantError):
+    """A file could not be read: corrupt, truncated, encrypted, or not text."""
+
+
+class NoTextError(AssistantError):
+    """A file was read but yielded no text (for a PDF: no text layer)."""
+
+
+class FileTooLargeError(AssistantError):
+    """A file is larger than the configured size limit."""
+
+
+class ClauseNotFoundError(AssistantError):
+    """No clause has the requested id."""
+
+
+class IndexMismatchError(AssistantError):
+    """The index was built with another embedding model or parser version."""
+
+
+class IndexBusyError(AssistantError):
+    """Another process holds the ingestion lock."""
+
+
+class ConfigError(AssistantError):
+    """A configuration value (environment variable or setting) is invalid."""
+
+
+class ToolInputError(AssistantError):
+    """A calculator was called with an invalid argument; the message names the field."""
+
+
+class UnknownToolError(AssistantError):
+    """No calculator has the requested name."""

@@ -1,0 +1,1 @@
+"""The documents shipped with the assistant (data only; see manifest.toml)."""
