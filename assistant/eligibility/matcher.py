@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from assistant.eligibility.profile import EnterpriseProfile, field_title
+from assistant.eligibility.profile import EnterpriseProfile
 from assistant.eligibility.rules import Group, Rule, load_rules
 from assistant.errors import AssistantError
 from assistant.models import ToolCall
@@ -38,6 +38,8 @@ class MatchItem(BaseModel):
     condition: str | None = Field(default=None, description="what must still hold")
     unknown_facts: list[str] = Field(default_factory=list,
                                      description="profile fields the rule needs that are not stated")
+    excluded_by: list[str] = Field(default_factory=list,
+                                   description="stated facts that contradict a requirement (item excluded)")
     tool_call: ToolCall | None = None
     missing_inputs: list[str] = Field(default_factory=list,
                                       description="profile fields to state so the amount can be computed")
@@ -81,6 +83,8 @@ class MatchResult(BaseModel):
     applies: list[MatchItem] = Field(default_factory=list)
     may_apply: list[MatchItem] = Field(default_factory=list)
     obligations: list[MatchItem] = Field(default_factory=list)
+    excluded: list[MatchItem] = Field(default_factory=list,
+                                      description="rules triggered but ruled out by a stated fact")
 
     @property
     def items(self) -> list[MatchItem]:
@@ -111,22 +115,19 @@ def policy_period() -> PolicyPeriod:
     """
     start, end = FALLBACK_PERIOD
     try:
-        from assistant import corpus
+        from assistant.corpus import load_manifest
 
-        for name in ("document_meta", "manifest_entry"):
-            getter = getattr(corpus, name, None)
-            if getter:
-                meta = getter(DOC_ID)
+        for meta in load_manifest():
+            if meta.id == DOC_ID:
                 start, end = meta.valid_from or start, meta.valid_to or end
-                break
-    except (ImportError, AssistantError, KeyError):
-        pass
+    except (ImportError, AssistantError):
+        pass  # no manifest: the dates of 七（三） stand
     return PolicyPeriod(valid_from=start, valid_to=end, clause_ids=PERIOD_CLAUSE_IDS)
 
 
 def _normalize(field: str, value: Any) -> Any:
     """A rule's literal in the type of the profile field it tests."""
-    return EnterpriseProfile.model_validate({field: value}).__dict__[field]
+    return getattr(EnterpriseProfile.model_validate({field: value}), field)
 
 
 def fact_holds(profile: EnterpriseProfile, field: str, spec: Any) -> bool | None:
@@ -174,31 +175,38 @@ def _run_calculator(rule: Rule, profile: EnterpriseProfile,
     for mapping in rule.arguments:
         values = {arg: getattr(profile, field) for arg, field in mapping.items()}
         if all(v is not None for v in values.values()):
-            arguments = {a: str(v) if isinstance(v, Decimal) else v for a, v in values.items()}
+            arguments = {**rule.constants,
+                         **{a: str(v) if isinstance(v, Decimal) else v for a, v in values.items()}}
             try:
                 return ToolCall(name=rule.calculator, arguments=arguments,
                                 result=run_tool(rule.calculator, arguments)), []
             except AssistantError as err:
                 return ToolCall(name=rule.calculator, arguments=arguments, error=str(err)), []
-    missing = [f for f in rule.arguments[0].values() if getattr(profile, f) is None] if rule.arguments else []
+    # Name the inputs of the mapping closest to complete.
+    missing = min(([f for f in m.values() if getattr(profile, f) is None] for m in rule.arguments), key=len)
     return None, missing
 
 
 def match_rule(rule: Rule, profile: EnterpriseProfile, run_tool: ToolRunner) -> MatchItem | None:
-    """Match one rule. Returns ``None`` when it does not fire or a required fact is false."""
+    """Match one rule. Returns ``None`` when its trigger does not hold.
+
+    A rule whose trigger holds but whose ``requires`` a stated fact contradicts comes back
+    with ``excluded_by`` set (and no calculator run).
+    """
     if not rule_fires(rule, profile):
         return None
-    confirmed = facts_hold(profile, rule.requires) if rule.requires else True
-    if confirmed is False:
-        return None
+    contradicted = [f for f, spec in rule.requires.items() if fact_holds(profile, f, spec) is False]
     unknown = [f for f in rule.requires if getattr(profile, f) is None]
     group: Group = "may_apply" if rule.group == "applies" and unknown else rule.group
-    show_condition = group == "may_apply" or bool(unknown)
-    tool_call, missing = _run_calculator(rule, profile, run_tool) if rule.calculator else (None, [])
+    show_condition = group == "may_apply" or bool(unknown) or bool(contradicted)
+    tool_call, missing = (None, [])
+    if rule.calculator and not contradicted:
+        tool_call, missing = _run_calculator(rule, profile, run_tool)
     return MatchItem(
         rule_id=rule.id, title=rule.title, group=group, text=rule.text, clause_ids=rule.clause_ids,
         condition=rule.condition if show_condition else None, unknown_facts=unknown,
-        tool_call=tool_call, missing_inputs=missing, external_documents=rule.external_documents,
+        excluded_by=contradicted, tool_call=tool_call, missing_inputs=missing,
+        external_documents=rule.external_documents,
     )
 
 
@@ -229,11 +237,8 @@ def match(profile: EnterpriseProfile, rules: list[Rule] | None = None, as_of: da
     groups = {"applies": result.applies, "may_apply": result.may_apply, "obligation": result.obligations}
     for rule in rules:
         item = match_rule(rule, profile, run_tool)
-        if item:
+        if item and item.excluded_by:
+            result.excluded.append(item)
+        elif item:
             groups[item.group].append(item)
     return result
-
-
-def missing_fact_titles(item: MatchItem) -> list[str]:
-    """Chinese titles of the facts an item still needs (unknown facts, then calculator inputs)."""
-    return [field_title(f) for f in dict.fromkeys(item.unknown_facts + item.missing_inputs)]

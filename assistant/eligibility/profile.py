@@ -94,7 +94,7 @@ class EnterpriseProfile(BaseModel):
         """Return the stated facts (fields that are not ``None``), in field order."""
         return {name: value for name, value in self if value is not None}
 
-    def merged(self, newer: "EnterpriseProfile") -> "EnterpriseProfile":
+    def merged(self, newer: EnterpriseProfile) -> EnterpriseProfile:
         """Return this profile updated with every fact ``newer`` states.
 
         Args:

@@ -14,7 +14,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from assistant.eligibility.profile import EnterpriseProfile
 from assistant.errors import ConfigError
@@ -47,6 +54,7 @@ class Rule(BaseModel):
     requires: dict[str, Any] = Field(default_factory=dict)
     calculator: str | None = None
     arguments: list[dict[str, str]] = Field(default_factory=list)
+    constants: dict[str, Any] = Field(default_factory=dict)
     external_documents: list[str] = Field(default_factory=list)
 
     @field_validator("arguments", mode="before")
@@ -55,7 +63,7 @@ class Rule(BaseModel):
         return [value] if isinstance(value, dict) else value
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Rule":
+    def _consistent(self) -> Rule:
         if self.group == "obligation":
             if not self.demands or self.grants:
                 raise ValueError("an obligation states `demands` (and no `grants`)")
@@ -65,8 +73,10 @@ class Rule(BaseModel):
             raise ValueError("a may_apply rule or one with `requires` states its `condition`")
         if self.requires and not self.triggered_by_facts:
             raise ValueError("`requires` needs a `when` or `when_any` trigger")
-        if self.arguments and not self.calculator:
-            raise ValueError("`arguments` without a `calculator`")
+        if (self.arguments or self.constants) and not self.calculator:
+            raise ValueError("`arguments` or `constants` without a `calculator`")
+        if self.calculator and not self.arguments:
+            raise ValueError("a `calculator` needs `arguments` mapped from profile fields")
         if any(not alt for alt in self.when_any):
             raise ValueError("an empty mapping in `when_any`")
         return self

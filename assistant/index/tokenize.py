@@ -1,0 +1,55 @@
+"""Chinese-aware tokens for BM25: jieba words (search mode) plus character bigrams.
+
+Words give precision; bigrams keep recall when jieba splits a term differently from the
+text or the question has a typo. Latin words and numbers are kept whole, lower-cased.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_LATIN = re.compile(r"[A-Za-z]+|\d+(?:\.\d+)?")
+
+# Question words and particles that say nothing about the topic.
+STOPWORDS = frozenset(
+    "的 了 是 在 和 与 及 或 等 对 为 把 被 就 都 也 还 又 吗 呢 吧 啊 呀 么 嘛 我 我们 你 你们 他们 "
+    "这 那 这个 那个 哪 哪个 哪些 什么 怎么 怎样 如何 多少 几 多 是否 有没有 有 没有 可以 能 能否 "
+    "请问 一下 请 告诉 要 会 给 按 按照 根据 之 其 该 由 从 向 到 所 以 于 上 中 下 个 项 条 呢 吗".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+def words(text: str) -> list[str]:
+    """Content words of ``text`` (jieba search-mode segmentation, stopwords removed)."""
+    jb = _jieba()
+    out = []
+    for run in _CJK_RUN.findall(text):
+        out.extend(w for w in jb.cut_for_search(run) if w not in STOPWORDS)
+    out.extend(m.group(0).lower() for m in _LATIN.finditer(text))
+    return out
+
+
+def bigrams(text: str) -> list[str]:
+    """Overlapping character bigrams of each Chinese run (a lone character stays a unigram)."""
+    out = []
+    for run in _CJK_RUN.findall(text):
+        if len(run) == 1:
+            out.append(run)
+        out.extend(run[i:i + 2] for i in range(len(run) - 1))
+    return out
+
+
+def tokens(text: str) -> list[str]:
+    """Tokens indexed and queried by BM25: words, then bigrams marked with a prefix."""
+    return words(text) + ["§" + b for b in bigrams(text)]

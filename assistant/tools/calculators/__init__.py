@@ -1,0 +1,1 @@
+"""Deterministic calculators for the numeric rules of 仑政办〔2024〕22号, one module per topic."""
