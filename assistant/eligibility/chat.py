@@ -40,7 +40,7 @@ _FLAGS: list[tuple[str, str]] = [
     ("plan_joint_renovation", r"联合改造|一起改造|合作改造|联合开发|联合体"),
     ("plan_acquire_equity", r"股权(?:收购|并购)|(?:收购|并购|买)[^，。,；？?]{0,8}(?:股权|股份)"),
     ("plan_acquire_land",
-     r"(?:收购|并购|买下|买入|购买|购入|买)[^，。,；？?股]{0,8}(?:厂房|土地|地块|宗地|厂区|工厂|厂子)"),
+     r"(?:收购|并购|买下|买入|购买|购入|买)[^，。,；？?股]{0,8}(?:厂房|土地|用地|地块|宗地|厂区|工厂|厂子)"),
     ("plan_relocate_small_micro_park", r"小微(?:企业)?园|(?:搬|迁)(?:进|入|到)[^，。,；？?]{0,10}园"),
     ("plan_lease_out_plant", r"(?:厂房|土地|房子)[^，。,；？?]{0,4}(?:出租|租出去|租给)|出租[^，。,；？?]{0,4}厂房|租给"),
     ("plan_lease_in_plant", r"(?<!出)(?:承租|租用|租赁|租)(?:一个|一间|一块|块|个|间|别人的|人家的)?(?:厂房|土地|地块)"),
@@ -53,7 +53,7 @@ SITUATION_FIELDS = frozenset(f for f, _ in _FLAGS) - {"self_use", "adds_dormitor
 _NEGATIONS = "不没未非无"
 _QUESTION_FORMS = ("有没有", "是不是", "能不能", "可不可以", "会不会", "算不算", "属不属于", "是否")
 _CLAUSE_END = re.compile(r"[，。,；;？?！!\s]")
-_CLASS_RE = re.compile(r"(?<![A-Za-z])([A-D])\s*(?:类|档)")
+_CLASS_RE = re.compile(r"(?<![A-Za-z])([A-D](?:\s*[、，,和与及或/]\s*[A-D])*)\s*(?:类|档)")
 _CONTROL_LINE_RE = re.compile(r"(不在|在|位于)?(?:工业)?控制线(内|外|里|以内|以外)?")
 _STREET_RE = re.compile("(" + "|".join(STREETS) + ")")
 
@@ -110,7 +110,7 @@ def profile_from_question(question: str) -> EnterpriseProfile | None:
     """
     text = normalize(question).translate({0xFF21 + i: 0x41 + i for i in range(26)})
     facts: dict[str, Any] = {}
-    classes = set(_CLASS_RE.findall(text.upper()))
+    classes = {c for group in _CLASS_RE.findall(text.upper()) for c in re.findall("[A-D]", group)}
     if len(classes) == 1:  # "C、D类企业" names a group, not the asker's class
         facts["evaluation_class"] = classes.pop()
     for field, pattern in _FLAGS:
@@ -208,6 +208,8 @@ def compose(result: MatchResult, clauses: dict[str, Clause]) -> tuple[str, Citat
     """
     cites = CitationList()
     lines = [f"根据您描述的情况（{describe_profile(result.profile)}），本方案中与您相关的内容如下。"]
+    if result.outside_period:
+        lines.append(f"提示：{result.outside_period}")
     sections = [("适用的政策", result.applies), ("可能适用（须满足所列条件）", result.may_apply),
                 ("义务与倒逼措施", result.obligations)]
     for heading, items in sections:
@@ -221,8 +223,6 @@ def compose(result: MatchResult, clauses: dict[str, Clause]) -> tuple[str, Citat
         lines.append(f"注：具体标准见{'、'.join(result.external_documents)}，"
                      "这些文件不在本助手收录的文件中，无法给出其具体标准。")
     lines.append(f"实施期：{result.period.note()}{_markers(result.period.clause_ids, clauses, cites)}")
-    if result.outside_period:
-        lines.append(f"提示：{result.outside_period}")
     return "\n".join(lines), cites
 
 

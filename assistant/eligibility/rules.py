@@ -8,7 +8,7 @@ rule and the offending id.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
@@ -118,13 +118,15 @@ def _check_fact(rule_id: str, where: str, field: str, spec: Any) -> None:
                              f"is not a valid value of that field") from None
 
 
-def validate_rules(rules: list[Rule], clause_ids: Iterable[str], tool_names: Iterable[str]) -> None:
+def validate_rules(rules: list[Rule], clause_ids: Iterable[str], tool_names: Iterable[str],
+                   tool_parameters: Mapping[str, Iterable[str]] | None = None) -> None:
     """Check that rule ids are unique and every fact, clause id and calculator resolves.
 
     Args:
         rules: the parsed rules.
         clause_ids: the ids of every clause in the corpus.
         tool_names: the names of every calculator in the registry.
+        tool_parameters: calculator name -> its argument names, to check the mappings.
     Raises:
         RulesError: naming the rule and the id that points nowhere.
     """
@@ -144,9 +146,13 @@ def validate_rules(rules: list[Rule], clause_ids: Iterable[str], tool_names: Ite
                 ("when_any", alt) for alt in rule.when_any]:
             for field, spec in facts.items():
                 _check_fact(rule.id, where, field, spec)
-        for mapping in rule.arguments:
+        params = set((tool_parameters or {}).get(rule.calculator, ())) if rule.calculator else set()
+        for mapping in rule.arguments + [rule.constants]:
             for arg, field in mapping.items():
-                if field not in EnterpriseProfile.model_fields:
+                if params and arg not in params:
+                    raise RulesError(f"rule {rule.id!r}: {arg!r} is not an argument of calculator "
+                                     f"{rule.calculator!r} (its arguments: {', '.join(sorted(params))})")
+                if mapping is not rule.constants and field not in EnterpriseProfile.model_fields:
                     raise RulesError(f"rule {rule.id!r}: calculator argument {arg!r} maps to "
                                      f"unknown profile field {field!r}")
 
@@ -208,14 +214,21 @@ def load_rules(path: str | Path | None = None, clause_ids: Iterable[str] | None 
         from assistant.corpus import clause_map
 
         clause_ids = clause_map().keys()
+    parameters = None
     if tool_names is None:
-        tool_names = registered_tool_names()
-    validate_rules(rules, clause_ids, tool_names)
+        parameters = registered_tool_parameters()
+        tool_names = parameters.keys()
+    validate_rules(rules, clause_ids, tool_names, parameters)
     return rules
+
+
+def registered_tool_parameters() -> dict[str, list[str]]:
+    """Return each calculator in the registry with its argument names."""
+    from assistant.tools.registry import list_tools
+
+    return {t.name: list(t.parameters.get("properties", {})) for t in list_tools()}
 
 
 def registered_tool_names() -> list[str]:
     """Return the names of the calculators in the registry."""
-    from assistant.tools.registry import list_tools
-
-    return [t if isinstance(t, str) else getattr(t, "name", None) or t["name"] for t in list_tools()]
+    return list(registered_tool_parameters())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 from pydantic import Field, model_validator
 
@@ -122,11 +123,11 @@ def street_reward(inp: StreetRewardInput) -> StreetRewardResult:
     """
     m2, _, _ = one_area(inp, "area")
     mu = m2_to(m2, "亩")
-    lo = round_to(mu * 10000 * STREET_REWARD_MIN_WAN, MONEY_PLACES)
-    hi = round_to(mu * 10000 * STREET_REWARD_MAX_WAN, MONEY_PLACES)
+    lo = round_to(mu * 10000 * Fraction(STREET_REWARD_MIN_WAN), MONEY_PLACES)
+    hi = round_to(mu * 10000 * Fraction(STREET_REWARD_MAX_WAN), MONEY_PLACES)
     mu_shown = round_to(mu, Decimal("0.0001"))
     if inp.rate_wan_yuan_per_mu is not None:
-        reward = round_to(mu * 10000 * inp.rate_wan_yuan_per_mu, MONEY_PLACES)
+        reward = round_to(mu * 10000 * Fraction(inp.rate_wan_yuan_per_mu), MONEY_PLACES)
         formula = (f"奖励 = 面积（亩）× 每亩标准 = {fmt(mu_shown)}亩 × {fmt(inp.rate_wan_yuan_per_mu)}万元/亩"
                    f" = {fmt(reward)}元")
     else:

@@ -1,0 +1,138 @@
+"""The default answer: deterministic, extractive, every statement quoted and cited.
+
+A short direct answer comes first when the text gives one (a table cell, the department of
+a duty, a member's unit, the sentence with the number or date asked for), then the
+supporting clauses quoted with their ``[n]`` markers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer.cite import CitationList
+from assistant.index.tokenize import words
+from assistant.models import Answer, Clause
+from assistant.retrieve.gate import specificity
+from assistant.retrieve.hybrid import Hit
+
+_SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?\s*(?:%|万元|亿元|亿|万平方米|平方米|亩|天|个|家|年|月|日|倍)")
+_DATE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?(?:底前|前|底)?|\d{1,2}月底前")
+ASKS_NUMBER = re.compile(r"多少|几|比例|百分|多大|多高|多长|上限|下限|最低|最高|额度|标准|how (much|many)", re.I)
+ASKS_DATE = re.compile(r"什么时候|何时|哪天|哪年|几月|日期|期限|截止|时间|when", re.I)
+ASKS_WHO = re.compile(r"哪个部门|哪个单位|哪家单位|谁|哪些部门|负责|牵头|which (department|bureau)|who", re.I)
+MAX_CITATIONS = 3
+
+
+def sentences(text: str) -> list[str]:
+    """Split clause text into sentences (kept verbatim, ending punctuation included)."""
+    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+
+
+def _score(sentence: str, qwords: set[str]) -> float:
+    return sum(specificity(w) for w in qwords if w in sentence)
+
+
+def best_sentence(clause: Clause, qwords: set[str]) -> tuple[str, float]:
+    """The clause sentence that shares the most specific words with the question."""
+    best, score = "", -1.0
+    for s in sentences(clause.text):
+        sc = _score(s, qwords)
+        if sc > score:
+            best, score = s, sc
+    return best, score
+
+
+def _fragment(sentence: str, pattern: re.Pattern, qwords: set[str]) -> str | None:
+    """The comma-delimited piece(s) of a sentence that hold what the pattern finds."""
+    parts = re.split(r"(?<=[，,：:])", sentence)
+    hits = [i for i, p in enumerate(parts) if pattern.search(p)]
+    if not hits:
+        return None
+    i = max(hits, key=lambda j: (_score(parts[j], qwords), -j))
+    piece = parts[i]
+    if i > 0 and len(piece) < 14:
+        piece = parts[i - 1] + piece
+    return piece.rstrip("，,：:")
+
+
+def _column(row: Clause, question: str) -> int | None:
+    """Index of the Annex table column the question asks about, if one stands out."""
+    qw = set(words(question))
+    scores = []
+    for i, col in enumerate(row.table.columns):
+        scores.append(sum(specificity(w) for w in qw if w in col))
+    best = max(range(len(scores)), key=lambda i: scores[i]) if scores else None
+    if best is None or scores[best] <= 0:
+        return None
+    return best
+
+
+def compose(question: str, hits: list[Hit]) -> Answer:
+    """Build an extractive answer from retrieved clauses.
+
+    Args:
+        question: the normalised question.
+        hits: retrieved clauses, best first (already past the abstention gate).
+    Returns:
+        The answer contract with markers pointing only at cited, retrieved clauses.
+    """
+    cites = CitationList()
+    qwords = set(words(question))
+    scored = []
+    for rank, hit in enumerate(hits):
+        sent, sc = best_sentence(hit.clause, qwords)
+        scored.append((hit, sent, sc + 0.01 * (len(hits) - rank)))
+    top_hit, top_sent, top_score = max(scored, key=lambda x: x[2])
+    lead = _direct(question, hits, top_hit, top_sent, qwords, cites)
+    lines = [lead, "", "依据："]
+    used = [s for s in scored if s[0].clause.id in {c.id for c in cites.citations}]
+    others = [s for s in sorted(scored, key=lambda x: -x[2]) if s not in used and s[2] >= 0.5 * top_score]
+    quoted: set[str] = set()
+    for hit, sent, _ in used + others:
+        if len(quoted) >= MAX_CITATIONS:
+            break
+        quote = hit.clause.text if len(hit.clause.text) <= 160 else sent
+        # A parent and its sub-clause often share the sentence; quote it once.
+        if any(quote in q or q in quote for q in quoted):
+            continue
+        quoted.add(quote)
+        lines.append(f"{cites.mark(hit.clause, hit.score)} {hit.clause.label}：“{quote}”")
+    return Answer(question=question, answer="\n".join(lines), abstained=False, citations=cites.citations)
+
+
+def _direct(question: str, hits: list[Hit], top: Hit, sent: str, qwords: set[str], cites: CitationList) -> str:
+    """The first line: the most specific answer the text supports."""
+    # A table cell: the question names a row (a street) and a column.
+    for hit in hits[:3]:
+        c = hit.clause
+        if c.table is not None and c.table.key and c.table.key in question:
+            col = _column(c, question)
+            if col is not None:
+                return (f"{c.table.key}：{c.table.columns[col]}为{c.table.values[col]}"
+                        f"{cites.mark(c, hit.score)}。")
+            return f"{c.text}{cites.mark(c, hit.score)}"
+    c = top.clause
+    if c.kind == "duty" and ASKS_WHO.search(question):
+        return f"由{c.title or c.text.split('负责')[0]}负责：{c.text.split('.', 1)[-1]}{cites.mark(c, top.score)}"
+    if c.kind in ("member", "leader"):
+        return f"{c.text}{cites.mark(c, top.score)}"
+    if ASKS_DATE.search(question) and (frag := _fragment(sent, _DATE, qwords)):
+        return _cited(frag, cites.mark(c, top.score))
+    if ASKS_NUMBER.search(question) and (frag := _fragment(sent, _NUMBER, qwords)):
+        return _cited(frag, cites.mark(c, top.score))
+    return _cited(sent, cites.mark(c, top.score))
+
+
+def _cited(span: str, marker: str) -> str:
+    """A quoted span with its marker before the closing punctuation: ``…50天以内[1]。``"""
+    body = span.rstrip("。；;，,")
+    return f"{body}{marker}。"
+
+
+def abstain(question: str, reason: str, documents: list[str]) -> Answer:
+    """The answer when the corpus does not support one: no citation is presented."""
+    held = "、".join(documents) if documents else "（无）"
+    text = (f"现有文件不涉及这个问题，无法给出有依据的回答（{reason}）。\n"
+            f"目前收录的文件：{held}。如需了解其他政策，请咨询相关主管部门。")
+    return Answer(question=question, answer=text, abstained=True, citations=[])

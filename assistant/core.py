@@ -1,0 +1,154 @@
+"""The Assistant: one object that ingests, retrieves and answers (the Python API)."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from assistant.answer.extractive import abstain, compose
+from assistant.answer.normalize import normalize_question, retrieval_query
+from assistant.config import Settings
+from assistant.corpus import get_clause
+from assistant.index.store import ClauseIndex
+from assistant.models import Answer, Clause, DocumentMeta
+from assistant.retrieve.gate import Gate, GateSignals
+from assistant.retrieve.hybrid import Hit, Mode, Retriever
+
+# Composers tried before retrieval: each returns an Answer, or None when the question is
+# not for it. Optional modules that are not installed are skipped.
+ROUTES = (
+    ("assistant.tools.answer", "tool_answer"),
+    ("assistant.eligibility.chat", "match_answer"),
+)
+
+
+class Assistant:
+    """Answers questions over the indexed corpus with citations.
+
+    Args:
+        settings: configuration (read from the environment when omitted).
+        auto_ingest: ingest the shipped corpus when the index is empty.
+        progress: receives messages about slow steps (e.g. the first ingestion).
+    """
+
+    def __init__(self, settings: Settings | None = None, auto_ingest: bool = True,
+                 progress: Callable[[str], None] | None = None) -> None:
+        self.settings = settings or Settings.from_env()
+        self.auto_ingest = auto_ingest
+        self.progress = progress or (lambda msg: None)
+        self._index: ClauseIndex | None = None
+        self._retriever: Retriever | None = None
+        self._gate: Gate | None = None
+        self._routes: list[Callable] | None = None
+
+    # -- setup --------------------------------------------------------------------
+    @property
+    def index(self) -> ClauseIndex:
+        """The clause index, ingesting the shipped corpus first if it is empty."""
+        if self._index is None:
+            index = ClauseIndex(self.settings)
+            index.check_compatible()
+            if index.is_empty() and self.auto_ingest:
+                from assistant.index.ingest import ingest
+
+                self.progress(f"索引为空：正在导入内置文件到 {self.settings.home} …")
+                report = ingest(None, self.settings, index=index, progress=self.progress)
+                self.progress(report.summary())
+            self._index = index
+        return self._index
+
+    def reload(self) -> None:
+        """Forget cached index state (after an ingestion by another object or process)."""
+        self._index = self._retriever = self._gate = None
+
+    @property
+    def retriever(self) -> Retriever:
+        """The hybrid retriever over the index."""
+        if self._retriever is None:
+            self._retriever = Retriever(self.index)
+        return self._retriever
+
+    @property
+    def gate(self) -> Gate:
+        """The abstention gate, built from the indexed text."""
+        if self._gate is None:
+            self._gate = Gate("\n".join(c.text for c in self.index.clauses().values()))
+        return self._gate
+
+    def _route_fns(self) -> list[Callable]:
+        if self._routes is None:
+            self._routes = []
+            for module, name in ROUTES:
+                try:
+                    self._routes.append(getattr(importlib.import_module(module), name))
+                except ModuleNotFoundError as err:
+                    if err.name and module.startswith(err.name):
+                        continue
+                    raise
+        return self._routes
+
+    # -- API ------------------------------------------------------------------------
+    def ask(self, question: str, history: list[str] | None = None) -> Answer:
+        """Answer one question.
+
+        Args:
+            question: the question, in Chinese (or English).
+            history: earlier questions of the conversation, oldest first, for follow-ups.
+        Returns:
+            The answer contract: text with ``[n]`` markers, citations, tool calls, and
+            ``abstained`` when the corpus does not support an answer.
+        Raises:
+            EmptyQuestionError, QuestionTooLongError.
+        """
+        q = normalize_question(question, self.settings.max_question_chars)
+        hist = [normalize_question(h, self.settings.max_question_chars) for h in (history or []) if h and h.strip()]
+        clauses = self.index.clauses()
+        for route in self._route_fns():
+            answer = route(q, clauses, history=hist)
+            if answer is not None:
+                return answer.model_copy(update={"question": question})
+        query = retrieval_query(q, hist)
+        vec = self.retriever.embed_query(query)
+        hits = self.retriever.search(query, k=self.settings.top_k, query_vec=vec)
+        signals = self._signals(query, vec)
+        reason = self.gate.abstain(signals) if hits else "索引中没有任何条款"
+        if reason:
+            return abstain(question, reason, self._document_names())
+        answer = compose(q, hits)
+        return answer.model_copy(update={"question": question})
+
+    def _signals(self, query: str, vec: list[float]) -> GateSignals:
+        dense = self.retriever.search(query, k=1, mode="dense", query_vec=vec)
+        return self.gate.signals(query, dense[0].dense if dense else -1.0)
+
+    def gate_signals(self, question: str, history: list[str] | None = None) -> GateSignals:
+        """What the abstention gate measures for a question (for calibration and reports)."""
+        q = retrieval_query(normalize_question(question, self.settings.max_question_chars), history)
+        return self._signals(q, self.retriever.embed_query(q))
+
+    def retrieve(self, question: str, k: int = 5, mode: Mode = "hybrid") -> list[Hit]:
+        """Retrieve clauses without composing an answer (``mode``: hybrid, dense, bm25)."""
+        q = normalize_question(question, self.settings.max_question_chars)
+        return self.retriever.search(q, k=k, mode=mode)
+
+    def clause(self, clause_id: str) -> Clause:
+        """One clause by id, verbatim. Raises ClauseNotFoundError."""
+        return get_clause(clause_id, self.index.clauses())
+
+    def clauses(self, doc: str | None = None) -> list[Clause]:
+        """All clauses in document order, optionally of one document (id or 文号)."""
+        out = list(self.index.clauses().values())
+        if doc:
+            out = [c for c in out if c.doc_id == doc or c.label.startswith(doc)]
+        return out
+
+    def documents(self) -> list[DocumentMeta]:
+        """Metadata of the indexed documents."""
+        seen = {}
+        for rec in self.index.state.get("files", {}).values():
+            meta = DocumentMeta(**rec["meta"])
+            seen[meta.id] = meta
+        return list(seen.values())
+
+    def _document_names(self) -> list[str]:
+        return [m.short_name for m in self.documents()]

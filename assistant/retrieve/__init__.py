@@ -1,0 +1,1 @@
+"""Retrieval: hybrid dense + sparse search over clauses, and the abstention gate."""

@@ -1,0 +1,109 @@
+"""The abstention gate: does the corpus support an answer to this question at all?
+
+Two measured signals (see ``gate.json`` for the thresholds and the figures they came from):
+
+* **unsupported words**: the question's content words that occur nowhere in the corpus,
+  weighted by how specific each word is in general Chinese (jieba's dictionary frequency),
+  so a question about 公积金 or 人才购房 scores high while 哪天/阶段/处理 weigh little;
+* **dense similarity** of the best clause (the only signal for questions with no Chinese).
+
+A question naming a place (…区/…市/…县) that the corpus never mentions is out of scope too:
+the corpus is about Beilun, and 镇海区's plan is not in it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from assistant.index.tokenize import QUESTION_WORDS, STOPWORDS, _jieba
+
+_CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
+_PLACE = re.compile(r"[\u4e00-\u9fff]{2,3}(?:区|市|县|省)")
+_GENERIC_PLACES = {"开发区", "工业区", "集聚区", "园区", "本区", "全区", "我区", "城区", "社区", "街区", "功能区",
+                   "全市", "本市", "县区", "市区", "老旧工业区", "控制线区"}
+
+
+@dataclass
+class GateThresholds:
+    """Where the gate sits; measured by ``assistant.retrieve.calibrate`` on the gold set."""
+
+    unsupported_min: float = 0.5
+    dense_min: float = 0.8
+    measured: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> "GateThresholds":
+        """The shipped thresholds (``gate.json`` beside this module)."""
+        path = resources.files("assistant.retrieve") / "gate.json"
+        if not path.is_file():
+            return cls()
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(**data)
+
+
+@dataclass
+class GateSignals:
+    """What the gate looked at for one question."""
+
+    unsupported: float
+    unsupported_words: list[str]
+    unknown_places: list[str]
+    dense_top: float
+    has_chinese: bool
+
+
+@lru_cache(maxsize=1)
+def _freq():
+    jb = _jieba()
+    total = jb.dt.total
+    return jb.dt.FREQ, total
+
+
+def specificity(word: str) -> float:
+    """How specific a word is in general Chinese: -log of its dictionary probability."""
+    freq, total = _freq()
+    f = freq.get(word) or 0
+    return math.log(total / (f + 1))
+
+
+class Gate:
+    """Decides abstention for a question against one corpus text.
+
+    Args:
+        corpus_text: all clause texts of the index, concatenated.
+        thresholds: where the gate sits.
+    """
+
+    def __init__(self, corpus_text: str, thresholds: GateThresholds | None = None) -> None:
+        self.corpus = re.sub(r"\s+", "", corpus_text)
+        self.thresholds = thresholds or GateThresholds.load()
+
+    def signals(self, question: str, dense_top: float) -> GateSignals:
+        """Measure a (normalised, simplified-Chinese) question."""
+        jb = _jieba()
+        words = [w for w in jb.lcut(question) if _CJK_WORD.fullmatch(w) and w not in STOPWORDS and w not in QUESTION_WORDS]
+        weights = {w: specificity(w) for w in words}
+        missing = [w for w in words if w not in self.corpus]
+        total = sum(weights.values())
+        unsupported = sum(weights[w] for w in missing) / total if total else 0.0
+        places = [p for p in _PLACE.findall(question)
+                  if p not in _GENERIC_PLACES and p[:-1] not in self.corpus
+                  and not any(p.endswith(g) for g in _GENERIC_PLACES)]
+        return GateSignals(unsupported=round(unsupported, 4), unsupported_words=missing, unknown_places=places,
+                           dense_top=round(dense_top, 4), has_chinese=bool(words))
+
+    def abstain(self, s: GateSignals) -> str | None:
+        """The reason to abstain, or None to answer."""
+        t = self.thresholds
+        if s.unknown_places:
+            return f"语料只涉及北仑区，未包含“{'、'.join(s.unknown_places)}”的相关文件"
+        if s.has_chinese and s.unsupported >= t.unsupported_min:
+            return f"问题中的“{'、'.join(s.unsupported_words[:4])}”在现有文件中没有出现"
+        if s.dense_top < t.dense_min:
+            return "现有文件中没有与问题足够相关的条款"
+        return None
