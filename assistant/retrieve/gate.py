@@ -86,16 +86,23 @@ class Gate:
     def signals(self, question: str, dense_top: float) -> GateSignals:
         """Measure a (normalised, simplified-Chinese) question."""
         jb = _jieba()
-        words = [w for w in jb.lcut(question) if _CJK_WORD.fullmatch(w) and w not in STOPWORDS and w not in QUESTION_WORDS]
+        segmented = jb.lcut(question)
+        # Place names say where, not what: the corpus's own (北仑区) would otherwise count as
+        # support for any question, and foreign ones are handled below.
+        words = [w for w in segmented if _CJK_WORD.fullmatch(w) and w not in STOPWORDS and w not in QUESTION_WORDS
+                 and not self._is_place(w)]
         weights = {w: specificity(w) for w in words}
         missing = [w for w in words if w not in self.corpus]
         total = sum(weights.values())
         unsupported = sum(weights[w] for w in missing) / total if total else 0.0
-        places = [p for p in _PLACE.findall(question)
-                  if p not in _GENERIC_PLACES and p[:-1] not in self.corpus
+        places = [p for p in segmented if _PLACE.fullmatch(p)
+                  and p not in _GENERIC_PLACES and p[:-1] not in self.corpus
                   and not any(p.endswith(g) for g in _GENERIC_PLACES)]
         return GateSignals(unsupported=round(unsupported, 4), unsupported_words=missing, unknown_places=places,
-                           dense_top=round(dense_top, 4), has_chinese=bool(words))
+                           dense_top=round(dense_top, 4), has_chinese=bool(words) or bool(places))
+
+    def _is_place(self, word: str) -> bool:
+        return bool(_PLACE.fullmatch(word)) or f"{word}区" in self.corpus or f"{word}市" in self.corpus
 
     def abstain(self, s: GateSignals) -> str | None:
         """The reason to abstain, or None to answer."""
