@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable
 
 from assistant.answer.extractive import abstain, compose
@@ -17,9 +18,23 @@ from assistant.retrieve.hybrid import Hit, Mode, Retriever
 # Composers tried before retrieval: each returns an Answer, or None when the question is
 # not for it. Optional modules that are not installed are skipped.
 ROUTES = (
-    ("assistant.tools.answer", "tool_answer"),
-    ("assistant.eligibility.chat", "match_answer"),
+    ("tool", "assistant.tools.answer", "tool_answer"),
+    ("eligibility", "assistant.eligibility.chat", "match_answer"),
 )
+# An eligibility answer is for an enterprise describing itself, not for a question about
+# what the text says of 国有企业 in general.
+_SELF = re.compile(r"我们|我司|我厂|我公司|本公司|本企业|我单位|俺|咱|我家|我方|\b(we|our|us)\b", re.I)
+_DIGIT = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+(?:万|亿|亩|元|平方米|%|年)")
+
+
+def _route_applies(name: str, question: str, history: list[str]) -> bool:
+    if name == "eligibility":
+        return bool(_SELF.search(question)) or (bool(history) and bool(_SELF.search(history[-1])))
+    return True
+
+
+def _has_number(question: str) -> bool:
+    return bool(_DIGIT.search(question))
 
 
 class Assistant:
@@ -39,7 +54,7 @@ class Assistant:
         self._index: ClauseIndex | None = None
         self._retriever: Retriever | None = None
         self._gate: Gate | None = None
-        self._routes: list[Callable] | None = None
+        self._routes: list[tuple[str, Callable]] | None = None
 
     # -- setup --------------------------------------------------------------------
     @property
@@ -75,12 +90,12 @@ class Assistant:
             self._gate = Gate("\n".join(c.text for c in self.index.clauses().values()))
         return self._gate
 
-    def _route_fns(self) -> list[Callable]:
+    def _route_fns(self) -> list[tuple[str, Callable]]:
         if self._routes is None:
             self._routes = []
-            for module, name in ROUTES:
+            for key, module, name in ROUTES:
                 try:
-                    self._routes.append(getattr(importlib.import_module(module), name))
+                    self._routes.append((key, getattr(importlib.import_module(module), name)))
                 except ModuleNotFoundError as err:
                     if err.name and module.startswith(err.name):
                         continue
@@ -103,15 +118,26 @@ class Assistant:
         q = normalize_question(question, self.settings.max_question_chars)
         hist = [normalize_question(h, self.settings.max_question_chars) for h in (history or []) if h and h.strip()]
         clauses = self.index.clauses()
-        for route in self._route_fns():
-            answer = route(q, clauses, history=hist)
-            if answer is not None:
-                return answer.model_copy(update={"question": question})
         query = retrieval_query(q, hist)
         vec = self.retriever.embed_query(query)
-        hits = self.retriever.search(query, k=self.settings.top_k, query_vec=vec)
         signals = self._signals(query, vec)
-        reason = self.gate.abstain(signals) if hits else "索引中没有任何条款"
+        reason = self.gate.abstain(signals)
+        # A calculation with numbers in it is answered by the tool even when the gate hesitates
+        # (its words may be rare); anything else the gate rejects is out of scope.
+        for name, route in self._route_fns():
+            if not _route_applies(name, q, hist):
+                continue
+            answer = route(q, clauses, history=hist)
+            if answer is None:
+                continue
+            if name == "tool" and not answer.tool_calls and not _has_number(q):
+                continue  # a rule question without numbers: quote the rule instead of asking
+            if reason and not (name == "tool" and answer.tool_calls):
+                break
+            return answer.model_copy(update={"question": question})
+        hits = self.retriever.search(query, k=self.settings.top_k, query_vec=vec)
+        if not hits:
+            reason = "索引中没有任何条款"
         if reason:
             return abstain(question, reason, self._document_names())
         answer = compose(q, hits)

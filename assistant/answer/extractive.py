@@ -21,6 +21,7 @@ _DATE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?(?:底前|前|底)?|\d{1,2
 ASKS_NUMBER = re.compile(r"多少|几|比例|百分|多大|多高|多长|上限|下限|最低|最高|额度|标准|how (much|many)", re.I)
 ASKS_DATE = re.compile(r"什么时候|何时|哪天|哪年|几月|日期|期限|截止|时间|when", re.I)
 ASKS_WHO = re.compile(r"哪个部门|哪个单位|哪家单位|谁|哪些部门|负责|牵头|which (department|bureau)|who", re.I)
+LISTS = re.compile(r"哪些|哪几|有什么|包括|分为|几种|几个方面|what are", re.I)
 MAX_CITATIONS = 3
 
 
@@ -33,11 +34,19 @@ def _score(sentence: str, qwords: set[str]) -> float:
     return sum(specificity(w) for w in qwords if w in sentence)
 
 
-def best_sentence(clause: Clause, qwords: set[str]) -> tuple[str, float]:
-    """The clause sentence that shares the most specific words with the question."""
+WANTS_AMOUNT = re.compile(r"补助|补贴|奖励|资助|多少|比例|几|标准|上限|how (much|many)", re.I)
+
+
+def best_sentence(clause: Clause, qwords: set[str], wants_number: bool = False) -> tuple[str, float]:
+    """The clause sentence that shares the most specific words with the question.
+
+    When the question asks for an amount, a sentence that states one is preferred.
+    """
     best, score = "", -1.0
     for s in sentences(clause.text):
         sc = _score(s, qwords)
+        if wants_number and sc > 0 and _NUMBER.search(s):
+            sc *= 1.6
         if sc > score:
             best, score = s, sc
     return best, score
@@ -80,8 +89,9 @@ def compose(question: str, hits: list[Hit]) -> Answer:
     cites = CitationList()
     qwords = set(words(question))
     scored = []
+    wants_number = bool(WANTS_AMOUNT.search(question))
     for rank, hit in enumerate(hits):
-        sent, sc = best_sentence(hit.clause, qwords)
+        sent, sc = best_sentence(hit.clause, qwords, wants_number)
         scored.append((hit, sent, sc + 0.01 * (len(hits) - rank)))
     top_hit, top_sent, top_score = max(scored, key=lambda x: x[2])
     lead = _direct(question, hits, top_hit, top_sent, qwords, cites)
@@ -112,7 +122,20 @@ def _direct(question: str, hits: list[Hit], top: Hit, sent: str, qwords: set[str
                 return (f"{c.table.key}：{c.table.columns[col]}为{c.table.values[col]}"
                         f"{cites.mark(c, hit.score)}。")
             return f"{c.text}{cites.mark(c, hit.score)}"
+    flat_q = question.replace(" ", "")
+    for hit in hits:
+        c = hit.clause
+        # A person named in the question, or the group's 组长/副组长 asked for.
+        m = re.search(r"成员 (\S+?)（", c.label)
+        if c.kind == "member" and m and m.group(1) in flat_q:
+            return f"{c.text}{cites.mark(c, hit.score)}"
+        if c.kind == "leader" and c.title and c.title in flat_q and not ("副" + c.title in flat_q):
+            return f"{c.text}{cites.mark(c, hit.score)}"
     c = top.clause
+    for hit in hits[:3]:
+        parts = child_titles(hit.clause)
+        if parts and (LISTS.search(question) or hit is top and sent == c.text.split("\n")[0]):
+            return f"{hit.clause.label.split(' ', 1)[-1]}包括：{'；'.join(parts)}{cites.mark(hit.clause, hit.score)}。"
     if c.kind == "duty" and ASKS_WHO.search(question):
         return f"由{c.title or c.text.split('负责')[0]}负责：{c.text.split('.', 1)[-1]}{cites.mark(c, top.score)}"
     if c.kind in ("member", "leader"):
@@ -122,6 +145,16 @@ def _direct(question: str, hits: list[Hit], top: Hit, sent: str, qwords: set[str
     if ASKS_NUMBER.search(question) and (frag := _fragment(sent, _NUMBER, qwords)):
         return _cited(frag, cites.mark(c, top.score))
     return _cited(sent, cites.mark(c, top.score))
+
+
+def child_titles(clause: Clause) -> list[str]:
+    """The headings of a clause's sub-clauses as they stand in its text (（一）政府收储改造 …)."""
+    out = []
+    for line in clause.text.split("\n")[1:]:
+        m = re.match(r"^([（(][一二三四五六七八九十]+[）)][^。；]{1,30})[。；]", line)
+        if m:
+            out.append(m.group(1))
+    return out
 
 
 def _cited(span: str, marker: str) -> str:

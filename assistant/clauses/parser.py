@@ -21,7 +21,7 @@ from assistant.models import Clause, DocumentMeta, TableRow
 from assistant.read.base import Paragraph
 
 # Bump when a change to reading or parsing changes clause ids or texts.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 
 @dataclass

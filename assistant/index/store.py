@@ -68,7 +68,14 @@ def retrieval_text(clause: Clause) -> str | None:
         body = clause.own_text
         heading = body.split("\n", 1)[0]
         if len(body) - len(heading) < 8 and clause.kind != "annex":
-            return None
+            # A heading with nothing of its own: retrieved by its table of contents, so that
+            # "保障机制有哪些？" finds 八、 itself.
+            from assistant.answer.extractive import child_titles
+
+            titles = child_titles(clause)
+            if not titles:
+                return None
+            body = heading + "\n" + "；".join(titles)
     else:
         body = clause.text
     return f"{clause.label}\n{body}"

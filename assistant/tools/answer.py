@@ -8,8 +8,8 @@ cited); an invalid one is reported by field, and no number is given as a result.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Mapping
 
 from assistant.answer.cite import CitationList
 from assistant.errors import ToolInputError

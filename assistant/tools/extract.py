@@ -27,7 +27,7 @@ class Parsed:
     quantities: list[Quantity]
 
     @classmethod
-    def of(cls, question: str) -> "Parsed":
+    def of(cls, question: str) -> Parsed:
         text = normalize(question)
         return cls(text=text, quantities=find_quantities(text))
 
@@ -72,7 +72,8 @@ class Filled:
         return [d for k, d in self.missing.items() if not any(a == k or a.startswith(k + "_") for a in arguments)]
 
 
-def _s(d: Decimal) -> str:
+def as_text(d: Decimal) -> str:
+    """A Decimal argument as the plain string the tools take (``1.2E+8`` -> ``120000000``)."""
     return fmt(d)
 
 
@@ -90,10 +91,10 @@ def _pick(p: Parsed, kinds: tuple[str, ...], pattern: str | None, lenient: bool)
 
 def _area_args(q: Quantity, stem: str) -> dict[str, str]:
     if q.unit == "亩":
-        return {f"{stem}_mu": _s(q.value)}
+        return {f"{stem}_mu": as_text(q.value)}
     if q.unit == "公顷":
-        return {f"{stem}_mu": _s(q.value * 15)}
-    return {f"{stem}_m2": _s(q.value)}
+        return {f"{stem}_mu": as_text(q.value * 15)}
+    return {f"{stem}_m2": as_text(q.value)}
 
 
 # -- money rules -------------------------------------------------------------------
@@ -102,7 +103,7 @@ def extract_land_acquisition(p: Parsed, lenient: bool = False) -> Filled:
     f = Filled()
     q = _pick(p, ("money",), r"评估", lenient)
     if q is not None:
-        f.arguments["appraised_value_yuan"] = _s(q.value)
+        f.arguments["appraised_value_yuan"] = as_text(q.value)
     elif p.of_kind("money"):
         f.missing["appraised_value_yuan"] = "国有土地征收实际评估价（元）：补助按评估价的30%计算，不按成交价；请给出评估价"
     else:
@@ -114,7 +115,7 @@ def extract_equity(p: Parsed, lenient: bool = False) -> Filled:
     f = Filled()
     q = _pick(p, ("money",), r"股权|收购价|价格|价款|作价", lenient)
     if q is not None:
-        f.arguments["price_yuan"] = _s(q.value)
+        f.arguments["price_yuan"] = as_text(q.value)
     else:
         f.missing["price_yuan"] = "股权收购价格（元）"
     return f
@@ -135,7 +136,7 @@ def extract_street_reward(p: Parsed, lenient: bool = False) -> Filled:
     if m and not _RANGE_RE.search(p.text):
         from assistant.tools.quantities import parse_number
 
-        f.arguments["rate_wan_yuan_per_mu"] = _s(parse_number(m.group(1)))
+        f.arguments["rate_wan_yuan_per_mu"] = as_text(parse_number(m.group(1)))
     return f
 
 
@@ -146,11 +147,11 @@ def extract_special_fund(p: Parsed, lenient: bool = False) -> Filled:
     if income is None and fees is None and lenient:
         income = _pick(p, ("money",), None, True)
     if income is not None:
-        f.arguments["land_transfer_income_yuan"] = _s(income.value)
+        f.arguments["land_transfer_income_yuan"] = as_text(income.value)
     else:
         f.missing["land_transfer_income_yuan"] = "土地出让收入（元）"
     if fees is not None and fees is not income:
-        f.arguments["differential_electricity_fees_yuan"] = _s(fees.value)
+        f.arguments["differential_electricity_fees_yuan"] = as_text(fees.value)
     return f
 
 
@@ -177,11 +178,11 @@ def extract_plot_ratio(p: Parsed, lenient: bool = False) -> Filled:
     else:
         f.missing["land_area"] = "用地面积（亩或平方米）"
     if floor is not None and floor.unit in ("平方米", "公顷"):
-        f.arguments["floor_area_m2"] = _s(floor.value if floor.unit == "平方米" else floor.value * 10000)
+        f.arguments["floor_area_m2"] = as_text(floor.value if floor.unit == "平方米" else floor.value * 10000)
     else:
         f.missing["floor_area_m2"] = "总建筑面积（平方米）"
     if existing and existing[0].unit == "平方米":
-        f.arguments["existing_floor_area_m2"] = _s(existing[0].value)
+        f.arguments["existing_floor_area_m2"] = as_text(existing[0].value)
     return f
 
 
@@ -206,8 +207,8 @@ def extract_ancillary(p: Parsed, lenient: bool = False) -> Filled:
     fpart = next((q for q in floors if p.labelled(q, _ANCILLARY)), None)
     ftotal = next((q for q in floors if q is not fpart), None)
     if fpart is not None and ftotal is not None and fpart.unit == ftotal.unit == "平方米":
-        f.arguments["floor_area_m2"] = _s(ftotal.value)
-        f.arguments["ancillary_floor_area_m2"] = _s(fpart.value)
+        f.arguments["floor_area_m2"] = as_text(ftotal.value)
+        f.arguments["ancillary_floor_area_m2"] = as_text(fpart.value)
     if p.has(r"经审批|已审批|审批通过|获批|批准") and not p.has(r"未经?审批|没有审批|未获批|未批准|没批"):
         f.arguments["approved"] = True
     if p.has(r"新增宿舍|增加宿舍|新建宿舍") and not p.has(r"不新增宿舍|没有新增宿舍|无新增宿舍|不增加宿舍|未新增宿舍"):
@@ -236,7 +237,7 @@ def extract_tax_per_mu(p: Parsed, lenient: bool = False) -> Filled:
     tax = _pick(p, ("money",), r"税", True)
     area = next(iter(p.of_kind("area")), None)
     if tax is not None:
-        f.arguments["tax_yuan"] = _s(tax.value)
+        f.arguments["tax_yuan"] = as_text(tax.value)
     else:
         f.missing["tax_yuan"] = "税收（元）"
     if area is not None:
@@ -250,12 +251,12 @@ def extract_tax_growth_path(p: Parsed, lenient: bool = False) -> Filled:
     f = Filled()
     money = p.of_kind("money")
     if money:
-        f.arguments["start_tax_per_mu_yuan"] = _s(money[0].value)
+        f.arguments["start_tax_per_mu_yuan"] = as_text(money[0].value)
     else:
         f.missing["start_tax_per_mu_yuan"] = "起始年的亩均税收（元/亩）"
     rates = p.of_kind("percent")
     if rates:
-        f.arguments["growth_rate_pct"] = _s(rates[0].value)
+        f.arguments["growth_rate_pct"] = as_text(rates[0].value)
     years = _years(p)
     if len(years) >= 2:
         f.arguments["start_year"], f.arguments["end_year"] = years[0], years[-1]
@@ -274,8 +275,8 @@ def extract_tax_growth_path(p: Parsed, lenient: bool = False) -> Filled:
 def extract_tax_growth_rate(p: Parsed, lenient: bool = False) -> Filled:
     f = Filled()
     money = p.of_kind("money")
-    f.arguments["start_tax_per_mu_yuan"] = _s(money[0].value)
-    f.arguments["end_tax_per_mu_yuan"] = _s(money[1].value)
+    f.arguments["start_tax_per_mu_yuan"] = as_text(money[0].value)
+    f.arguments["end_tax_per_mu_yuan"] = as_text(money[1].value)
     years = _years(p)
     if len(years) >= 2:
         f.arguments["start_year"], f.arguments["end_year"] = years[0], years[1]
@@ -320,5 +321,5 @@ def extract_approval(p: Parsed, lenient: bool = False) -> Filled:
 def extract_convert(p: Parsed, kind: str) -> Filled:
     q = p.of_kind(kind)[0]
     if kind == "area":
-        return Filled(arguments={"value": _s(q.value), "unit": q.unit})
-    return Filled(arguments={"value": _s(q.value), "unit": "元"})
+        return Filled(arguments={"value": as_text(q.value), "unit": q.unit})
+    return Filled(arguments={"value": as_text(q.value), "unit": "元"})

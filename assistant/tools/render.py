@@ -7,9 +7,10 @@ notes are added by the caller.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from assistant.tools.units import fmt_yuan
 

@@ -11,7 +11,8 @@ takes the amount of the earlier question, and says so in ``from_history``.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -23,7 +24,8 @@ _ASKS_AMOUNT = r"多少|几[个家亩天年万]|算一下|算算|计算|能补|�
 _CONVERT_TARGET = re.compile(r"(?:是|等于|合|折合|换算成?|换成|为|约)?\s*多少\s*(?:个)?(平方米|平米|亩|公顷|万平方米|万元|亿元|元)")
 _RULE_WORDS = r"补助|补贴|奖励|容积率|预留|税|经费|配套|宿舍|终止期|审批|任务|目标|完成"
 
-ANNEX2_COLUMN_WORDS = r"老旧工业区块|区块|涉企用地|改造.{0,4}亩|(多少|几)亩|容积率提升|建筑面积|挖潜|低效企业|散乱污|绿色工厂|亩均税|增长率"
+# Least specific first: _column_word tries them from the end.
+ANNEX2_COLUMN_WORDS = r"区块|老旧工业区块|增长率|亩均税|绿色工厂|散乱污|低效企业|挖潜|建筑面积|容积率提升|(多少|几)亩|改造.{0,4}亩|涉企用地"
 
 
 class Routed(BaseModel):
@@ -63,11 +65,14 @@ def find_street(p: Parsed) -> str | None:
 
 
 def _column_word(p: Parsed) -> str | None:
-    m = re.search(ANNEX2_COLUMN_WORDS, p.text)
-    if not m:
-        return None
-    word = m.group(0)
-    return "涉企用地" if word.endswith("亩") else word
+    # The most specific column word wins, wherever it stands: "老工业区块改造涉企用地"
+    # asks for 涉企用地, not for the 区块 count.
+    for alternative in ANNEX2_COLUMN_WORDS.split("|")[::-1]:
+        m = re.search(alternative, p.text)
+        if m:
+            word = m.group(0)
+            return "涉企用地" if word.endswith("亩") else word
+    return None
 
 
 def _annex2(p: Parsed) -> Routed | None:
@@ -80,7 +85,7 @@ def _annex2(p: Parsed) -> Routed | None:
     numbers = [q for q in p.quantities if q.kind in ("number", "area", "count", "percent")]
     if p.has(r"已完成|完成了|已经完成|进度|完成率|完成情况|已改造|已创建|已帮扶|已整治") and numbers:
         q = numbers[0]
-        args = {"street": street, "achieved": ex._s(q.value)}
+        args = {"street": street, "achieved": ex.as_text(q.value)}
         missing = []
         if column is None and q.unit == "亩":
             column = "涉企用地"
@@ -112,7 +117,7 @@ def _convert(p: Parsed) -> Routed | None:
     return Routed(tool="convert_area" if kind == "area" else "convert_money", arguments=f.arguments)
 
 
-# (tool, topic pattern, needs a quantity or an amount question, extractor)
+# (tool, words that name its rule, extractor), tried in order
 Extractor = Callable[[Parsed, bool], Filled]
 _TOPICS: list[tuple[str, str, Extractor]] = [
     ("equity_acquisition_subsidy", r"股权", ex.extract_equity),

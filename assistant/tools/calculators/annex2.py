@@ -7,15 +7,21 @@ nothing of the table is written here except words that help find a column.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Mapping
 
 from pydantic import BaseModel, Field
 
 from assistant.errors import ClauseNotFoundError, ToolInputError
 from assistant.models import Clause, TableRow
-from assistant.tools.calculators.base import CalcInput, Number, ToolResult, clause_id, inputs_of
+from assistant.tools.calculators.base import (
+    CalcInput,
+    Number,
+    ToolResult,
+    clause_id,
+    inputs_of,
+)
 from assistant.tools.units import PCT_PLACES, fmt, plain, round_to
 
 TABLE_ID = clause_id("a2")

@@ -39,8 +39,9 @@ def to_decimal(value: Any, units: tuple[str, ...] = ()) -> Decimal:
     Raises:
         ValueError: not a number, not finite, too large, or followed by another unit.
     """
+    # ValueError, not TypeError: pydantic reports only ValueError as a field error.
     if isinstance(value, bool):
-        raise ValueError("应为数字，不是真/假值")
+        raise ValueError("应为数字，不是真/假值")  # noqa: TRY004
     if isinstance(value, Decimal):
         d = value
     elif isinstance(value, int):
@@ -62,7 +63,7 @@ def to_decimal(value: Any, units: tuple[str, ...] = ()) -> Decimal:
                 want = "、".join(units) if units else "数字"
                 raise ValueError(f"无法读成数字（单位应为 {want}）") from None
     else:
-        raise ValueError("应为数字")
+        raise ValueError("应为数字")  # noqa: TRY004
     if not d.is_finite():
         raise ValueError("应为有限数字")
     if abs(d) >= MAX_ABS:

@@ -11,8 +11,20 @@ from typing import Literal
 from pydantic import Field
 
 from assistant.tools.calculators.base import CalcInput, Number, ToolResult, inputs_of
-from assistant.tools.units import (AREA_ROUNDING, AREA_UNIT_ALIASES, MONEY_UNIT_ALIASES, MU_PLACES, AREA_PLACES,
-                                   area_to_m2, fmt, m2_to, money_to_yuan, plain, round_to, YUAN_PER_UNIT)
+from assistant.tools.units import (
+    AREA_PLACES,
+    AREA_ROUNDING,
+    AREA_UNIT_ALIASES,
+    MONEY_UNIT_ALIASES,
+    MU_PLACES,
+    YUAN_PER_UNIT,
+    area_to_m2,
+    fmt,
+    m2_to,
+    money_to_yuan,
+    plain,
+    round_to,
+)
 
 AreaUnitIn = Literal["亩", "平方米", "公顷", "万平方米", "平米", "㎡", "m2", "m²", "mu", "ha"]
 MoneyUnitIn = Literal["元", "万元", "亿元", "万", "亿", "yuan"]

@@ -153,7 +153,7 @@ def joint_renovation_terms(inp: JointRenovationInput) -> JointRenovationResult:
         formula=("新出让终止期 = 各宗地出让终止期中最迟者 = " + new_expiry
                  + "；各宗地补缴年限 = 新终止期 − 原终止期"),
         inputs=inputs_of(inp), new_expiry=new_expiry, latest_parcel=names[idx], parcels=terms,
-        conditions=["涉及多个土地权属人的改造项目，出让终止期不一致的，通过补缴差额年限土地价款，"
-                    "可按出让终止期最迟一宗土地重新确定出让终止期",
+        conditions=[("涉及多个土地权属人的改造项目，出让终止期不一致的，通过补缴差额年限土地价款，"
+                     "可按出让终止期最迟一宗土地重新确定出让终止期"),
                     "再开发完成后，可按批准的联合改造方案及约定比例分别登记不动产"],
         notes=notes)

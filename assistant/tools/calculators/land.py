@@ -7,9 +7,26 @@ from fractions import Fraction
 
 from pydantic import Field, model_validator
 
-from assistant.tools.calculators.base import CalcInput, M2, Mu, ToolResult, clause_id, inputs_of, one_area
-from assistant.tools.units import (AREA_PLACES, AREA_ROUNDING, MU_PLACES, PCT_PLACES, RATIO_PLACES,
-                                   RATIO_ROUNDING, fmt, m2_to, round_to)
+from assistant.tools.calculators.base import (
+    M2,
+    CalcInput,
+    Mu,
+    ToolResult,
+    clause_id,
+    inputs_of,
+    one_area,
+)
+from assistant.tools.units import (
+    AREA_PLACES,
+    AREA_ROUNDING,
+    MU_PLACES,
+    PCT_PLACES,
+    RATIO_PLACES,
+    RATIO_ROUNDING,
+    fmt,
+    m2_to,
+    round_to,
+)
 
 MIN_PLOT_RATIO = Fraction(2)
 ANCILLARY_LAND_CAP = Fraction(7, 100)
@@ -147,9 +164,9 @@ def ancillary_facilities_check(inp: AncillaryInput) -> AncillaryResult:
     raised = inp.approved and not inp.new_dormitory
     cap = ANCILLARY_LAND_CAP_RAISED if raised else ANCILLARY_LAND_CAP
     share = part / total
-    result = dict(land_share_pct=_pct(share), land_share_cap_pct=_pct(cap), within_land_cap=share <= cap,
-                  max_ancillary_land_m2=_m2(total * cap), max_ancillary_land_mu=_mu(total * cap),
-                  raised_cap_applies=raised)
+    result = {"land_share_pct": _pct(share), "land_share_cap_pct": _pct(cap), "within_land_cap": share <= cap,
+              "max_ancillary_land_m2": _m2(total * cap), "max_ancillary_land_mu": _mu(total * cap),
+              "raised_cap_applies": raised}
     formula = (f"用地占比 = 配套用地 ÷ 总用地 = {fmt(_m2(part))}平方米 ÷ {fmt(_m2(total))}平方米"
                f" = {fmt(_pct(share))}%；上限 {fmt(_pct(cap))}%")
     notes = []

@@ -7,7 +7,17 @@ from fractions import Fraction
 
 from pydantic import Field, model_validator
 
-from assistant.tools.calculators.base import CalcInput, Mu, M2, Number, ToolResult, Yuan, clause_id, inputs_of, one_area
+from assistant.tools.calculators.base import (
+    M2,
+    CalcInput,
+    Mu,
+    Number,
+    ToolResult,
+    Yuan,
+    clause_id,
+    inputs_of,
+    one_area,
+)
 from assistant.tools.units import MONEY_PLACES, MONEY_ROUNDING, fmt, m2_to, round_to
 
 LAND_SUBSIDY_RATE = Decimal("0.30")

@@ -7,8 +7,25 @@ from fractions import Fraction
 
 from pydantic import BaseModel, Field, model_validator
 
-from assistant.tools.calculators.base import CalcInput, M2, Mu, Pct, ToolResult, Yuan, clause_id, inputs_of, one_area
-from assistant.tools.units import MONEY_PLACES, MONEY_ROUNDING, PCT_PLACES, fmt, m2_to, round_to
+from assistant.tools.calculators.base import (
+    M2,
+    CalcInput,
+    Mu,
+    Pct,
+    ToolResult,
+    Yuan,
+    clause_id,
+    inputs_of,
+    one_area,
+)
+from assistant.tools.units import (
+    MONEY_PLACES,
+    MONEY_ROUNDING,
+    PCT_PLACES,
+    fmt,
+    m2_to,
+    round_to,
+)
 
 TARGET_GROWTH_PCT = Decimal(6)
 MAX_SPAN_YEARS = 50
