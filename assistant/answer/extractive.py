@@ -102,7 +102,7 @@ def compose(question: str, hits: list[Hit]) -> Answer:
     for hit, sent, _ in used + others:
         if len(quoted) >= MAX_CITATIONS:
             break
-        quote = hit.clause.text if len(hit.clause.text) <= 160 else sent
+        quote = hit.clause.text if len(hit.clause.text) <= 320 else sent
         # A parent and its sub-clause often share the sentence; quote it once.
         if any(quote in q or q in quote for q in quoted):
             continue
