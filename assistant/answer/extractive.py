@@ -97,16 +97,8 @@ def compose(question: str, hits: list[Hit]) -> Answer:
     lead = _direct(question, hits, top_hit, top_sent, qwords, cites)
     lines = [lead, "", "依据："]
     used = [s for s in scored if s[0].clause.id in {c.id for c in cites.citations}]
-    others = [s for s in sorted(scored, key=lambda x: -x[2]) if s not in used and s[2] >= 0.5 * top_score]
-    quoted: set[str] = set()
-    for hit, sent, _ in used + others:
-        if len(quoted) >= MAX_CITATIONS:
-            break
+    for hit, sent, _ in used:
         quote = hit.clause.text if len(hit.clause.text) <= 320 else sent
-        # A parent and its sub-clause often share the sentence; quote it once.
-        if any(quote in q or q in quote for q in quoted):
-            continue
-        quoted.add(quote)
         lines.append(f"{cites.mark(hit.clause, hit.score)} {hit.clause.label}：“{quote}”")
     return Answer(question=question, answer="\n".join(lines), abstained=False, citations=cites.citations)
 

@@ -25,7 +25,9 @@ _CONVERT_TARGET = re.compile(r"(?:是|等于|合|折合|换算成?|换成|为|�
 _RULE_WORDS = r"补助|补贴|奖励|容积率|预留|税|经费|配套|宿舍|终止期|审批|任务|目标|完成"
 
 # Least specific first: _column_word tries them from the end.
-ANNEX2_COLUMN_WORDS = r"区块|老旧工业区块|增长率|亩均税|绿色工厂|散乱污|低效企业|挖潜|建筑面积|容积率提升|(多少|几)亩|改造.{0,4}亩|涉企用地"
+ANNEX2_COLUMNS = (r"区块", r"老旧工业区块", r"增长率", r"亩均税", r"绿色工厂", r"散乱污", r"低效企业", r"挖潜",
+                  r"建筑面积", r"容积率提升", r"(?:多少|几)亩", r"改造.{0,4}亩", r"涉企用地")
+ANNEX2_COLUMN_WORDS = "|".join(ANNEX2_COLUMNS)
 
 
 class Routed(BaseModel):
@@ -67,7 +69,7 @@ def find_street(p: Parsed) -> str | None:
 def _column_word(p: Parsed) -> str | None:
     # The most specific column word wins, wherever it stands: "老工业区块改造涉企用地"
     # asks for 涉企用地, not for the 区块 count.
-    for alternative in ANNEX2_COLUMN_WORDS.split("|")[::-1]:
+    for alternative in ANNEX2_COLUMNS[::-1]:
         m = re.search(alternative, p.text)
         if m:
             word = m.group(0)

@@ -1,0 +1,31 @@
+"""Clause recall@k: is any expected clause among the first k results?
+
+A ranking is a list of groups of clause ids: one id per group for a clause retriever or an
+answer's citations, several for a chunk retriever whose chunk spans several clauses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+def as_groups(ranking: Sequence[str] | Sequence[Sequence[str]]) -> list[list[str]]:
+    """Turn a flat list of ids into one-id groups; leave groups as they are."""
+    return [[r] if isinstance(r, str) else list(r) for r in ranking]
+
+
+def clause_recall_at_k(ranking: Sequence[str] | Sequence[Sequence[str]], expected: Sequence[str],
+                       k: int) -> float | None:
+    """1.0 when one of ``expected`` is in the first ``k`` groups of ``ranking``, else 0.0.
+
+    Args:
+        ranking: clause ids (or groups of ids) best first.
+        expected: ids of which any one counts as a hit.
+        k: how many groups to look at.
+    Returns:
+        1.0 or 0.0; None when nothing is expected (the item is not scored).
+    """
+    if not expected:
+        return None
+    wanted = set(expected)
+    return 1.0 if any(wanted & set(group) for group in as_groups(ranking)[:k]) else 0.0

