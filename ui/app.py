@@ -1,0 +1,143 @@
+"""The gradio app: chat, clause browser, calculators, eligibility and documents in tabs."""
+
+import os
+from typing import Any
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+import gradio as gr  # noqa: E402 - after the analytics switch
+
+from ui.service import AdminGate, UiService
+from ui.widgets import event_data
+
+TAB_IDS = ("chat", "browser", "calc", "match", "docs")
+
+CSS = """
+.gradio-container { font-family: "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif; }
+#app-header h1 { margin: 0.2em 0; font-size: 1.5em; }
+#app-header p { margin: 0; color: #666; }
+.chat-log { display: flex; flex-direction: column; gap: 10px; }
+.msg { display: flex; flex-direction: column; }
+.msg.user { align-items: flex-end; }
+.msg .bubble { padding: 10px 14px; border-radius: 10px; max-width: 92%; white-space: pre-wrap; line-height: 1.6; }
+.msg.user .bubble { background: #e8f0fe; }
+.msg.bot.answered .bubble { background: #f6f8fa; border-left: 4px solid #2563eb; }
+.msg.bot.abstained .bubble { background: #fff7e6; border-left: 4px solid #d97706; color: #5b3d00; }
+.msg.bot.error .bubble { background: #fdecec; border-left: 4px solid #dc2626; }
+.badge { display: inline-block; font-size: 0.8em; padding: 1px 8px; border-radius: 8px; margin-bottom: 4px;
+         background: #d97706; color: white; width: fit-content; }
+.msg.bot.error .badge { background: #dc2626; }
+a.cite-marker { font-weight: 600; text-decoration: none; color: #2563eb; padding: 0 1px; }
+a.cite-marker:hover { text-decoration: underline; }
+details.calc { margin-top: 6px; border: 1px solid #d0d7de; border-radius: 8px; padding: 6px 10px; background: white; }
+details.calc summary { cursor: pointer; font-weight: 600; }
+.formula { font-family: monospace; background: #f6f8fa; padding: 6px; border-radius: 6px; margin: 6px 0; white-space: pre-wrap; }
+table.kv { border-collapse: collapse; margin: 4px 0; }
+table.kv th { text-align: left; padding: 2px 10px 2px 0; color: #555; font-weight: normal; vertical-align: top; }
+table.kv td { padding: 2px 0; }
+.citation { border: 1px solid #d0d7de; border-radius: 8px; padding: 8px 10px; margin-bottom: 8px; }
+.citation-head a { font-weight: 600; }
+.citation-meta, .clause-meta, .crumbs { color: #666; font-size: 0.85em; margin: 2px 0 6px; }
+.clause-text { white-space: pre-wrap; line-height: 1.7; font-family: inherit; background: #fafafa;
+               padding: 8px; border-radius: 6px; margin: 0; }
+mark.support { background: #fff3a3; }
+.clause-card { border: 1px solid #d0d7de; border-radius: 8px; padding: 12px; }
+.clause-card.missing { border-color: #dc2626; color: #991b1b; }
+.copy-btn { border: 1px solid #2563eb; color: #2563eb; background: white; border-radius: 6px; padding: 2px 10px;
+            cursor: pointer; margin-bottom: 6px; }
+nav.clause-tree ul { list-style: none; padding-left: 14px; margin: 0; }
+nav.clause-tree summary { cursor: pointer; }
+a.tree-link { text-decoration: none; }
+a.tree-link.current { font-weight: 700; background: #e8f0fe; border-radius: 4px; padding: 0 3px; }
+.search-results .snippet { color: #555; font-size: 0.85em; margin-bottom: 6px; }
+.examples { display: flex; gap: 24px; flex-wrap: wrap; }
+.example-group ul { padding-left: 18px; }
+a.example { cursor: pointer; }
+.group h3 { border-bottom: 2px solid #e5e7eb; }
+.group-applies h3 { color: #15803d; } .group-may_apply h3 { color: #b45309; } .group-obligations h3 { color: #b91c1c; }
+.match-item { margin-bottom: 10px; } .match-item h4 { margin: 4px 0; }
+.condition, .unknown, .missing { color: #92400e; } .amount { font-weight: 600; color: #15803d; }
+.doc-card { border: 1px solid #d0d7de; border-radius: 8px; padding: 10px 12px; margin-bottom: 10px; }
+.doc-card.status-expired { border-left: 4px solid #9ca3af; } .doc-card.status-valid { border-left: 4px solid #16a34a; }
+.rejected { color: #991b1b; } .ingest-report.error, .calc-result.error, .match-result.error { color: #991b1b; }
+.calc-sentence { font-weight: 600; font-size: 1.05em; }
+"""
+
+
+def build_app(assistant: Any, host: str = "127.0.0.1"):
+    """Build the gradio Blocks app around an assistant.
+
+    Args:
+        assistant: an :class:`assistant.core.Assistant` (its index is opened lazily).
+        host: the address the server will bind; beyond loopback, admin actions need the
+            password from ``POLICY_ASSISTANT_ADMIN_PASSWORD``.
+    Returns:
+        A ``gr.Blocks``; launch it with :func:`launch`.
+    Raises:
+        ConfigError: ``host`` is beyond loopback and no admin password is configured.
+    """
+    from ui import tab_calc, tab_chat, tab_clauses, tab_docs, tab_match
+
+    service = UiService(assistant, AdminGate(host, assistant.settings.admin_password))
+    with gr.Blocks(title="北仑政策助手", analytics_enabled=False) as demo:
+        gr.HTML('<div id="app-header"><h1>北仑政策助手</h1><p>依据政策原文作答，每个回答标注条款出处；'
+                '金额由计算工具按条款规则算出。</p></div>', js_on_load=None)
+        with gr.Tabs(selected="chat", elem_id="tabs") as tabs:
+            with gr.Tab("智能问答", id="chat", elem_id="tab-chat"):
+                chat = tab_chat.build(service)
+            with gr.Tab("条文浏览", id="browser", elem_id="tab-browser"):
+                browser = tab_clauses.build(service)
+            with gr.Tab("计算工具", id="calc", elem_id="tab-calc"):
+                calc = tab_calc.build(service)
+            with gr.Tab("政策匹配", id="match", elem_id="tab-match"):
+                matcher = tab_match.build(service)
+            with gr.Tab("文件管理", id="docs", elem_id="tab-docs"):
+                docs = tab_docs.build(service)
+
+        link_outputs = [tabs, *browser.outputs, *chat.outputs]
+        skip_chat = tuple(gr.skip() for _ in chat.outputs)
+
+        def on_link(evt: gr.EventData, turns: list | None):
+            data = event_data(evt)
+            if data.get("question"):
+                return (gr.Tabs(selected="chat"), gr.skip(), gr.skip(), *chat.ask(str(data["question"]), turns))
+            if data.get("clause"):
+                return (gr.Tabs(selected="browser"), *browser.show(str(data["clause"])), *skip_chat)
+            return tuple(gr.skip() for _ in link_outputs)
+
+        for panel in (chat.log, chat.panel, browser.tree, browser.view, calc.result, matcher.result, docs.listing):
+            panel.click(on_link, [chat.turns], link_outputs, api_visibility="private", show_progress="hidden")
+
+        def on_load(request: gr.Request):
+            clause_id = (request.query_params.get("clause") if request else None) or None
+            tree, view = browser.show(clause_id)
+            return (gr.Tabs(selected="browser") if clause_id else gr.skip()), tree, view, docs.listing_html()
+
+        demo.load(on_load, None, [tabs, browser.tree, browser.view, docs.listing], api_visibility="private")
+        refresh = lambda: browser.tree_html()  # noqa: E731 - a new document changes the tree
+        docs.upload_event.then(refresh, None, browser.tree, api_visibility="private")
+        docs.reindex_event.then(refresh, None, browser.tree, api_visibility="private")
+    demo.ui_service = service
+    return demo
+
+
+def launch(demo: Any, host: str = "127.0.0.1", port: int = 7860, block: bool = True) -> Any:
+    """Serve the app. ``block=False`` returns at once (for tests); the server runs in a thread.
+
+    Args:
+        demo: from :func:`build_app`.
+        host: address to bind.
+        port: TCP port.
+        block: wait until interrupted.
+    Returns:
+        What ``gr.Blocks.launch`` returns.
+    """
+    settings = demo.ui_service.settings
+    demo.queue(default_concurrency_limit=1)
+    return demo.launch(
+        server_name=host, server_port=port, share=False, inbrowser=False, show_error=False,
+        prevent_thread_lock=not block, ssr_mode=False, quiet=True, css=CSS,
+        max_file_size=settings.max_file_bytes, footer_links=["gradio"], mcp_server=False,
+        pwa=False,
+    )
+
+

@@ -1,0 +1,250 @@
+"""What the UI does, without gradio: ask, look up, upload and re-index, behind one lock.
+
+The assistant (chromadb, the BM25 store, lazily built retrievers) is not thread-safe and
+gradio runs handlers on worker threads, so every call into it holds :attr:`UiService.lock`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import re
+import shutil
+import threading
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import AssistantError, ConfigError, FileTooLargeError, UnsupportedFormatError
+from assistant.models import Answer, Clause, DocumentMeta
+
+UPLOAD_SUFFIXES = (".pdf", ".txt", ".md", ".docx")
+MAX_NAME_CHARS = 120
+_UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f\x7f]+")
+
+
+class AdminPasswordError(AssistantError):
+    """An admin action (upload, re-index) was attempted without the right password."""
+
+
+def is_loopback(host: str) -> bool:
+    """True when ``host`` is only reachable from this machine (127.0.0.0/8, ::1, localhost)."""
+    host = host.strip().strip("[]")
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class AdminGate:
+    """Who may upload and re-index.
+
+    A password is required when the server listens beyond loopback, and whenever one is
+    configured. Beyond loopback without a configured password the server must not start.
+
+    Args:
+        host: the address the server binds.
+        password: ``POLICY_ASSISTANT_ADMIN_PASSWORD`` (None when unset).
+    Raises:
+        ConfigError: ``host`` is not loopback and no password is configured.
+    """
+
+    def __init__(self, host: str, password: str | None) -> None:
+        if not is_loopback(host) and not password:
+            raise ConfigError(
+                f"the UI would listen on {host}, beyond this machine, but POLICY_ASSISTANT_ADMIN_PASSWORD "
+                "is not set. Set it to protect upload and re-index, or use --host 127.0.0.1."
+            )
+        self._password = password or None
+        self.host = host
+
+    @property
+    def required(self) -> bool:
+        """Whether admin actions ask for the password."""
+        return self._password is not None
+
+    def check(self, given: str | None) -> None:
+        """Raise :class:`AdminPasswordError` unless ``given`` is the password (or none is required)."""
+        if self._password is None:
+            return
+        if not given or not hmac.compare_digest(given.encode("utf-8"), self._password.encode("utf-8")):
+            raise AdminPasswordError("管理员密码不正确：上传和重新索引需要 POLICY_ASSISTANT_ADMIN_PASSWORD 中设置的密码。")
+
+
+def safe_filename(name: str) -> str:
+    """A file name safe to save: no folders, no ``..``, no control or reserved characters.
+
+    Args:
+        name: the name the browser sent (may contain a path).
+    Returns:
+        The base name, cleaned, with its suffix lower-cased.
+    Raises:
+        UnsupportedFormatError: nothing usable is left, or the type is not PDF/TXT/MD/DOCX.
+    """
+    base = re.split(r"[\\/]", unicodedata.normalize("NFC", name or ""))[-1]
+    base = _UNSAFE.sub("_", base).strip().strip(".").strip()
+    base = re.sub(r"\.{2,}", ".", base)
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        stem, suffix = base, ""
+    suffix = "." + suffix.lower() if suffix else ""
+    if suffix not in UPLOAD_SUFFIXES:
+        raise UnsupportedFormatError(
+            f"“{name}”不是支持的文件类型（{suffix or '无扩展名'}）；请上传 PDF、TXT、MD 或 DOCX 文件。")
+    stem = stem.strip(" ._")[: MAX_NAME_CHARS]
+    if not stem:
+        raise UnsupportedFormatError(f"文件名“{name}”不可用；请改一个由文字或数字组成的文件名后再上传。")
+    return stem + suffix
+
+
+_PROGRESS_WORDS = (("reading ", "正在读取 "), ("indexing ", "正在建立索引："), ("rebuild: ", "重建："))
+
+
+def progress_text(message: str) -> str:
+    """An ingestion progress message in Chinese (known prefixes translated)."""
+    for en, zh in _PROGRESS_WORDS:
+        if message.startswith(en):
+            return zh + message[len(en):].replace(" clauses", " 条条款")
+    return message
+
+
+class UiService:
+    """The assistant as the UI uses it.
+
+    Args:
+        assistant: an :class:`assistant.core.Assistant`.
+        gate: who may upload and re-index.
+    """
+
+    def __init__(self, assistant: Any, gate: AdminGate) -> None:
+        self.assistant = assistant
+        self.gate = gate
+        self.lock = threading.RLock()
+
+    @property
+    def settings(self):
+        """The assistant's settings."""
+        return self.assistant.settings
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Where uploaded files are kept: ``<home>/uploads``."""
+        return Path(self.settings.home) / "uploads"
+
+    # -- reading -----------------------------------------------------------------------
+    def ask(self, question: str, history: list[str]) -> Answer:
+        """Answer a question in the context of earlier questions."""
+        with self.lock:
+            return self.assistant.ask(question, history=history)
+
+    def clauses(self) -> list[Clause]:
+        """Every clause, in document order."""
+        with self.lock:
+            return self.assistant.clauses()
+
+    def clause(self, clause_id: str) -> Clause:
+        """One clause. Raises ClauseNotFoundError."""
+        with self.lock:
+            return self.assistant.clause(clause_id)
+
+    def documents(self) -> list[DocumentMeta]:
+        """The indexed documents."""
+        with self.lock:
+            return self.assistant.documents()
+
+    def doc_names(self) -> dict[str, str]:
+        """Document id -> the name a clause label starts with (文号, else title)."""
+        return {m.id: m.short_name for m in self.documents()}
+
+    def labels(self) -> dict[str, str]:
+        """Clause id -> label."""
+        return {c.id: c.label for c in self.clauses()}
+
+    def related(self, query: str, k: int = 10) -> list[Clause]:
+        """Clauses retrieved for ``query`` by words (BM25), for a search with no literal hit."""
+        with self.lock:
+            try:
+                return [h.clause for h in self.assistant.retrieve(query, k=k, mode="bm25")]
+            except AssistantError:
+                return []
+
+    # -- admin ----------------------------------------------------------------------------
+    def upload(self, files: list[str], password: str | None,
+               progress: Callable[[str], None] | None = None) -> tuple[list[str], list[tuple[str, str]], Any]:
+        """Save uploaded files under ``<home>/uploads`` and ingest them.
+
+        Args:
+            files: paths of the uploaded temporary files (their names are the browser's names).
+            password: the admin password given.
+            progress: receives progress messages in Chinese.
+        Returns:
+            (saved names, rejected (name, reason) pairs, the IngestReport or None).
+        Raises:
+            AdminPasswordError: wrong or missing password.
+        """
+        self.gate.check(password)
+        say = progress or (lambda msg: None)
+        saved: list[Path] = []
+        rejected: list[tuple[str, str]] = []
+        self.uploads_dir.mkdir(parents=True, exist_ok=True)
+        for src in files:
+            src_path = Path(src)
+            shown = src_path.name
+            try:
+                name = safe_filename(shown)
+                size = src_path.stat().st_size
+                if size > self.settings.max_file_bytes:
+                    raise FileTooLargeError(
+                        f"文件大小 {size / 1048576:.1f} MB，超过上限 {self.settings.max_file_mb} MB"
+                        "（POLICY_ASSISTANT_MAX_FILE_MB）。")
+                if size == 0:
+                    raise UnsupportedFormatError("文件是空的。")
+                dest = self.uploads_dir / name
+                shutil.copyfile(src_path, dest)
+                saved.append(dest)
+                say(f"已保存 {name}")
+            except (AssistantError, OSError) as err:
+                rejected.append((shown, str(err)))
+        report = None
+        if saved:
+            report = self._ingest(saved, rebuild=False, say=say)
+            failed = {Path(p).name for p, _ in report.skipped}
+            rejected += [(Path(p).name, reason) for p, reason in report.skipped]
+            for path in saved:
+                if path.name in failed and path.exists():
+                    path.unlink()  # a file the index refused is not kept as if it were held
+        return [p.name for p in saved], rejected, report
+
+    def reindex(self, password: str | None, rebuild: bool = False,
+                progress: Callable[[str], None] | None = None) -> Any:
+        """Re-read the shipped corpus and the uploads; changed files are re-indexed.
+
+        Args:
+            password: the admin password given.
+            rebuild: drop the index first and rebuild everything.
+            progress: receives progress messages in Chinese.
+        Returns:
+            The IngestReport.
+        Raises:
+            AdminPasswordError: wrong or missing password.
+        """
+        self.gate.check(password)
+        from assistant.corpus import shipped_corpus_dir
+
+        paths = [shipped_corpus_dir()]
+        if self.uploads_dir.is_dir() and any(self.uploads_dir.iterdir()):
+            paths.append(self.uploads_dir)
+        return self._ingest(paths, rebuild=rebuild, say=progress or (lambda m: None))
+
+    def _ingest(self, paths: list[Path], rebuild: bool, say: Callable[[str], None]) -> Any:
+        from assistant.index.ingest import ingest
+
+        with self.lock:
+            try:
+                return ingest(paths, self.settings, rebuild=rebuild, strict=False,
+                              progress=lambda m: say(progress_text(m)))
+            finally:
+                self.assistant.reload()
