@@ -185,9 +185,8 @@ def test_concurrent_ingest_is_refused(home_copy: Path, docs: Path) -> None:
 
     before = _snapshot(home_copy)
     lock = FileLock(str(home_copy / ".lock"))
-    with lock:
-        with pytest.raises(IndexBusyError, match=r"\.lock"):
-            ingest([docs / "banfa.txt"], Settings(home=home_copy))
+    with lock, pytest.raises(IndexBusyError, match=r"\.lock"):
+        ingest([docs / "banfa.txt"], Settings(home=home_copy))
     assert _snapshot(home_copy) == before
     # Once the lock is free the same call works.
     assert ingest([docs / "banfa.txt"], Settings(home=home_copy)).added == ["banfa.txt"]

@@ -36,6 +36,7 @@ class _Node:
     children: list["_Node"] = field(default_factory=list)
     table: TableRow | None = None
     inline: bool = False  # text is a span of the parent's paragraph (一是…)
+    after_para: int = 0   # for an article's items: how many of its paragraphs precede them
 
     def add(self, child: "_Node") -> "_Node":
         self.children.append(child)
@@ -167,13 +168,17 @@ class _Parser:
                 else:
                     label = f"{parent.label}（{m.group(1)}）{title or ''}"
                 self.item = parent.add(_Node(f"{parent.path}.{n}", "item", label, p.page,
-                                             number=m.group(1), title=title, paras=[t]))
+                                             number=m.group(1), title=title, paras=[t],
+                                             after_para=len(parent.paras)))
                 return
         if (m := P.NUMBERED.match(t)) and self.item is not None:
             n = int(m.group(1))
             self.item.add(_Node(f"{self.item.path}.{n}", "point", f"{self.item.label} {n}.", p.page,
                                 number=str(n), paras=[t]))
             return
+        if self.article is not None and self.item is not None and self.item in self.article.children:
+            # A plain paragraph after an article's items is its next 款, not part of the last item.
+            self.item = None
         target = self.item or self.article or self.section
         if target is None:
             self.roots.append(_Node(f"p{len(self.roots) + 1}", "text", f"{self.short} 第{len(self.roots) + 1}段",
@@ -336,8 +341,8 @@ class _Parser:
                            number=str(k), paras=[para]))
         # Items belong to the paragraph that introduces them: the last one before them.
         if items:
-            intro = node.children[-1]
             for it in items:
+                intro = node.children[max(it.after_para, 1) - 1]
                 old = it.path
                 it.path = intro.path + old[len(node.path):]
                 it.label = it.label.replace(node.label, intro.label, 1)
