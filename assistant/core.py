@@ -119,9 +119,8 @@ class Assistant:
         hist = [normalize_question(h, self.settings.max_question_chars) for h in (history or []) if h and h.strip()]
         clauses = self.index.clauses()
         query = retrieval_query(q, hist)
-        vec = self.retriever.embed_query(query)
-        signals = self._signals(query, vec)
-        reason = self.gate.abstain(signals)
+        hits, dense_top = self.retriever.search_with_dense_top(query, k=self.settings.top_k)
+        reason = self.gate.abstain(self.gate.signals(query, dense_top))
         # A calculation with numbers in it is answered by the tool even when the gate hesitates
         # (its words may be rare); anything else the gate rejects is out of scope.
         for name, route in self._route_fns():
@@ -135,7 +134,6 @@ class Assistant:
             if reason and not (name == "tool" and answer.tool_calls):
                 break
             return answer.model_copy(update={"question": question})
-        hits = self.retriever.search(query, k=self.settings.top_k, query_vec=vec)
         if not hits:
             reason = "索引中没有任何条款"
         if reason:
@@ -143,14 +141,11 @@ class Assistant:
         answer = compose(q, hits)
         return answer.model_copy(update={"question": question})
 
-    def _signals(self, query: str, vec: list[float]) -> GateSignals:
-        dense = self.retriever.search(query, k=1, mode="dense", query_vec=vec)
-        return self.gate.signals(query, dense[0].dense if dense else -1.0)
-
     def gate_signals(self, question: str, history: list[str] | None = None) -> GateSignals:
         """What the abstention gate measures for a question (for calibration and reports)."""
         q = retrieval_query(normalize_question(question, self.settings.max_question_chars), history)
-        return self._signals(q, self.retriever.embed_query(q))
+        _, dense_top = self.retriever.search_with_dense_top(q, k=1)
+        return self.gate.signals(q, dense_top)
 
     def retrieve(self, question: str, k: int = 5, mode: Mode = "hybrid") -> list[Hit]:
         """Retrieve clauses without composing an answer (``mode``: hybrid, dense, bm25)."""

@@ -35,8 +35,8 @@ def choose(rows: list[tuple[bool, GateSignals]], max_false: float) -> tuple[Gate
     best = None
     for u in [x / 100 for x in range(20, 101, 2)]:
         for d in [x / 1000 for x in range(700, 921, 4)]:
+            # Signals are precomputed; only the thresholds matter here.
             gate = Gate("", GateThresholds(unsupported_min=u, dense_min=d))
-            gate.corpus = ""  # signals are precomputed; only thresholds matter here
             fa = sum(1 for s in answerable if gate.abstain(s)) / max(len(answerable), 1)
             ta = sum(1 for s in outside if gate.abstain(s)) / max(len(outside), 1)
             if fa <= max_false:

@@ -58,6 +58,14 @@ class Retriever:
         Returns:
             Hits, best first.
         """
+        return self.search_with_dense_top(query, k, mode, query_vec)[0]
+
+    def search_with_dense_top(self, query: str, k: int = 5, mode: Mode = "hybrid",
+                              query_vec: list[float] | None = None) -> tuple[list[Hit], float]:
+        """Like :meth:`search`, also returning the best dense cosine among the candidates
+        (-1.0 when the dense retriever did not run or found nothing), which the
+        abstention gate needs; one search serves both.
+        """
         clauses = self.index.clauses()
         dense: list[tuple[str, float]] = []
         sparse: list[tuple[str, float]] = []
@@ -74,5 +82,6 @@ class Retriever:
         else:
             fused = rrf([[c for c, _ in dense], [c for c, _ in sparse]])
             ranked = sorted(fused.items(), key=lambda kv: (-kv[1], clauses[kv[0]].order))
-        return [Hit(clause=clauses[cid], score=score, dense=dense_by.get(cid), sparse=sparse_by.get(cid))
+        hits = [Hit(clause=clauses[cid], score=score, dense=dense_by.get(cid), sparse=sparse_by.get(cid))
                 for cid, score in ranked[:k]]
+        return hits, (dense[0][1] if dense else -1.0)
