@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from assistant.answer.cite import CitationList
+from assistant.clauses.parser import child_titles
 from assistant.index.tokenize import words
 from assistant.models import Answer, Clause
 from assistant.retrieve.gate import specificity
@@ -137,16 +138,6 @@ def _direct(question: str, hits: list[Hit], top: Hit, sent: str, qwords: set[str
     if ASKS_NUMBER.search(question) and (frag := _fragment(sent, _NUMBER, qwords)):
         return _cited(frag, cites.mark(c, top.score))
     return _cited(sent, cites.mark(c, top.score))
-
-
-def child_titles(clause: Clause) -> list[str]:
-    """The headings of a clause's sub-clauses as they stand in its text (（一）政府收储改造 …)."""
-    out = []
-    for line in clause.text.split("\n")[1:]:
-        m = re.match(r"^([（(][一二三四五六七八九十]+[）)][^。；]{1,30})[。；]", line)
-        if m:
-            out.append(m.group(1))
-    return out
 
 
 def _cited(span: str, marker: str) -> str:

@@ -159,7 +159,7 @@ class _Parser:
             self.item = None
             return
         if m := P.ITEM.match(t):
-            parent = self._article_paragraph() if self.article is not None else self.section
+            parent = self.article if self.article is not None else self.section
             if parent is not None:
                 n = cn_to_int(m.group(1))
                 title = _title(m.group(2))
@@ -183,14 +183,8 @@ class _Parser:
         if target is None:
             self.roots.append(_Node(f"p{len(self.roots) + 1}", "text", f"{self.short} 第{len(self.roots) + 1}段",
                                     p.page, paras=[t]))
-        elif target.kind == "article":
-            target.paras.append(t)
         else:
             target.paras.append(t)
-
-    def _article_paragraph(self) -> _Node:
-        """The 款 an item （一） belongs to: the article itself until it has several paragraphs."""
-        return self.article
 
     def _parent_of(self, node: _Node) -> _Node:
         for root in self.roots:
@@ -348,6 +342,16 @@ class _Parser:
                 it.label = it.label.replace(node.label, intro.label, 1)
                 intro.children.append(it)
         node.paras = []
+
+
+def child_titles(clause: Clause) -> list[str]:
+    """The headings of a clause's sub-clauses as they stand in its text (（一）政府收储改造 …)."""
+    out = []
+    for line in clause.text.split("\n")[1:]:
+        m = re.match(r"^([（(][一二三四五六七八九十]+[）)][^。；]{1,30})[。；]", line)
+        if m:
+            out.append(m.group(1))
+    return out
 
 
 def _cn(n: int) -> str:

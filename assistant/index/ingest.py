@@ -119,7 +119,7 @@ def ingest(paths: list[Path] | None, settings: Settings, index: ClauseIndex | No
     try:
         index = index or ClauseIndex(settings)
         # Re-read the state under the lock: another process may have written it meanwhile.
-        index.__init__(settings, index._embed_model)
+        index.refresh()
         if rebuild:
             say("rebuild: dropping the existing index")
             index.reset()

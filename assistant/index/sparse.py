@@ -26,7 +26,6 @@ class BM25:
             df.update(tf.keys())
         n = len(self.ids)
         self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
-        self.max_idf = math.log(1 + (n + 0.5) / 0.5) if n else 0.0
         self._postings: dict[str, list[int]] = {}
         for i, tf in enumerate(self.tf):
             for t in tf:
@@ -46,22 +45,6 @@ class BM25:
                 scores[i] = scores.get(i, 0.0) + idf * f * (self.k1 + 1) / denom
         best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
         return [(self.ids[i], s) for i, s in best]
-
-    def coverage(self, query: str, clause_id: str) -> float:
-        """Share of the query's content words (idf-weighted) that occur in a clause.
-
-        Words the corpus has never seen weigh the most: a question about something the
-        corpus does not mention scores low even when its function words match.
-        """
-        from assistant.index.tokenize import words
-
-        q = set(words(query))
-        if not q or clause_id not in self.ids:
-            return 0.0
-        tf = self.tf[self.ids.index(clause_id)]
-        total = sum(self.idf.get(w, self.max_idf) for w in q)
-        hit = sum(self.idf.get(w, self.max_idf) for w in q if w in tf)
-        return hit / total if total else 0.0
 
     def to_json(self) -> dict:
         """Serialisable form: the token lists (statistics are rebuilt on load)."""

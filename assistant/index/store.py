@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.clauses import PARSER_VERSION
+from assistant.clauses.parser import child_titles
 from assistant.config import Settings
 from assistant.errors import ConfigError, IndexMismatchError
 from assistant.index.sparse import BM25
@@ -70,8 +71,6 @@ def retrieval_text(clause: Clause) -> str | None:
         if len(body) - len(heading) < 8 and clause.kind != "annex":
             # A heading with nothing of its own: retrieved by its table of contents, so that
             # "保障机制有哪些？" finds 八、 itself.
-            from assistant.answer.extractive import child_titles
-
             titles = child_titles(clause)
             if not titles:
                 return None
@@ -104,11 +103,18 @@ class ClauseIndex:
         self._embed_model = embed_model
         self._client = None
         self._store = None
-        self.state = read_json(self.home / "index.json", {})
+        self.state: dict = {}
         self._clauses: dict[str, Clause] | None = None
         self._bm25: BM25 | None = None
+        self.refresh()
 
     # -- state ----------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Re-read what is indexed from disk (another process may have ingested meanwhile)."""
+        self.state = read_json(self.home / "index.json", {})
+        self._clauses = None
+        self._bm25 = None
+
     @property
     def embed_model(self):
         """The embedding model, loaded on first use."""
