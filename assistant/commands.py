@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from assistant.errors import EmptyQuestionError
+from assistant.errors import AssistantError, EmptyQuestionError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -81,13 +81,7 @@ def cmd_ask(args) -> int:
                 continue
             try:
                 out = assistant.ask(line).model_dump(mode="json")
-            except EmptyQuestionError as err:  # pragma: no cover - blank lines are skipped above
-                out, failures = {"question": line, "error": str(err)}, failures + 1
-            except Exception as err:  # noqa: BLE001 - one bad line must not lose the others
-                from assistant.errors import AssistantError
-
-                if not isinstance(err, AssistantError):
-                    raise
+            except AssistantError as err:  # one bad line must not lose the others
                 out, failures = {"question": line, "error": str(err)}, failures + 1
             print(json.dumps(out, ensure_ascii=False), flush=True)
         return 1 if failures else 0

@@ -88,6 +88,24 @@ def _got(item: ItemResult, limit: int = 160) -> str:
     return f"cited {cited}" + (f"; tools {tools}" if tools else "") + f"; 「{text}」"
 
 
+def _grouped_bars(plt, path: Path, groups: list[str], series: list[tuple[str, list[float]]],
+                  title: str, rotate: bool = False) -> Path:
+    """A bar chart of fractions in [0, 1]: one group of bars per label, one colour per series."""
+    fig, ax = plt.subplots(figsize=(10, 4))
+    width = 0.8 / max(len(series), 1)
+    for j, (name, values) in enumerate(series):
+        ax.bar([i + j * width for i in range(len(groups))], values, width, label=name)
+    ax.set_xticks([i + width * (len(series) - 1) / 2 for i in range(len(groups))], groups,
+                  **({"rotation": 30, "ha": "right"} if rotate else {}))
+    ax.set_ylim(0, 1.05)
+    ax.set_title(title)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
 def write_plots(run: EvalRun, out_dir: Path) -> list[Path]:
     """Write the PNG plots; returns their paths."""
     import matplotlib
@@ -99,34 +117,15 @@ def write_plots(run: EvalRun, out_dir: Path) -> list[Path]:
     primary = run.primary
     # 1. per-kind metrics of the primary system.
     kinds = list(primary.per_kind)
-    fig, ax = plt.subplots(figsize=(10, 4))
-    width = 0.8 / len(PER_KIND_METRICS)
-    for j, metric in enumerate(PER_KIND_METRICS):
-        values = [primary.per_kind[k].get(metric) or 0 for k in kinds]
-        ax.bar([i + j * width for i in range(len(kinds))], values, width, label=SHORT[metric])
-    ax.set_xticks([i + width for i in range(len(kinds))], kinds, rotation=30, ha="right")
-    ax.set_ylim(0, 1.05)
-    ax.set_title(f"{primary.name}: metrics per kind of question")
-    ax.legend()
-    fig.tight_layout()
-    paths.append(out_dir / "per_kind.png")
-    fig.savefig(paths[-1], dpi=110)
-    plt.close(fig)
+    paths.append(_grouped_bars(
+        plt, out_dir / "per_kind.png", kinds,
+        [(SHORT[m], [primary.per_kind[k].get(m) or 0 for k in kinds]) for m in PER_KIND_METRICS],
+        f"{primary.name}: metrics per kind of question", rotate=True))
     # 2. systems side by side.
-    fig, ax = plt.subplots(figsize=(10, 4))
-    width = 0.8 / len(run.systems)
-    for j, system in enumerate(run.systems):
-        values = [system.overall.get(m) or 0 for m in SIDE_BY_SIDE_METRICS]
-        ax.bar([i + j * width for i in range(len(SIDE_BY_SIDE_METRICS))], values, width, label=system.name)
-    ax.set_xticks([i + width * (len(run.systems) - 1) / 2 for i in range(len(SIDE_BY_SIDE_METRICS))],
-                  [SHORT[m] for m in SIDE_BY_SIDE_METRICS])
-    ax.set_ylim(0, 1.05)
-    ax.set_title("systems side by side")
-    ax.legend()
-    fig.tight_layout()
-    paths.append(out_dir / "systems.png")
-    fig.savefig(paths[-1], dpi=110)
-    plt.close(fig)
+    paths.append(_grouped_bars(
+        plt, out_dir / "systems.png", [SHORT[m] for m in SIDE_BY_SIDE_METRICS],
+        [(system.name, [system.overall.get(m) or 0 for m in SIDE_BY_SIDE_METRICS]) for system in run.systems],
+        "systems side by side"))
     # 3. latency histogram of every system that was timed.
     fig, ax = plt.subplots(figsize=(10, 4))
     timed = False

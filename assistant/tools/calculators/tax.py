@@ -78,6 +78,14 @@ def tax_per_mu(inp: TaxPerMuInput) -> TaxPerMuResult:
 
 # -- 增长路径 -----------------------------------------------------------------------
 
+def _check_span(start_year: int, end_year: int) -> None:
+    """Both growth calculators need a later end year within MAX_SPAN_YEARS of the start."""
+    if end_year <= start_year:
+        raise ValueError("end_year 必须晚于 start_year")
+    if end_year - start_year > MAX_SPAN_YEARS:
+        raise ValueError(f"end_year 与 start_year 相差不能超过{MAX_SPAN_YEARS}年")
+
+
 class TaxGrowthPathInput(CalcInput):
     """A starting tax per 亩 and the years to project at a yearly growth rate."""
 
@@ -88,10 +96,7 @@ class TaxGrowthPathInput(CalcInput):
 
     @model_validator(mode="after")
     def _years(self):
-        if self.end_year <= self.start_year:
-            raise ValueError("end_year 必须晚于 start_year")
-        if self.end_year - self.start_year > MAX_SPAN_YEARS:
-            raise ValueError(f"end_year 与 start_year 相差不能超过{MAX_SPAN_YEARS}年")
+        _check_span(self.start_year, self.end_year)
         return self
 
 
@@ -144,10 +149,7 @@ class TaxGrowthRateInput(CalcInput):
 
     @model_validator(mode="after")
     def _years(self):
-        if self.end_year <= self.start_year:
-            raise ValueError("end_year 必须晚于 start_year")
-        if self.end_year - self.start_year > MAX_SPAN_YEARS:
-            raise ValueError(f"end_year 与 start_year 相差不能超过{MAX_SPAN_YEARS}年")
+        _check_span(self.start_year, self.end_year)
         return self
 
 
