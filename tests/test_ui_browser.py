@@ -2,7 +2,8 @@
 
 Drives Debian's ``/usr/bin/chromium`` through Playwright against ``policy-assistant ui`` on a
 free loopback port with a temporary home (the shipped corpus is ingested once). Saves a
-screenshot of each tab to ``docs/screenshots/``.
+screenshot of each tab to ``$POLICY_ASSISTANT_SCREENSHOTS`` (set it to ``docs/screenshots`` to
+refresh the README's pictures), else to pytest's temporary folder.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -28,7 +30,8 @@ from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[1]
-SHOTS = ROOT / "docs" / "screenshots"
+SHOTS = Path(os.environ["POLICY_ASSISTANT_SCREENSHOTS"]) if os.environ.get("POLICY_ASSISTANT_SCREENSHOTS") \
+    else Path(tempfile.gettempdir()) / "policy-assistant-screenshots"
 XSS = "<script>alert(1)</script>"
 S66 = "lzb-2024-22:s6.6"
 START_TIMEOUT_S = 300
