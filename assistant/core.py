@@ -10,6 +10,7 @@ from assistant.answer.extractive import abstain, compose
 from assistant.answer.normalize import normalize_question, retrieval_query
 from assistant.config import Settings
 from assistant.corpus import get_clause
+from assistant.errors import IndexBusyError
 from assistant.index.store import ClauseIndex
 from assistant.models import Answer, Clause, DocumentMeta
 from assistant.retrieve.gate import Gate, GateSignals
@@ -59,22 +60,38 @@ class Assistant:
     # -- setup --------------------------------------------------------------------
     @property
     def index(self) -> ClauseIndex:
-        """The clause index, ingesting the shipped corpus first if it is empty."""
+        """The clause index, ingesting the shipped corpus first if it is empty.
+
+        With ``auto_ingest`` an empty index is built, an index in an older format is
+        rebuilt, and one left by a killed ingestion is repaired, before it is used.
+        """
         if self._index is None:
             index = ClauseIndex(self.settings)
-            index.check_compatible()
-            if index.is_empty() and self.auto_ingest:
+            if self.auto_ingest and (index.is_empty() or index.outdated_format() or index.journal()):
                 from assistant.index.ingest import ingest
 
-                self.progress(f"索引为空：正在导入内置文件到 {self.settings.home} …")
-                report = ingest(None, self.settings, index=index, progress=self.progress)
-                self.progress(report.summary())
+                if index.is_empty() or index.outdated_format():
+                    self.progress(f"索引为空或格式过旧：正在导入内置文件到 {self.settings.home} …")
+                try:
+                    # Several workers may start on one fresh home: the first builds, the others wait.
+                    report = ingest(None, self.settings, index=index, progress=self.progress,
+                                    wait=0 if not index.is_empty() else 600)
+                    if report.changed:
+                        self.progress(report.summary())
+                except IndexBusyError:
+                    index.refresh()  # another process is ingesting and will finish the job
+            index.check_compatible()
             self._index = index
         return self._index
 
     def reload(self) -> None:
         """Forget cached index state (after an ingestion by another object or process)."""
         self._index = self._retriever = self._gate = None
+
+    def _sync(self) -> None:
+        """Pick up a new commit of the index by another process (a cheap stat of index.json)."""
+        if self._index is not None and self._index.is_stale():
+            self.reload()
 
     @property
     def retriever(self) -> Retriever:
@@ -115,6 +132,7 @@ class Assistant:
         Raises:
             EmptyQuestionError, QuestionTooLongError.
         """
+        self._sync()
         q = normalize_question(question, self.settings.max_question_chars)
         hist = [normalize_question(h, self.settings.max_question_chars) for h in (history or []) if h and h.strip()]
         clauses = self.index.clauses()
@@ -143,21 +161,25 @@ class Assistant:
 
     def gate_signals(self, question: str, history: list[str] | None = None) -> GateSignals:
         """What the abstention gate measures for a question (for calibration and reports)."""
+        self._sync()
         q = retrieval_query(normalize_question(question, self.settings.max_question_chars), history)
         _, dense_top = self.retriever.search_with_dense_top(q, k=1)
         return self.gate.signals(q, dense_top)
 
     def retrieve(self, question: str, k: int = 5, mode: Mode = "hybrid") -> list[Hit]:
         """Retrieve clauses without composing an answer (``mode``: hybrid, dense, bm25)."""
+        self._sync()
         q = normalize_question(question, self.settings.max_question_chars)
         return self.retriever.search(q, k=k, mode=mode)
 
     def clause(self, clause_id: str) -> Clause:
         """One clause by id, verbatim. Raises ClauseNotFoundError."""
+        self._sync()
         return get_clause(clause_id, self.index.clauses())
 
     def clauses(self, doc: str | None = None) -> list[Clause]:
         """All clauses in document order, optionally of one document (id or 文号)."""
+        self._sync()
         out = list(self.index.clauses().values())
         if doc:
             out = [c for c in out if c.doc_id == doc or c.label.startswith(doc)]
@@ -165,6 +187,7 @@ class Assistant:
 
     def documents(self) -> list[DocumentMeta]:
         """Metadata of the indexed documents."""
+        self._sync()
         seen = {}
         for rec in self.index.state.get("files", {}).values():
             meta = DocumentMeta(**rec["meta"])

@@ -87,9 +87,18 @@ def parse_file(path: str | Path, meta: DocumentMeta | None = None,
 
 
 def primary_files(folder: Path | None = None) -> list[tuple[Path, DocumentMeta]]:
-    """The file indexed for each manifest document of a corpus folder (its first file)."""
+    """The file indexed for each manifest document of a corpus folder.
+
+    That is the first of its listed files that exists; a document none of whose files is
+    there is left out (and leaves the index if it was in it).
+    """
     folder = folder or shipped_corpus_dir()
-    return [(folder / meta.files[0], meta) for meta in load_manifest(folder) if meta.files]
+    out = []
+    for meta in load_manifest(folder):
+        present = [folder / name for name in meta.files if (folder / name).is_file()]
+        if present:
+            out.append((present[0], meta))
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -47,6 +47,10 @@ class IndexMismatchError(AssistantError):
     """The index was built with another embedding model or parser version."""
 
 
+class IndexCorruptError(AssistantError):
+    """An index file exists but cannot be read (damaged outside this program)."""
+
+
 class IndexBusyError(AssistantError):
     """Another process holds the ingestion lock."""
 

@@ -98,7 +98,8 @@ def test_ask_on_an_empty_home_ingests_first(tmp_path: Path) -> None:
     answer = Assistant(Settings(home=home), progress=messages.append).ask("兼并收购有什么补助？")
     assert answer.citations[0].id == DOC + "s6.6"
     assert (home / "index.json").is_file()
-    assert len(json.loads((home / "clauses.json").read_text(encoding="utf-8"))["clauses"]) == 124
+    state = json.loads((home / "index.json").read_text(encoding="utf-8"))
+    assert len(json.loads((home / state["clauses_file"]).read_text(encoding="utf-8"))["clauses"]) == 124
     assert any("1 added" in m and "124 clauses" in m for m in messages)
 
 

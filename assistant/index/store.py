@@ -2,14 +2,22 @@
 
 Layout of the home folder::
 
-    index.json     what is indexed: embedding model, parser version, files with hashes
-    clauses.json   every clause (containers too), for exact-wording look-ups
-    sparse.json    BM25 token lists
-    chroma/        chromadb PersistentClient (unless a chroma server URL is configured)
-    .lock          held while ingesting
+    index.json              the commit record: embedding model, parser version, index id,
+                            generation, the snapshot files below, files with content hashes
+    clauses-<gen>.json      every clause (containers too), for exact-wording look-ups
+    sparse-<gen>.json       BM25 token lists
+    ingest.journal.json     present only while the dense store is being changed
+    chroma/                 chromadb PersistentClient (unless a chroma server URL is configured)
+    .lock, .lock.json       held while ingesting (who holds it, since when)
 
-JSON files are written to a temporary name and renamed, and ``index.json`` is written
-last, so a crash leaves either the old state or a state the next ``ingest`` repairs.
+Crash safety. Every JSON file is written to a temporary name, flushed and renamed. A write
+makes a new generation: the clause and sparse snapshots go to new file names and
+``index.json``, written last, names them, so a reader sees the whole old index or the whole
+new one, never half of each. The dense store cannot join that commit, so before touching
+it the writer records the documents it is about to change in ``ingest.journal.json``; after
+a crash the next ingestion finds the journal, compares the dense store with the committed
+clauses and re-embeds or drops whatever differs (:meth:`ClauseIndex.verify`). Clause ids
+that the dense store returns but the committed clauses lack are ignored by retrieval.
 """
 
 from __future__ import annotations
@@ -18,26 +26,43 @@ import hashlib
 import json
 import math
 import os
+import re
 import tempfile
+import uuid
 from pathlib import Path
 from typing import Any
 
 from assistant.clauses import PARSER_VERSION
 from assistant.clauses.parser import child_titles
 from assistant.config import Settings
-from assistant.errors import ConfigError, IndexMismatchError
+from assistant.errors import ConfigError, IndexCorruptError, IndexMismatchError
 from assistant.index.sparse import BM25
 from assistant.index.tokenize import tokens
 from assistant.models import Clause
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+STATE_FILE = "index.json"
+JOURNAL_FILE = "ingest.journal.json"
+_SNAPSHOT = re.compile(r"^(clauses|sparse)-(\d+)\.json$")
+_LEGACY_FILES = ("clauses.json", "sparse.json")
 # Containers longer than this are indexed by their own text (heading and lead-in) only;
 # their sub-clauses are indexed separately.
 MAX_CONTAINER_CHARS = 400
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write_json(path: Path, data: Any) -> None:
-    """Write JSON to ``path`` so that a reader sees the old file or the new one, never half."""
+    """Write JSON to ``path`` so that a reader sees the old file or the new one, never half.
+
+    The data is flushed to disk before the rename and the folder after it, so a crash or a
+    power cut leaves the old file or the complete new one. The file gets the usual
+    permissions (0666 less the umask), not the private ones of a temporary file.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -45,18 +70,53 @@ def atomic_write_json(path: Path, data: Any) -> None:
             json.dump(data, fh, ensure_ascii=False)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
+        _fsync_dir(path.parent)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
 
 
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory handles
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
 def read_json(path: Path, default: Any) -> Any:
-    """Read a JSON file written by :func:`atomic_write_json`; ``default`` when absent."""
-    if not path.exists():
+    """Read a JSON file written by :func:`atomic_write_json`; ``default`` when absent.
+
+    Raises:
+        IndexCorruptError: the file exists but is not valid JSON (damaged outside this program).
+    """
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except FileNotFoundError:
         return default
-    with open(path, encoding="utf-8") as fh:
-        return json.load(fh)
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise IndexCorruptError(
+            f"{path} is damaged ({err}); it was changed outside policy-assistant. Rebuild the index "
+            "with 'policy-assistant ingest --rebuild'."
+        ) from None
+
+
+def remove_stray_temp_files(home: Path) -> list[str]:
+    """Delete temporary files left by a write that was killed; returns their names."""
+    gone = []
+    for p in home.glob(".*.tmp"):
+        if p.is_file():
+            p.unlink(missing_ok=True)
+            gone.append(p.name)
+    return gone
 
 
 def retrieval_text(clause: Clause) -> str | None:
@@ -80,10 +140,41 @@ def retrieval_text(clause: Clause) -> str | None:
     return f"{clause.label}\n{body}"
 
 
-def collection_name(embedding: str) -> str:
-    """Chroma collection for an embedding model and parser version (never mixed)."""
+def collection_name(embedding: str, index_id: str) -> str:
+    """Chroma collection of one index for an embedding model and parser version (never mixed).
+
+    The index id keeps indexes apart when several homes share one chroma server.
+    """
     digest = hashlib.sha256(f"{embedding}|{PARSER_VERSION}|{FORMAT_VERSION}".encode()).hexdigest()[:12]
-    return f"clauses_{digest}"
+    return f"clauses_{digest}_{index_id}"
+
+
+def _redact(url: str) -> str:
+    """A URL without its user name and password, for messages."""
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    if parsed.username is None and parsed.password is None:
+        return url
+    host = parsed.hostname or ""
+    if parsed.port:
+        host += f":{parsed.port}"
+    return parsed._replace(netloc=f"***@{host}").geturl()
+
+
+def _nodes(clauses: list[Clause], embed_model) -> list:
+    """llama-index nodes (with embeddings) for the retrievable clauses of one document."""
+    from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+
+    units = [(c, retrieval_text(c)) for c in clauses]
+    units = [(c, t) for c, t in units if t]
+    vectors = embed_model.get_text_embedding_batch([t for _, t in units]) if units else []
+    return [TextNode(
+        id_=c.id, text=t, embedding=vec,
+        metadata={"clause_id": c.id, "doc_id": c.doc_id, "kind": c.kind, "label": c.label,
+                  "source": c.source, "page": c.page if c.page is not None else -1},
+        relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=c.doc_id)},
+    ) for (c, t), vec in zip(units, vectors)]
 
 
 class ClauseIndex:
@@ -103,17 +194,36 @@ class ClauseIndex:
         self._embed_model = embed_model
         self._client = None
         self._store = None
+        self._store_name: str | None = None
         self.state: dict = {}
+        self._stamp: tuple | None = None
         self._clauses: dict[str, Clause] | None = None
         self._bm25: BM25 | None = None
         self.refresh()
 
     # -- state ----------------------------------------------------------------------
+    def _state_stamp(self) -> tuple | None:
+        try:
+            st = os.stat(self.home / STATE_FILE)
+        except FileNotFoundError:
+            return None
+        return st.st_ino, st.st_mtime_ns, st.st_size
+
     def refresh(self) -> None:
         """Re-read what is indexed from disk (another process may have ingested meanwhile)."""
-        self.state = read_json(self.home / "index.json", {})
+        self._stamp = self._state_stamp()
+        self.state = read_json(self.home / STATE_FILE, {})
         self._clauses = None
         self._bm25 = None
+
+    def is_stale(self) -> bool:
+        """True when ``index.json`` changed on disk since this object read it (a new commit)."""
+        return self._state_stamp() != self._stamp
+
+    @property
+    def index_id(self) -> str | None:
+        """This index's id (made at its first ingestion), which names its chroma collection."""
+        return self.state.get("index_id")
 
     @property
     def embed_model(self):
@@ -128,8 +238,12 @@ class ClauseIndex:
         """True when nothing has been ingested into this home."""
         return not self.state.get("files")
 
+    def outdated_format(self) -> bool:
+        """True when the index was written in an older on-disk format (rebuild to upgrade)."""
+        return bool(self.state) and self.state.get("format") != FORMAT_VERSION
+
     def check_compatible(self) -> None:
-        """Refuse an index built with another embedding model or parser version.
+        """Refuse an index built with another embedding model, parser version or format.
 
         Raises:
             IndexMismatchError: naming both and how to proceed.
@@ -144,6 +258,11 @@ class ClauseIndex:
                 f"{PARSER_VERSION!r}. Rebuild it with 'policy-assistant ingest --rebuild', or point "
                 "POLICY_ASSISTANT_HOME at another folder."
             )
+        if self.outdated_format():
+            raise IndexMismatchError(
+                f"the index in {self.home} is in on-disk format {self.state.get('format')!r}; this version "
+                f"reads format {FORMAT_VERSION}. Run 'policy-assistant ingest' to rebuild it."
+            )
 
     # -- chroma ---------------------------------------------------------------------
     def client(self):
@@ -157,46 +276,139 @@ class ClauseIndex:
                 from urllib.parse import urlparse
 
                 url = urlparse(self.settings.chroma_url)
+                headers = {}
+                if url.username is not None:
+                    import base64
+
+                    token = f"{url.username}:{url.password or ''}".encode()
+                    headers["Authorization"] = "Basic " + base64.b64encode(token).decode()
                 try:
                     self._client = chromadb.HttpClient(
                         host=url.hostname, port=url.port or (443 if url.scheme == "https" else 8000),
-                        ssl=url.scheme == "https", settings=chroma_settings)
+                        ssl=url.scheme == "https", headers=headers or None, settings=chroma_settings)
                     self._client.heartbeat()
                 except Exception as err:  # noqa: BLE001 - connection errors vary by transport
+                    detail = str(err)
+                    if url.password:
+                        detail = detail.replace(url.password, "***")
                     raise ConfigError(
-                        f"cannot reach the chroma server at {self.settings.chroma_url} ({err}). "
+                        f"cannot reach the chroma server at {_redact(self.settings.chroma_url)} ({detail}). "
                         "Start it with 'chroma run --path DIR --port PORT' or unset POLICY_ASSISTANT_CHROMA_URL."
-                    ) from err
+                    ) from None
             else:
                 (self.home / "chroma").mkdir(parents=True, exist_ok=True)
                 self._client = chromadb.PersistentClient(path=str(self.home / "chroma"), settings=chroma_settings)
         return self._client
 
+    def _own_collections(self) -> list[str]:
+        """Names of the chroma collections that belong to this index (any model or format)."""
+        names = []
+        for col in self.client().list_collections():
+            name = col if isinstance(col, str) else col.name
+            if not name.startswith("clauses_"):
+                continue
+            if self.settings.chroma_url is None or name == self.state.get("collection") \
+                    or (self.index_id and name.endswith("_" + self.index_id)):
+                names.append(name)  # a local chroma folder holds this home's collections only
+        return names
+
     def vector_store(self):
-        """The llama-index ChromaVectorStore over this index's collection."""
-        if self._store is None:
+        """The llama-index ChromaVectorStore over this index's collection (None before the first ingestion)."""
+        name = self.state.get("collection")
+        if name is None:
+            return None
+        if self._store is None or self._store_name != name:
             from llama_index.vector_stores.chroma import ChromaVectorStore
 
-            col = self.client().get_or_create_collection(
-                collection_name(self.embedding), metadata={"hnsw:space": "cosine"})
-            self._store = ChromaVectorStore(chroma_collection=col)
+            col = self.client().get_or_create_collection(name, metadata={"hnsw:space": "cosine"})
+            self._store, self._store_name = ChromaVectorStore(chroma_collection=col), name
         return self._store
 
     # -- clauses & sparse -------------------------------------------------------------
+    def _snapshot(self, key: str, default: Any) -> Any:
+        name = self.state.get(f"{key}_file")
+        if name is None:
+            return default
+        try:
+            with open(self.home / name, encoding="utf-8"):
+                pass
+        except FileNotFoundError:
+            # Two commits happened since this object read index.json: read the newest.
+            self.refresh()
+            name = self.state.get(f"{key}_file")
+            if name is None:
+                return default
+        data = read_json(self.home / name, None)
+        if data is None:
+            raise IndexCorruptError(
+                f"{self.home / STATE_FILE} names {name}, which is missing; the folder was changed outside "
+                "policy-assistant. Rebuild the index with 'policy-assistant ingest --rebuild'."
+            )
+        return data
+
     def clauses(self) -> dict[str, Clause]:
         """Every stored clause by id, in document order."""
         if self._clauses is None:
-            raw = read_json(self.home / "clauses.json", {"clauses": []})
+            raw = self._snapshot("clauses", {"clauses": []})
             self._clauses = {c["id"]: Clause(**c) for c in raw["clauses"]}
         return self._clauses
 
     def bm25(self) -> BM25:
         """The sparse index."""
         if self._bm25 is None:
-            self._bm25 = BM25.from_json(read_json(self.home / "sparse.json", {"docs": {}}))
+            self._bm25 = BM25.from_json(self._snapshot("sparse", {"docs": {}}))
         return self._bm25
 
     # -- writing ----------------------------------------------------------------------
+    def _commit(self, clauses: list[Clause], files_state: dict[str, dict], bm25: BM25 | None = None) -> None:
+        """Write a new generation (clause and sparse snapshots, then ``index.json``)."""
+        gen = int(self.state.get("generation", 0)) + 1
+        index_id = self.index_id or uuid.uuid4().hex[:12]
+        if bm25 is None:
+            docs = {}
+            for c in clauses:
+                t = retrieval_text(c)
+                if t:
+                    docs[c.id] = tokens(t)
+            bm25 = BM25(docs)
+        clauses_file, sparse_file = f"clauses-{gen}.json", f"sparse-{gen}.json"
+        atomic_write_json(self.home / clauses_file, {"clauses": [c.model_dump(mode="json") for c in clauses]})
+        atomic_write_json(self.home / sparse_file, bm25.to_json())
+        state = {
+            "format": FORMAT_VERSION, "index_id": index_id, "generation": gen,
+            "embedding": self.embedding, "parser_version": PARSER_VERSION,
+            "collection": collection_name(self.embedding, index_id),
+            "clauses_file": clauses_file, "sparse_file": sparse_file, "files": files_state,
+        }
+        atomic_write_json(self.home / STATE_FILE, state)
+        self.state, self._stamp = state, self._state_stamp()
+        self._clauses = {c.id: c for c in clauses}
+        self._bm25 = bm25
+        self._prune_snapshots(keep={gen, gen - 1})
+
+    def _prune_snapshots(self, keep: set[int]) -> None:
+        # The previous generation stays, for a reader that read index.json just before this commit.
+        for p in self.home.iterdir():
+            m = _SNAPSHOT.match(p.name)
+            if (m and int(m.group(2)) not in keep) or p.name in _LEGACY_FILES:
+                p.unlink(missing_ok=True)
+
+    def _write_journal(self, docs: set[str], reset: bool = False) -> None:
+        pending = self.journal()
+        if pending:
+            docs = docs | set(pending.get("docs", []))
+            reset = reset or bool(pending.get("reset"))
+        atomic_write_json(self.home / JOURNAL_FILE, {"docs": sorted(docs), "reset": reset})
+
+    def journal(self) -> dict | None:
+        """The unfinished change recorded by an ingestion that did not finish, or None."""
+        return read_json(self.home / JOURNAL_FILE, None)
+
+    def clear_journal(self) -> None:
+        """Forget the journal once the dense store matches the committed clauses again."""
+        (self.home / JOURNAL_FILE).unlink(missing_ok=True)
+        _fsync_dir(self.home)
+
     def replace_documents(self, new: dict[str, list[Clause]], removed_docs: set[str],
                           files_state: dict[str, dict]) -> None:
         """Swap in new clauses for some documents and drop others, in a crash-safe order.
@@ -206,68 +418,94 @@ class ClauseIndex:
             removed_docs: doc ids whose clauses go.
             files_state: the ``files`` table to record in ``index.json``.
         """
-        from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
-
         # 1. Embed first: a failure here changes nothing on disk.
-        nodes = []
-        for doc_id, clauses in new.items():
-            units = [(c, retrieval_text(c)) for c in clauses]
-            units = [(c, t) for c, t in units if t]
-            vectors = self.embed_model.get_text_embedding_batch([t for _, t in units]) if units else []
-            for (c, t), vec in zip(units, vectors):
-                nodes.append(TextNode(
-                    id_=c.id, text=t, embedding=vec,
-                    metadata={"clause_id": c.id, "doc_id": doc_id, "kind": c.kind, "label": c.label,
-                              "source": c.source, "page": c.page if c.page is not None else -1},
-                    relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=doc_id)},
-                ))
-        # 2. Dense store: remove the old nodes of every touched document, add the new.
+        nodes = [n for clauses in new.values() for n in _nodes(clauses, self.embed_model)]
+        if self.index_id is None:
+            self._commit([], {})  # an empty first generation names the index and its collection
+        # 2. Journal, then the dense store: remove the old nodes of every touched document, add the new.
+        touched = set(new) | removed_docs
+        self._write_journal(touched)
         store = self.vector_store()
-        for doc_id in set(new) | removed_docs:
+        for doc_id in touched:
             store.delete(ref_doc_id=doc_id)
         if nodes:
             store.add(nodes)
-        # 3. Clause store and sparse index, rebuilt whole from the surviving clauses.
-        kept = [c for c in self.clauses().values() if c.doc_id not in new and c.doc_id not in removed_docs]
-        all_clauses = kept + [c for clauses in new.values() for c in clauses]
-        atomic_write_json(self.home / "clauses.json", {"clauses": [c.model_dump(mode="json") for c in all_clauses]})
-        docs = {}
-        for c in all_clauses:
+        # 3. Commit a new generation of the clause store and sparse index, index.json last.
+        kept = [c for c in self.clauses().values() if c.doc_id not in touched]
+        self._commit(kept + [c for clauses in new.values() for c in clauses], files_state)
+        self.clear_journal()
+
+    def verify(self) -> tuple[set[str], set[str]]:
+        """Compare the dense store with the committed clauses.
+
+        Returns:
+            (documents whose nodes are missing, extra or different, to re-embed;
+            documents in the dense store that are not committed, to drop).
+        """
+        store = self.vector_store()
+        if store is None:
+            return set(), set()
+        expected: dict[str, tuple[str, str]] = {}
+        for c in self.clauses().values():
             t = retrieval_text(c)
             if t:
-                docs[c.id] = tokens(t)
-        bm25 = BM25(docs)
-        atomic_write_json(self.home / "sparse.json", bm25.to_json())
-        # 4. The record of what is indexed, last.
-        self.state = {
-            "format": FORMAT_VERSION, "embedding": self.embedding, "parser_version": PARSER_VERSION,
-            "collection": collection_name(self.embedding), "files": files_state,
-        }
-        atomic_write_json(self.home / "index.json", self.state)
-        self._clauses = {c.id: c for c in all_clauses}
-        self._bm25 = bm25
+                expected[c.id] = (c.doc_id, t)
+        got = store._collection.get(include=["documents", "metadatas"])
+        committed_docs = {c.doc_id for c in self.clauses().values()}
+        to_fix: set[str] = set()
+        to_drop: set[str] = set()
+        seen = set()
+        for node_id, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+            seen.add(node_id)
+            doc = (meta or {}).get("doc_id")
+            if expected.get(node_id) == (doc, text):
+                continue
+            if node_id in expected:
+                to_fix.add(expected[node_id][0])
+            if doc in committed_docs:
+                to_fix.add(doc)
+            elif doc:
+                to_drop.add(doc)
+            else:
+                store._collection.delete(ids=[node_id])  # not a node this program writes
+        to_fix |= {doc for node_id, (doc, _) in expected.items() if node_id not in seen}
+        return to_fix, to_drop
 
     def reset(self) -> None:
-        """Delete everything in this index (for a rebuild with another model)."""
+        """Delete everything in this index (for a rebuild with another model).
+
+        An empty generation is committed first, so a crash part-way leaves an empty index
+        (and a journal that makes the next ingestion finish the job).
+        """
+        names = self._own_collections()  # before the commit renames the collection
+        self._write_journal({c.doc_id for c in self.clauses().values()}, reset=True)
+        self.state = {k: v for k, v in self.state.items() if k in ("index_id", "generation")}
+        self._commit([], {})
+        self.drop_collections(names)
+        self.clear_journal()
+
+    def drop_collections(self, names: list[str] | None = None) -> None:
+        """Drop chroma collections of this index (all of them when ``names`` is None)."""
+        from chromadb.errors import NotFoundError
+
         try:
-            for col in self.client().list_collections():
-                name = col if isinstance(col, str) else col.name
-                if name.startswith("clauses_"):
+            for name in self._own_collections() if names is None else names:
+                try:
                     self.client().delete_collection(name)
+                except NotFoundError:
+                    pass  # already gone (a reset repeated after a crash)
         finally:
-            self._store = None
-        for name in ("index.json", "clauses.json", "sparse.json"):
-            p = self.home / name
-            if p.exists():
-                p.unlink()
-        self.state, self._clauses, self._bm25 = {}, None, None
+            self._store = self._store_name = None
 
     # -- reading ----------------------------------------------------------------------
     def dense_search(self, query_vec: list[float], k: int) -> list[tuple[str, float]]:
         """Top ``k`` (clause id, cosine similarity) from the dense store."""
         from llama_index.core.vector_stores.types import VectorStoreQuery
 
-        result = self.vector_store().query(VectorStoreQuery(query_embedding=query_vec, similarity_top_k=k))
+        store = self.vector_store()
+        if store is None:
+            return []
+        result = store.query(VectorStoreQuery(query_embedding=query_vec, similarity_top_k=k))
         out = []
         for node, sim in zip(result.nodes, result.similarities or []):
             # ChromaVectorStore reports exp(-distance); with cosine distance, cos = 1 + ln(sim).
@@ -276,4 +514,5 @@ class ClauseIndex:
 
     def dense_count(self) -> int:
         """Number of nodes in the dense store."""
-        return self.vector_store()._collection.count()
+        store = self.vector_store()
+        return 0 if store is None else store._collection.count()
