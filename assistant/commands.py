@@ -16,6 +16,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="*", type=Path, help="PDF/DOCX/TXT/MD files or folders")
     p.add_argument("--rebuild", action="store_true", help="drop the index first (after changing the model)")
     p.add_argument("--keep-going", action="store_true", help="skip unreadable files instead of stopping")
+    p.add_argument("--wait", type=float, default=300, metavar="SECONDS",
+                   help="wait this long for another ingestion of the same index to finish (default 300; 0 fails at once)")
+    p.add_argument("--verify", action="store_true",
+                   help="compare the vector store with the clause store and repair any difference")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=cmd_ingest)
 
@@ -55,14 +59,15 @@ def cmd_ingest(args) -> int:
 
     settings = Settings.from_env()
     report = ingest(args.paths or None, settings, rebuild=args.rebuild, strict=not args.keep_going,
-                    progress=lambda msg: print(msg, file=sys.stderr))
+                    progress=lambda msg: print(msg, file=sys.stderr), wait=args.wait, verify=args.verify)
     if args.json:
         print(json.dumps(report.__dict__, ensure_ascii=False, default=str))
     else:
         print(report.summary())
         for path, why in report.skipped:
             print(f"  skipped {path}: {why}")
-    return 1 if report.skipped and not args.keep_going else 0
+    # A copy of a file already indexed is not a failure; an unreadable file (--keep-going) is.
+    return 1 if report.failures else 0
 
 
 def cmd_ask(args) -> int:
@@ -74,11 +79,17 @@ def cmd_ask(args) -> int:
 
         if not args.batch.is_file():
             raise DocumentNotFoundError(f"{args.batch}: no such file. Give a file with one question a line.")
+        from assistant.read.text import decode_text
+
+        # One question a line: split on newlines only (str.splitlines would also split a
+        # question at a form feed or U+2028); UTF-8, UTF-16 or GB18030 like any text file.
+        text = decode_text(args.batch, args.batch.read_bytes()).replace("\r\n", "\n").replace("\r", "\n")
+        lines = [line for line in text.split("\n") if line.strip()]
+        if not lines:
+            raise EmptyQuestionError(f"{args.batch}: the file has no questions. Put one question on each line.")
         assistant = _assistant()
         failures = 0
-        for line in args.batch.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
+        for line in lines:
             try:
                 out = assistant.ask(line).model_dump(mode="json")
             except AssistantError as err:  # one bad line must not lose the others
@@ -87,12 +98,22 @@ def cmd_ask(args) -> int:
         return 1 if failures else 0
     if args.question is None or not args.question.strip():
         raise EmptyQuestionError("the question is empty. Example: policy-assistant ask \"兼并收购有什么补助？\"")
-    answer = _assistant().ask(args.question, history=args.history)
+    answer = _assistant().ask(_argv_text(args.question), history=[_argv_text(h) for h in args.history])
     if args.json:
         print(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False, indent=2))
     else:
         print(render_answer(answer))
     return 0
+
+
+def _argv_text(value: str) -> str:
+    """A command-line argument with bytes that are not UTF-8 (which Python keeps as lone
+    surrogates, unprintable and unencodable) replaced by U+FFFD."""
+    try:
+        raw = value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that is not an escaped byte
+        raw = value.encode("utf-8", "replace")
+    return raw.decode("utf-8", "replace")
 
 
 def render_answer(answer) -> str:

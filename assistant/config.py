@@ -31,6 +31,14 @@ ENV_VARS = (
 )
 
 
+def redact_url(url: str) -> str:
+    """A URL with any user name and password replaced by ``***`` (for messages and logs)."""
+    parsed = urlparse(url)
+    if "@" not in parsed.netloc:
+        return url
+    return parsed._replace(netloc="***@" + parsed.netloc.rsplit("@", 1)[1]).geturl()
+
+
 class Settings(BaseModel):
     """Everything configurable, in one object passed down explicitly."""
 
@@ -43,6 +51,10 @@ class Settings(BaseModel):
     max_question_chars: int = Field(default=2000, gt=0)
     admin_password: str | None = Field(default=None, repr=False)
     top_k: int = Field(default=5, gt=0, le=50)
+
+    def __repr_args__(self):
+        for key, value in super().__repr_args__():
+            yield key, (redact_url(value) if key == "chroma_url" and value else value)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> "Settings":
@@ -65,7 +77,7 @@ class Settings(BaseModel):
             parsed = urlparse(url)
             if parsed.scheme not in ("http", "https") or not parsed.hostname:
                 raise ConfigError(
-                    f"POLICY_ASSISTANT_CHROMA_URL={url!r} is not an http(s) URL; "
+                    f"POLICY_ASSISTANT_CHROMA_URL={redact_url(url)!r} is not an http(s) URL; "
                     "use e.g. http://127.0.0.1:8000"
                 )
             values["chroma_url"] = url

@@ -10,7 +10,7 @@ from assistant.answer.extractive import abstain, compose
 from assistant.answer.normalize import normalize_question, retrieval_query
 from assistant.config import Settings
 from assistant.corpus import get_clause
-from assistant.errors import IndexBusyError
+from assistant.errors import EmptyQuestionError, IndexBusyError
 from assistant.index.store import ClauseIndex
 from assistant.models import Answer, Clause, DocumentMeta
 from assistant.retrieve.gate import Gate, GateSignals
@@ -26,6 +26,9 @@ ROUTES = (
 # what the text says of 国有企业 in general.
 _SELF = re.compile(r"我们|我司|我厂|我公司|本公司|本企业|我单位|俺|咱|我家|我方|\b(we|our|us)\b", re.I)
 _DIGIT = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+(?:万|亿|亩|元|平方米|%|年)")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _route_applies(name: str, question: str, history: list[str]) -> bool:
@@ -86,6 +89,8 @@ class Assistant:
 
     def reload(self) -> None:
         """Forget cached index state (after an ingestion by another object or process)."""
+        if self._index is not None:
+            self._index.close()
         self._index = self._retriever = self._gate = None
 
     def _sync(self) -> None:
@@ -134,7 +139,14 @@ class Assistant:
         """
         self._sync()
         q = normalize_question(question, self.settings.max_question_chars)
-        hist = [normalize_question(h, self.settings.max_question_chars) for h in (history or []) if h and h.strip()]
+        # The question as the user wrote it, less what cannot be encoded (lone surrogates).
+        shown = _SURROGATE.sub("\ufffd", question)
+        hist = []
+        for h in history or []:
+            try:
+                hist.append(normalize_question(h, self.settings.max_question_chars))
+            except EmptyQuestionError:
+                continue  # an earlier turn with nothing in it adds no context
         clauses = self.index.clauses()
         query = retrieval_query(q, hist)
         hits, dense_top = self.retriever.search_with_dense_top(query, k=self.settings.top_k)
@@ -151,13 +163,13 @@ class Assistant:
                 continue  # a rule question without numbers: quote the rule instead of asking
             if reason and not (name == "tool" and answer.tool_calls):
                 break
-            return answer.model_copy(update={"question": question})
+            return answer.model_copy(update={"question": shown})
         if not hits:
             reason = "索引中没有任何条款"
         if reason:
-            return abstain(question, reason, self._document_names())
+            return abstain(shown, reason, self._document_names())
         answer = compose(q, hits)
-        return answer.model_copy(update={"question": question})
+        return answer.model_copy(update={"question": shown})
 
     def gate_signals(self, question: str, history: list[str] | None = None) -> GateSignals:
         """What the abstention gate measures for a question (for calibration and reports)."""
@@ -170,7 +182,7 @@ class Assistant:
         """Retrieve clauses without composing an answer (``mode``: hybrid, dense, bm25)."""
         self._sync()
         q = normalize_question(question, self.settings.max_question_chars)
-        return self.retriever.search(q, k=k, mode=mode)
+        return self.retriever.search(retrieval_query(q, None), k=k, mode=mode)
 
     def clause(self, clause_id: str) -> Clause:
         """One clause by id, verbatim. Raises ClauseNotFoundError."""

@@ -2,6 +2,11 @@
 
 Nothing here touches the user's data folder: every test home lives under pytest's tmp dirs,
 and POLICY_ASSISTANT_HOME points at a throwaway folder for the whole session.
+
+Server mode: when POLICY_ASSISTANT_CHROMA_URL is set as pytest starts (CI starts a
+``chroma run`` on loopback and sets it), the index tests keep their dense stores on that
+server: every test builds settings with ``Settings.from_env(home=...)``, and a copied home
+gets its own index id and a copy of the collection, so tests never share one.
 """
 
 from __future__ import annotations
@@ -20,6 +25,11 @@ CORPUS_PDF = CORPUS / "lzb-2024-22.pdf"
 CORPUS_TXT = CORPUS / "lzb-2024-22.txt"
 DATA = Path(__file__).resolve().parent / "data"
 DOC = "lzb-2024-22:"
+CHROMA_URL = os.environ.get("POLICY_ASSISTANT_CHROMA_URL", "").strip() or None
+
+
+def pytest_report_header(config) -> str:
+    return f"chroma: server at {CHROMA_URL}" if CHROMA_URL else "chroma: a local folder per test home"
 
 
 def squash(text: str) -> str:
@@ -34,7 +44,8 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory):
                                              "POLICY_ASSISTANT_CHROMA_URL", "HF_HUB_OFFLINE")}
     os.environ["POLICY_ASSISTANT_HOME"] = str(tmp_path_factory.mktemp("env-home"))
     os.environ.pop("POLICY_ASSISTANT_EMBEDDING", None)
-    os.environ.pop("POLICY_ASSISTANT_CHROMA_URL", None)
+    if not CHROMA_URL:
+        os.environ.pop("POLICY_ASSISTANT_CHROMA_URL", None)
     os.environ["HF_HUB_OFFLINE"] = "1"
     yield
     for key, value in saved.items():
@@ -51,7 +62,7 @@ def built_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from assistant.index.ingest import ingest
 
     home = tmp_path_factory.mktemp("built") / "home"
-    report = ingest(None, Settings(home=home))
+    report = ingest(None, Settings.from_env(home=home))
     assert report.added == ["lzb-2024-22.pdf"]
     return home
 
@@ -60,7 +71,32 @@ def built_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def home_copy(built_home: Path, tmp_path: Path) -> Path:
     """A private copy of the built home, for tests that write to the index."""
     dest = tmp_path / "home"
-    shutil.copytree(built_home, dest, ignore=shutil.ignore_patterns(".lock"))
+    copy_home(built_home, dest)
+    return dest
+
+
+def copy_home(src: Path, dest: Path) -> Path:
+    """Copy an index home. On a chroma server the copy gets a new index id and its own
+    collection (a copy of the source's), as a local copy gets its own chroma folder."""
+    shutil.copytree(src, dest, ignore=shutil.ignore_patterns(".lock*"))
+    if not CHROMA_URL:
+        return dest
+    import json
+    import uuid
+
+    from assistant.config import Settings
+    from assistant.index.store import STATE_FILE, ClauseIndex, collection_name
+
+    source = ClauseIndex(Settings.from_env(home=src)).vector_store()._collection
+    state = json.loads((dest / STATE_FILE).read_text(encoding="utf-8"))
+    state["index_id"] = uuid.uuid4().hex[:12]
+    state["collection"] = collection_name(state["embedding"], state["index_id"])
+    (dest / STATE_FILE).write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+    target = ClauseIndex(Settings.from_env(home=dest)).vector_store()._collection
+    got = source.get(include=["embeddings", "documents", "metadatas"])
+    if got["ids"]:
+        target.add(ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"],
+                   metadatas=got["metadatas"])
     return dest
 
 
@@ -70,7 +106,7 @@ def assistant(built_home: Path):
     from assistant.config import Settings
     from assistant.core import Assistant
 
-    return Assistant(Settings(home=built_home), auto_ingest=False)
+    return Assistant(Settings.from_env(home=built_home), auto_ingest=False)
 
 
 Line = str | tuple[float, float, str]

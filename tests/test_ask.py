@@ -95,7 +95,7 @@ def test_json_contract_round_trips(assistant) -> None:
 def test_ask_on_an_empty_home_ingests_first(tmp_path: Path) -> None:
     home = tmp_path / "fresh"
     messages: list[str] = []
-    answer = Assistant(Settings(home=home), progress=messages.append).ask("兼并收购有什么补助？")
+    answer = Assistant(Settings.from_env(home=home), progress=messages.append).ask("兼并收购有什么补助？")
     assert answer.citations[0].id == DOC + "s6.6"
     assert (home / "index.json").is_file()
     state = json.loads((home / "index.json").read_text(encoding="utf-8"))
@@ -109,7 +109,7 @@ def test_asking_does_not_import_ui_or_torch(built_home: Path) -> None:
         "from pathlib import Path\n"
         "import assistant.core\n"
         "from assistant.config import Settings\n"
-        f"a = assistant.core.Assistant(Settings(home=Path({str(built_home)!r})), auto_ingest=False)\n"
+        f"a = assistant.core.Assistant(Settings.from_env(home=Path({str(built_home)!r})), auto_ingest=False)\n"
         "ans = a.ask('兼并收购有什么补助？')\n"
         "print(json.dumps({'cited': [c.id for c in ans.citations],\n"
         "                  'heavy': sorted(m for m in ('gradio', 'torch', 'sentence_transformers', 'matplotlib')\n"
@@ -171,3 +171,9 @@ def test_gold_questions_never_leave_dangling_markers(assistant) -> None:
         if answer.abstained and answer.citations:
             bad.append(g["id"])
     assert bad == []
+
+
+def test_empty_turns_in_the_history_are_ignored(assistant) -> None:
+    # A history entry with nothing askable in it must not make the question "empty".
+    answer = assistant.ask("兼并收购有什么补助？", history=["\x01", "   ", "\u200b"])
+    assert answer.citations[0].id == DOC + "s6.6"

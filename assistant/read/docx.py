@@ -14,6 +14,17 @@ def read_docx(path: Path) -> RawDocument:
         import docx  # python-docx
     except ModuleNotFoundError as err:  # pragma: no cover - it is a base dependency
         raise UnreadableDocumentError(f"{path}: DOCX support needs python-docx; pip install python-docx") from err
+    import zipfile
+
+    try:
+        is_zip = zipfile.is_zipfile(path)
+    except OSError:
+        is_zip = False
+    if not is_zip:
+        raise UnreadableDocumentError(
+            f"{path}: not a readable DOCX (it is not a complete zip package: it may be truncated, or another "
+            "kind of file renamed to .docx). Open and re-save it in Word or LibreOffice."
+        )
     try:
         document = docx.Document(str(path))
     except Exception as err:  # noqa: BLE001 - python-docx raises zipfile/KeyError/ValueError

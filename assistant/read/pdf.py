@@ -20,6 +20,11 @@ def read_pdf(path: Path) -> RawDocument:
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
+        if b"%PDF-" not in head:
+            # pypdf would report a stream error; say what the file is instead.
+            raise UnreadableDocumentError(f"{path}: not a PDF (it does not start with %PDF-){_what_it_is(head)}.")
         reader = PdfReader(str(path), strict=False)
         if reader.is_encrypted:
             # An empty user password opens many "protected" PDFs; anything else we refuse.
@@ -40,3 +45,18 @@ def read_pdf(path: Path) -> RawDocument:
             "export it again from the original."
         ) from err
     return RawDocument(path=path, format="pdf", pages=pages)
+
+
+def _what_it_is(head: bytes) -> str:
+    """A hint for a file with a .pdf name that is something else, from its first bytes."""
+    import codecs
+
+    if head.startswith(b"PK\x03\x04"):
+        return "; it is a zip package (a DOCX?): give it its real extension"
+    try:
+        text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        text = ""
+    if text.strip() and all(ch.isprintable() or ch in "\r\n\t\f" for ch in text):
+        return "; it looks like a plain-text file: if it is, rename it to .txt"
+    return "; it may be another kind of file renamed to .pdf: export it again as PDF"
