@@ -196,6 +196,33 @@ def test_concurrent_ingest_is_refused(home_copy: Path, docs: Path) -> None:
     assert ingest([docs / "banfa.txt"], Settings.from_env(home=home_copy)).added == ["banfa.txt"]
 
 
+def test_a_second_ingest_waits_for_the_first_and_says_who_holds_the_lock(home_copy: Path, docs: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from assistant.index.ingest import acquire_lock
+
+    env = {**os.environ, "POLICY_ASSISTANT_HOME": str(home_copy)}
+    cmd = [sys.executable, "-m", "assistant.cli", "ingest", str(docs / "banfa.txt")]
+    held = acquire_lock(home_copy, 0, lambda m: None)  # "the first ingestion", in this process
+    try:
+        refused = subprocess.run([*cmd, "--wait", "0"], env=env, capture_output=True, text=True, timeout=120)
+        assert refused.returncode == 2
+        assert f"another ingestion (pid {os.getpid()} on " in refused.stderr and "--wait" in refused.stderr
+        waiting = subprocess.Popen([*cmd, "--wait", "120"], env=env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+        first = waiting.stderr.readline()
+        assert first.startswith("waiting up to 120s for another ingestion (pid ")
+    finally:
+        (home_copy / ".lock.json").unlink(missing_ok=True)
+        held.release()
+    out, err = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0, err
+    assert "1 added" in out
+    assert "test-banfa:art4" in _stored(home_copy)
+
+
 # -- user errors leave the index untouched ------------------------------------------------
 
 def _encrypted(path: Path) -> None:
