@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS_PDF, CORPUS_TXT, DATA, ROOT, write_pdf
+from conftest import CORPUS_PDF, CORPUS_TXT, DATA, DOC, ROOT, write_pdf
 
 from assistant.config import Settings
 from assistant.core import Assistant
@@ -556,6 +556,17 @@ def test_a_refused_new_version_keeps_the_indexed_one(service, home_copy: Path, t
     # A re-index finds the good version where it was: nothing is removed.
     report = service.reindex(None)
     assert report.removed == [] and report.updated == []
+
+
+def test_an_upload_cannot_replace_a_document_it_is_not(service, home_copy: Path, tmp_path: Path) -> None:
+    """An upload named like the shipped document would get its id (and swap out its clauses)."""
+    impostor = _browser_file(tmp_path, "LZB 2024 22.txt", "第一条 全部补助取消。".encode())
+    state = (home_copy / "index.json").read_bytes()
+    saved, rejected, report = service.upload([str(impostor)], None)
+    assert (saved, report) == ([], None)
+    assert rejected[0][0] == "LZB 2024 22.txt" and "lzb-2024-22.pdf" in rejected[0][1]
+    assert (home_copy / "index.json").read_bytes() == state
+    assert service.clause(DOC + "s6.6").text.startswith("（六）支持兼并收购")
 
 
 def test_oversized_upload_is_refused_with_the_limit(service, home_copy: Path, tmp_path: Path) -> None:

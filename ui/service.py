@@ -226,6 +226,11 @@ class UiService:
                 if size == 0:
                     raise UnsupportedFormatError("文件是空的。")
                 dest = self.uploads_dir / name
+                owner = self._other_file_of(dest)
+                if owner:
+                    raise UnsupportedFormatError(
+                        f"“{name}”会成为与已索引文件“{owner}”相同的文档（文档编号取自文件名）；"
+                        "请改一个文件名后再上传。")
                 if dest in saved:
                     raise UnsupportedFormatError(f"本次上传中已有同名文件“{name}”；请改名后单独上传。")
                 self._stage(src_path, dest, previous)
@@ -253,6 +258,19 @@ class UiService:
             for backup in previous.values():
                 backup.unlink(missing_ok=True)
         return [p.name for p in saved], rejected, report
+
+    def _other_file_of(self, dest: Path) -> str | None:
+        """The indexed file, other than ``dest`` itself, whose document ``dest`` would replace
+        (an upload named ``lzb-2024-22.txt`` must not swap out the shipped document)."""
+        from assistant.corpus import load_manifest, meta_for_file
+
+        doc_id = meta_for_file(dest, load_manifest(self.uploads_dir)).id
+        with self.lock:
+            files = self.assistant.index.state.get("files", {})
+        for key, rec in files.items():
+            if rec.get("doc_id") == doc_id and Path(key) != dest.resolve():
+                return rec.get("source") or Path(key).name
+        return None
 
     def _stage(self, src: Path, dest: Path, previous: dict[Path, Path]) -> None:
         """Copy an upload into place atomically, keeping the file it replaces aside."""
