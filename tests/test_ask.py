@@ -177,3 +177,10 @@ def test_empty_turns_in_the_history_are_ignored(assistant) -> None:
     # A history entry with nothing askable in it must not make the question "empty".
     answer = assistant.ask("兼并收购有什么补助？", history=["\x01", "   ", "\u200b"])
     assert answer.citations[0].id == DOC + "s6.6"
+
+
+def test_a_question_about_support_leads_with_the_amounts(assistant) -> None:
+    # The sentence sharing most words with the question names no amount; the lead adds the
+    # clause's sentences that state the 补助 asked about.
+    lead = assistant.ask("白名单企业收购厂房有什么补助？").answer.split("\n", 1)[0]
+    assert "给予30%的补助[1]" in lead and "10%给予补助[1]" in lead

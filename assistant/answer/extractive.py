@@ -137,7 +137,23 @@ def _direct(question: str, hits: list[Hit], top: Hit, sent: str, qwords: set[str
         return _cited(frag, cites.mark(c, top.score))
     if ASKS_NUMBER.search(question) and (frag := _fragment(sent, _NUMBER, qwords)):
         return _cited(frag, cites.mark(c, top.score))
-    return _cited(sent, cites.mark(c, top.score))
+    marker = cites.mark(c, top.score)
+    # "有什么补助？" answered by a sentence without the amount: add the clause's sentences
+    # that state an amount of the kind asked for (补助 30%, 补助 10%).
+    extra = [x for x in _amount_sentences(c, question) if x != sent] if not _NUMBER.search(sent) else []
+    return "".join(_cited(x, marker) for x in [sent, *extra[:MAX_AMOUNT_SENTENCES]])
+
+
+MAX_AMOUNT_SENTENCES = 2
+_REWARD = re.compile(r"补助|补贴|奖励|资助|奖补|扶持资金")
+
+
+def _amount_sentences(clause: Clause, question: str) -> list[str]:
+    """Sentences of ``clause`` that state an amount of the kind of support the question names."""
+    kinds = set(_REWARD.findall(question))
+    if not kinds:
+        return []
+    return [x for x in sentences(clause.text) if _NUMBER.search(x) and any(k in x for k in kinds)]
 
 
 def _cited(span: str, marker: str) -> str:
