@@ -14,7 +14,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the core subcommands to the ``policy-assistant`` parser."""
     p = sub.add_parser("ingest", help="add or update documents in the index (default: the shipped corpus)")
     p.add_argument("paths", nargs="*", type=Path, help="PDF/DOCX/TXT/MD files or folders")
-    p.add_argument("--rebuild", action="store_true", help="drop the index first (after changing the model)")
+    p.add_argument("--rebuild", action="store_true", help="rebuild the index from scratch, re-reading every file it holds (after changing the model)")
     p.add_argument("--keep-going", action="store_true", help="skip unreadable files instead of stopping")
     p.add_argument("--wait", type=float, default=300, metavar="SECONDS",
                    help="wait this long for another ingestion of the same index to finish (default 300; 0 fails at once)")

@@ -223,6 +223,26 @@ def test_a_second_ingest_waits_for_the_first_and_says_who_holds_the_lock(home_co
     assert "test-banfa:art4" in _stored(home_copy)
 
 
+def test_rebuild_reads_every_file_the_index_held(home_copy: Path, docs: Path) -> None:
+    settings = Settings.from_env(home=home_copy)
+    ingest([docs / "banfa.txt"], settings)
+    before = _stored(home_copy)
+    report = ingest(None, settings, rebuild=True)  # the shipped corpus named, banfa.txt carried
+    assert sorted(report.added) == ["banfa.txt", "lzb-2024-22.pdf"]
+    assert _stored(home_copy) == before
+    assert len(_dense_ids(home_copy, "test-banfa:")) == 15
+
+
+def test_a_rebuild_that_cannot_read_a_file_drops_nothing(home_copy: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "cut.pdf"
+    broken.write_bytes(CORPUS_PDF.read_bytes()[:5000])
+    before = _snapshot(home_copy)
+    with pytest.raises(UnreadableDocumentError, match="cut.pdf"):
+        ingest([broken], Settings.from_env(home=home_copy), rebuild=True)
+    assert _snapshot(home_copy) == before
+    assert len(_dense_ids(home_copy, DOC)) > 100
+
+
 # -- user errors leave the index untouched ------------------------------------------------
 
 def _encrypted(path: Path) -> None:

@@ -167,7 +167,9 @@ def ingest(paths: list[Path] | None, settings: Settings, index: ClauseIndex | No
         paths: files or folders; None for the shipped corpus.
         settings: home folder and embedding.
         index: an open index (opened from settings when omitted).
-        rebuild: drop the whole index first (e.g. after changing the embedding model).
+        rebuild: rebuild the whole index (e.g. after changing the embedding model): every
+            file it held is read again with ``paths``, and only once all are read is the old
+            index dropped.
         strict: when True a file that cannot be read aborts the run with nothing written;
             when False it is reported in ``skipped`` and the rest are ingested.
         progress: called with a short message per step.
@@ -194,20 +196,17 @@ def ingest(paths: list[Path] | None, settings: Settings, index: ClauseIndex | No
         if index.outdated_format() and not rebuild:
             say(f"upgrading the index in {home} to format {FORMAT_VERSION}: rebuilding")
             rebuild = True
-        if rebuild or (journal and journal.get("reset")):
-            say("rebuild: dropping the existing index")
-            index.reset()
-            journal = None
-        index.check_compatible()
-        to_fix: set[str] = set()
-        to_drop: set[str] = set()
-        if journal is not None or verify:
-            to_fix, to_drop = index.verify()
-            report.repaired = sorted(to_fix | to_drop)
-            if report.repaired:
-                say(f"repairing the dense store for {', '.join(report.repaired)}")
-        files_state: dict[str, dict] = dict(index.state.get("files", {}))
+        rebuild = rebuild or bool(journal and journal.get("reset"))  # finish a rebuild that was killed
+        if not rebuild:
+            index.check_compatible()
+        # A rebuild re-reads what the index held (and what a killed rebuild had not re-read yet)
+        # besides the given paths, so nothing indexed is lost by rebuilding.
+        carried = {**index.state.get("files", {}), **index.pending_files()} if rebuild else index.pending_files()
+        files_state: dict[str, dict] = {} if rebuild else dict(index.state.get("files", {}))
         wanted = discover(paths)
+        given = {str(Path(path).resolve()) for path, _ in wanted}
+        wanted += [(Path(key), DocumentMeta(**rec["meta"])) for key, rec in carried.items()
+                   if key not in given and Path(key).is_file()]
         new: dict[str, list[Clause]] = {}
         seen_hashes = {v["sha256"]: k for k, v in files_state.items()}
         for path, meta in wanted:
@@ -236,6 +235,18 @@ def ingest(paths: list[Path] | None, settings: Settings, index: ClauseIndex | No
                                 "meta": meta.model_dump(mode="json"), "clauses": len(clauses)}
             seen_hashes[digest] = key
             new[meta.id] = clauses
+        # Everything is read: only now is anything written.
+        to_fix: set[str] = set()
+        to_drop: set[str] = set()
+        if rebuild:
+            say("rebuild: dropping the existing index")
+            index.reset()
+            journal = None
+        elif journal is not None or verify:
+            to_fix, to_drop = index.verify()
+            report.repaired = sorted(to_fix | to_drop)
+            if report.repaired:
+                say(f"repairing the dense store for {', '.join(report.repaired)}")
         removed_docs = set(to_drop)
         for key, rec in list(files_state.items()):
             if not Path(key).exists():
@@ -247,7 +258,7 @@ def ingest(paths: list[Path] | None, settings: Settings, index: ClauseIndex | No
         removed_docs |= stale - set(new)
         for doc_id in sorted(to_fix - removed_docs - set(new)):
             new[doc_id] = [c for c in index.clauses().values() if c.doc_id == doc_id]
-        if new or removed_docs:
+        if new or removed_docs or rebuild or carried:
             say(f"indexing {sum(len(v) for v in new.values())} clauses")
             index.replace_documents(new, removed_docs - set(new), files_state)
         elif journal is not None:

@@ -354,8 +354,13 @@ class ClauseIndex:
         return self._bm25
 
     # -- writing ----------------------------------------------------------------------
-    def _commit(self, clauses: list[Clause], files_state: dict[str, dict], bm25: BM25 | None = None) -> None:
-        """Write a new generation (clause and sparse snapshots, then ``index.json``)."""
+    def _commit(self, clauses: list[Clause], files_state: dict[str, dict], bm25: BM25 | None = None,
+                pending: dict[str, dict] | None = None) -> None:
+        """Write a new generation (clause and sparse snapshots, then ``index.json``).
+
+        ``pending``: files a rebuild has dropped but not yet re-read (kept in the record so
+        that a rebuild killed part-way still re-reads them).
+        """
         gen = int(self.state.get("generation", 0)) + 1
         index_id = self.index_id or uuid.uuid4().hex[:12]
         if bm25 is None:
@@ -374,6 +379,8 @@ class ClauseIndex:
             "collection": collection_name(self.embedding, index_id),
             "clauses_file": clauses_file, "sparse_file": sparse_file, "files": files_state,
         }
+        if pending:
+            state["pending_files"] = pending
         atomic_write_json(self.home / STATE_FILE, state)
         self.state, self._stamp = state, self._state_stamp()
         self._clauses = {c.id: c for c in clauses}
@@ -465,16 +472,22 @@ class ClauseIndex:
         to_fix |= {doc for node_id, (doc, _) in expected.items() if node_id not in seen}
         return to_fix, to_drop
 
+    def pending_files(self) -> dict[str, dict]:
+        """Files recorded before a rebuild that it has not re-read yet (see :meth:`reset`)."""
+        return dict(self.state.get("pending_files", {}))
+
     def reset(self) -> None:
         """Delete everything in this index (for a rebuild with another model).
 
         An empty generation is committed first, so a crash part-way leaves an empty index
-        (and a journal that makes the next ingestion finish the job).
+        (and a journal that makes the next ingestion finish the job). The files it held are
+        kept in that record as pending, for the rebuild to read again.
         """
         names = self._own_collections()  # before the commit renames the collection
+        pending = {**self.state.get("files", {}), **self.pending_files()}
         self._write_journal({c.doc_id for c in self.clauses().values()}, reset=True)
         self.state = {k: v for k, v in self.state.items() if k in ("index_id", "generation")}
-        self._commit([], {})
+        self._commit([], {}, pending=pending)
         self.drop_collections(names)
         self.clear_journal()
 
