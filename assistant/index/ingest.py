@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import socket
 import time
@@ -14,11 +13,17 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.corpus import load_manifest, meta_for_file, parse_file, primary_files
-from assistant.errors import AssistantError, DocumentNotFoundError, IndexBusyError
+from assistant.errors import (
+    AssistantError,
+    DocumentNotFoundError,
+    IndexBusyError,
+    IndexCorruptError,
+)
 from assistant.index.store import (
     FORMAT_VERSION,
     ClauseIndex,
     atomic_write_json,
+    read_json,
     remove_stray_temp_files,
 )
 from assistant.models import Clause, DocumentMeta
@@ -103,18 +108,13 @@ def discover(paths: list[Path] | None) -> list[tuple[Path, DocumentMeta]]:
 
 def _lock_holder(home: Path) -> str:
     """Who holds the ingestion lock, from ``.lock.json`` (best effort)."""
-    info = read_json_quiet(home / LOCK_INFO)
+    try:
+        info = read_json(home / LOCK_INFO, None)
+    except IndexCorruptError:
+        info = None
     if not info:
         return "another ingestion"
     return f"another ingestion (pid {info.get('pid')} on {info.get('host')}, started {info.get('started')})"
-
-
-def read_json_quiet(path: Path) -> dict | None:
-    """A small JSON file, or None when it is missing or unreadable."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
 
 
 def acquire_lock(home: Path, wait: float, say: Callable[[str], None]):

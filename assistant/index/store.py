@@ -320,25 +320,20 @@ class ClauseIndex:
 
     # -- clauses & sparse -------------------------------------------------------------
     def _snapshot(self, key: str, default: Any) -> Any:
-        name = self.state.get(f"{key}_file")
-        if name is None:
-            return default
-        try:
-            with open(self.home / name, encoding="utf-8"):
-                pass
-        except FileNotFoundError:
-            # Two commits happened since this object read index.json: read the newest.
-            self.refresh()
+        """The clause or sparse snapshot that ``index.json`` names (``default`` before any)."""
+        for _ in range(2):
             name = self.state.get(f"{key}_file")
             if name is None:
                 return default
-        data = read_json(self.home / name, None)
-        if data is None:
-            raise IndexCorruptError(
-                f"{self.home / STATE_FILE} names {name}, which is missing; the folder was changed outside "
-                "policy-assistant. Rebuild the index with 'policy-assistant ingest --rebuild'."
-            )
-        return data
+            data = read_json(self.home / name, None)
+            if data is not None:
+                return data
+            # Gone: two commits happened since this object read index.json; read the newest.
+            self.refresh()
+        raise IndexCorruptError(
+            f"{self.home / STATE_FILE} names {name}, which is missing; the folder was changed outside "
+            "policy-assistant. Rebuild the index with 'policy-assistant ingest --rebuild'."
+        )
 
     def clauses(self) -> dict[str, Clause]:
         """Every stored clause by id, in document order."""
