@@ -14,6 +14,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
+import subprocess
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -26,6 +29,50 @@ CORPUS_TXT = CORPUS / "lzb-2024-22.txt"
 DATA = Path(__file__).resolve().parent / "data"
 DOC = "lzb-2024-22:"
 CHROMA_URL = os.environ.get("POLICY_ASSISTANT_CHROMA_URL", "").strip() or None
+
+
+# A hang guard for command-line runs, not a speed requirement (a model load is a few seconds).
+HANG_GUARD_S = 120
+
+
+def free_port() -> int:
+    """A TCP port free on the loopback interface."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def index_files(home: Path) -> dict[str, bytes]:
+    """The bytes of every file at the top of a home (index.json, the clause and BM25
+    snapshots, whatever their names), the ingestion lock aside."""
+    return {p.name: p.read_bytes() for p in sorted(home.iterdir())
+            if p.is_file() and not p.name.startswith(".lock")}
+
+
+def index_mtimes(home: Path, chroma: bool = True) -> dict[str, int]:
+    """Modification times of every file under a home, the lock aside (and chroma's files
+    unless ``chroma``)."""
+    return {str(p.relative_to(home)): p.stat().st_mtime_ns for p in sorted(home.rglob("*"))
+            if p.is_file() and not p.name.startswith(".lock")
+            and (chroma or "chroma" not in p.relative_to(home).parts)}
+
+
+def run_cli(*args: str | bytes, home: Path, env: dict[str, str] | None = None,
+            timeout: float = HANG_GUARD_S) -> subprocess.CompletedProcess:
+    """Run ``policy-assistant ARGS`` with POLICY_ASSISTANT_HOME=home; stdout/stderr as text.
+
+    The limits, the chroma URL and the admin password are unset unless ``env`` sets them.
+    """
+    full = {**os.environ, "POLICY_ASSISTANT_HOME": str(home), "HF_HUB_OFFLINE": "1",
+            "ANONYMIZED_TELEMETRY": "False", "PYTHONIOENCODING": "utf-8"}
+    for var in ("POLICY_ASSISTANT_MAX_QUESTION_CHARS", "POLICY_ASSISTANT_MAX_FILE_MB",
+                "POLICY_ASSISTANT_CHROMA_URL", "POLICY_ASSISTANT_ADMIN_PASSWORD"):
+        full.pop(var, None)
+    full.update(env or {})
+    proc = subprocess.run([sys.executable, "-m", "assistant.cli", *args], cwd=ROOT, env=full,
+                          capture_output=True, timeout=timeout, check=False)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, proc.stdout.decode("utf-8", "replace"),
+                                       proc.stderr.decode("utf-8", "replace"))
 
 
 def pytest_report_header(config) -> str:

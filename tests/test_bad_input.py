@@ -18,13 +18,21 @@ import random
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS_PDF, CORPUS_TXT, DATA, DOC, ROOT, write_pdf
+from conftest import (
+    CORPUS_PDF,
+    CORPUS_TXT,
+    DATA,
+    DOC,
+    index_files,
+    index_mtimes,
+    run_cli,
+    write_pdf,
+)
 
 from assistant.config import Settings
 from assistant.core import Assistant
@@ -40,28 +48,11 @@ from assistant.models import Answer
 from assistant.read.base import read_document
 from assistant.read.clean import clean
 
-# A hang guard for command-line runs, not a speed requirement (a model load is a few seconds).
-HANG_GUARD_S = 120
 MB = 1024 * 1024
 POLICY = "第一条 为规范工业用地管理，制定本办法。\n第二条 本办法自发布之日起施行。\n"
 
 
 # -- helpers ---------------------------------------------------------------------------------
-def _snapshot(home: Path) -> dict[str, bytes]:
-    """The bytes of every file at the top of the home (index.json, the clause and BM25
-    stores, whatever their names), the ingestion lock aside."""
-    return {p.name: p.read_bytes() for p in sorted(home.iterdir())
-            if p.is_file() and not p.name.startswith(".lock")}
-
-
-def _mtimes(home: Path, chroma: bool = True) -> dict[str, int]:
-    """Modification times of every file under the home, the lock aside (and chroma's files
-    unless ``chroma``)."""
-    return {str(p.relative_to(home)): p.stat().st_mtime_ns for p in sorted(home.rglob("*"))
-            if p.is_file() and not p.name.startswith(".lock")
-            and (chroma or "chroma" not in p.relative_to(home).parts)}
-
-
 @contextmanager
 def unchanged(home: Path, chroma: bool = True) -> Iterator[None]:
     """``with unchanged(home): ...`` asserts that the index is byte for byte as before.
@@ -70,24 +61,10 @@ def unchanged(home: Path, chroma: bool = True) -> Iterator[None]:
     file, and a query its HNSW files, whatever is asked (chromadb's doing, reported), so a
     question is held to the files this program writes: index.json, the clause and BM25 stores.
     """
-    before, times = _snapshot(home), _mtimes(home, chroma)
+    before, times = index_files(home), index_mtimes(home, chroma)
     yield
-    assert _snapshot(home) == before, "an index file changed"
-    assert _mtimes(home, chroma) == times, "a file under the home was written"
-
-
-def _cli(*args: str | bytes, home: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """Run ``policy-assistant ARGS`` with POLICY_ASSISTANT_HOME=home; stdout/stderr as text."""
-    full = {**os.environ, "POLICY_ASSISTANT_HOME": str(home), "HF_HUB_OFFLINE": "1",
-            "ANONYMIZED_TELEMETRY": "False", "PYTHONIOENCODING": "utf-8"}
-    for var in ("POLICY_ASSISTANT_MAX_QUESTION_CHARS", "POLICY_ASSISTANT_MAX_FILE_MB",
-                "POLICY_ASSISTANT_CHROMA_URL", "POLICY_ASSISTANT_ADMIN_PASSWORD"):
-        full.pop(var, None)
-    full.update(env or {})
-    proc = subprocess.run([sys.executable, "-m", "assistant.cli", *args], cwd=ROOT, env=full,
-                          capture_output=True, timeout=HANG_GUARD_S, check=False)
-    return subprocess.CompletedProcess(proc.args, proc.returncode, proc.stdout.decode("utf-8", "replace"),
-                                       proc.stderr.decode("utf-8", "replace"))
+    assert index_files(home) == before, "an index file changed"
+    assert index_mtimes(home, chroma) == times, "a file under the home was written"
 
 
 def _user_error(proc: subprocess.CompletedProcess) -> str:
@@ -133,7 +110,7 @@ def _valid(answer: Answer, question: str) -> None:
 def test_cli_refuses_a_100k_character_question(home_copy: Path) -> None:
     question = _long_question(100_000)
     with unchanged(home_copy):
-        message = _user_error(_cli("ask", question, home=home_copy))
+        message = _user_error(run_cli("ask", question, home=home_copy))
     assert "100000 characters" in message
     assert "limit is 2000" in message
     assert "POLICY_ASSISTANT_MAX_QUESTION_CHARS" in message
@@ -144,7 +121,7 @@ def test_cli_answers_a_100k_character_question_under_a_raised_limit(home_copy: P
     characters; embedding all of it took ~20 s)."""
     question = _long_question(100_000)
     with unchanged(home_copy, chroma=False):
-        proc = _cli("ask", "--json", question, home=home_copy,
+        proc = run_cli("ask", "--json", question, home=home_copy,
                     env={"POLICY_ASSISTANT_MAX_QUESTION_CHARS": "200000"})
     assert proc.returncode == 0, proc.stderr[-3000:]
     _valid(Answer(**json.loads(proc.stdout)), question)
@@ -204,7 +181,7 @@ def test_cli_batch_of_odd_questions_prints_one_json_line_each(home_copy: Path, t
     batch = tmp_path / "questions.txt"
     batch.write_text("\n".join(questions) + "\n\n", encoding="utf-8")
     with unchanged(home_copy, chroma=False):
-        proc = _cli("ask", "--batch", str(batch), home=home_copy)
+        proc = run_cli("ask", "--batch", str(batch), home=home_copy)
     assert proc.returncode == 0, proc.stderr[-3000:]
     lines = proc.stdout.split("\n")
     assert lines[-1] == ""
@@ -218,7 +195,7 @@ def test_cli_batch_of_odd_questions_prints_one_json_line_each(home_copy: Path, t
 def test_cli_batch_file_in_gbk_is_read(home_copy: Path, tmp_path: Path) -> None:
     batch = tmp_path / "gbk.txt"
     batch.write_bytes("兼并收购有什么补助？\r\n容积率要求是多少？\r\n".encode("gbk"))
-    proc = _cli("ask", "--batch", str(batch), home=home_copy)
+    proc = run_cli("ask", "--batch", str(batch), home=home_copy)
     assert proc.returncode == 0, proc.stderr[-3000:]
     outputs = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [o["question"] for o in outputs] == ["兼并收购有什么补助？", "容积率要求是多少？"]
@@ -235,7 +212,7 @@ def test_cli_batch_file_without_questions_is_refused(home_copy: Path, tmp_path: 
                                                      expected: str) -> None:
     batch = tmp_path / "batch.txt"
     batch.write_bytes(content)
-    message = _user_error(_cli("ask", "--batch", str(batch), home=home_copy))
+    message = _user_error(run_cli("ask", "--batch", str(batch), home=home_copy))
     assert str(batch) in message and expected in message
 
 
@@ -244,7 +221,7 @@ def test_cli_html_sql_and_bytes_that_are_not_utf8_give_parsable_json(home_copy: 
     HTML and SQL are just text."""
     text = "<script>alert(1)</script>'; DROP TABLE clauses; -- 兼并收购有什么补助？"
     with unchanged(home_copy, chroma=False):
-        proc = _cli(b"ask", b"--json", b"\xff\xfe\xb2\xb9 " + text.encode(), home=home_copy)
+        proc = run_cli(b"ask", b"--json", b"\xff\xfe\xb2\xb9 " + text.encode(), home=home_copy)
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = json.loads(proc.stdout)
     assert out["question"] == "\ufffd\ufffd\ufffd\ufffd " + text
@@ -257,7 +234,7 @@ def test_cli_html_sql_and_bytes_that_are_not_utf8_give_parsable_json(home_copy: 
                                   ("ask", "\x01\x02"), ("ask", "--json", " ")])
 def test_cli_refuses_an_empty_question(home_copy: Path, args: tuple[str, ...]) -> None:
     with unchanged(home_copy):
-        message = _user_error(_cli(*args, home=home_copy))
+        message = _user_error(run_cli(*args, home=home_copy))
     assert "the question is empty" in message
     assert "兼并收购有什么补助" in message  # an example of what to ask
 
@@ -266,7 +243,7 @@ def test_cli_refuses_an_empty_question(home_copy: Path, args: tuple[str, ...]) -
 def test_cli_refuses_a_200mb_file_by_its_size(home_copy: Path, tmp_path: Path) -> None:
     big = _sparse(tmp_path / "huge.pdf", 200 * MB)
     with unchanged(home_copy):
-        message = _user_error(_cli("ingest", str(big), home=home_copy))
+        message = _user_error(run_cli("ingest", str(big), home=home_copy))
     assert str(big) in message
     assert "209715200 bytes (200.0 MB)" in message
     assert "limit of 52428800 bytes (50 MB)" in message
@@ -312,7 +289,7 @@ def test_file_size_limit_is_configurable(home_copy: Path, tmp_path: Path) -> Non
     assert 2 * MB < path.stat().st_size < 3 * MB
     assert clean(read_document(path))  # fine under the default limit
     with unchanged(home_copy):
-        message = _user_error(_cli("ingest", str(path), home=home_copy, env={"POLICY_ASSISTANT_MAX_FILE_MB": "1"}))
+        message = _user_error(run_cli("ingest", str(path), home=home_copy, env={"POLICY_ASSISTANT_MAX_FILE_MB": "1"}))
         assert str(path) in message and "limit of 1048576 bytes (1 MB)" in message
         assert "POLICY_ASSISTANT_MAX_FILE_MB" in message
         settings = Settings.from_env({"POLICY_ASSISTANT_HOME": str(home_copy), "POLICY_ASSISTANT_MAX_FILE_MB": "1"})
@@ -323,7 +300,7 @@ def test_file_size_limit_is_configurable(home_copy: Path, tmp_path: Path) -> Non
 @pytest.mark.parametrize("value", ["0", "-5", "abc", "1.5", "50MB"])
 def test_bad_file_size_limit_is_refused(home_copy: Path, tmp_path: Path, value: str) -> None:
     with unchanged(home_copy):
-        message = _user_error(_cli("ingest", str(DATA / "banfa.txt"), home=home_copy,
+        message = _user_error(run_cli("ingest", str(DATA / "banfa.txt"), home=home_copy,
                                    env={"POLICY_ASSISTANT_MAX_FILE_MB": value}))
     assert f"POLICY_ASSISTANT_MAX_FILE_MB={value!r}" in message
     with pytest.raises(ConfigError, match="POLICY_ASSISTANT_MAX_FILE_MB"):
@@ -408,7 +385,7 @@ def test_cli_refuses_an_unreadable_file(home_copy: Path, tmp_path: Path, case: s
     path = tmp_path / name
     make(path)
     with unchanged(home_copy):
-        message = _user_error(_cli("ingest", str(path), home=home_copy))
+        message = _user_error(run_cli("ingest", str(path), home=home_copy))
     assert str(path) in message and words in message
 
 

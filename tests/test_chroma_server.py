@@ -5,27 +5,19 @@ several workers sharing one home and server see each other's ingestions."""
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from conftest import DATA, ROOT
+from conftest import DATA, free_port, run_cli
 
 from assistant.config import Settings
 from assistant.core import Assistant
 from assistant.index.store import ClauseIndex, retrieval_text
 
 CHROMA = Path(sys.executable).parent / "chroma"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -55,12 +47,7 @@ def server(tmp_path_factory: pytest.TempPathFactory):
 
 
 def cli(home: Path, url: str | None, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "POLICY_ASSISTANT_HOME": str(home), "HF_HUB_OFFLINE": "1"}
-    env.pop("POLICY_ASSISTANT_CHROMA_URL", None)
-    if url:
-        env["POLICY_ASSISTANT_CHROMA_URL"] = url
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    return run_cli(*args, home=home, env={"POLICY_ASSISTANT_CHROMA_URL": url} if url else None, timeout=300)
 
 
 def dense_ids(home: Path, url: str) -> set[str]:

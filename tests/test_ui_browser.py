@@ -9,7 +9,6 @@ refresh the README's pictures), else to pytest's temporary folder.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,6 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -37,17 +37,11 @@ S66 = "lzb-2024-22:s6.6"
 START_TIMEOUT_S = 300
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     """``policy-assistant ui`` on a free loopback port; yields its base URL."""
     home = tmp_path_factory.mktemp("ui-home")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "POLICY_ASSISTANT_HOME": str(home), "GRADIO_ANALYTICS_ENABLED": "False",
            "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", "NO_PROXY": "127.0.0.1,localhost"}
     env.pop("POLICY_ASSISTANT_ADMIN_PASSWORD", None)
