@@ -15,6 +15,7 @@ from assistant.index.store import ClauseIndex
 from assistant.models import Answer, Clause, DocumentMeta
 from assistant.retrieve.gate import Gate, GateSignals
 from assistant.retrieve.hybrid import Hit, Mode, Retriever
+from assistant.understand.lexicon import default_lexicon
 
 # Composers tried before retrieval: each returns an Answer, or None when the question is
 # not for it. Optional modules that are not installed are skipped.
@@ -35,6 +36,12 @@ def _route_applies(name: str, question: str, history: list[str]) -> bool:
     if name == "eligibility":
         return bool(_SELF.search(question)) or (bool(history) and bool(_SELF.search(history[-1])))
     return True
+
+
+def sparse_query(query: str) -> str:
+    """The BM25 query: the question plus the policy terms of its everyday words."""
+    extra = default_lexicon().expand(query)
+    return f"{query} {' '.join(extra)}" if extra else query
 
 
 def _has_number(question: str) -> bool:
@@ -149,7 +156,8 @@ class Assistant:
                 continue  # an earlier turn with nothing in it adds no context
         clauses = self.index.clauses()
         query = retrieval_query(q, hist)
-        hits, dense_top = self.retriever.search_with_dense_top(query, k=self.settings.top_k)
+        hits, dense_top = self.retriever.search_with_dense_top(query, k=self.settings.top_k,
+                                                               sparse_query=sparse_query(query))
         reason = self.gate.abstain(self.gate.signals(query, dense_top))
         # A calculation with numbers in it is answered by the tool even when the gate hesitates
         # (its words may be rare); anything else the gate rejects is out of scope.
@@ -175,14 +183,15 @@ class Assistant:
         """What the abstention gate measures for a question (for calibration and reports)."""
         self._sync()
         q = retrieval_query(normalize_question(question, self.settings.max_question_chars), history)
-        _, dense_top = self.retriever.search_with_dense_top(q, k=1)
+        _, dense_top = self.retriever.search_with_dense_top(q, k=1, sparse_query=sparse_query(q))
         return self.gate.signals(q, dense_top)
 
     def retrieve(self, question: str, k: int = 5, mode: Mode = "hybrid") -> list[Hit]:
         """Retrieve clauses without composing an answer (``mode``: hybrid, dense, bm25)."""
         self._sync()
         q = normalize_question(question, self.settings.max_question_chars)
-        return self.retriever.search(retrieval_query(q, None), k=k, mode=mode)
+        query = retrieval_query(q, None)
+        return self.retriever.search_with_dense_top(query, k=k, mode=mode, sparse_query=sparse_query(query))[0]
 
     def clause(self, clause_id: str) -> Clause:
         """One clause by id, verbatim. Raises ClauseNotFoundError."""

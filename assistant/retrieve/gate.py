@@ -21,6 +21,7 @@ from functools import lru_cache
 from importlib import resources
 
 from assistant.index.tokenize import QUESTION_WORDS, STOPWORDS, _jieba
+from assistant.understand.lexicon import Lexicon, default_lexicon, near_miss
 
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
 _PLACE = re.compile(r"[\u4e00-\u9fff]{2,3}(?:区|市|县|省)")
@@ -79,9 +80,30 @@ class Gate:
         thresholds: where the gate sits.
     """
 
-    def __init__(self, corpus_text: str, thresholds: GateThresholds | None = None) -> None:
+    def __init__(self, corpus_text: str, thresholds: GateThresholds | None = None,
+                 lexicon: Lexicon | None = None) -> None:
         self.corpus = re.sub(r"\s+", "", corpus_text)
         self.thresholds = thresholds or GateThresholds.load()
+        self.lexicon = lexicon or default_lexicon()
+        self._grams: dict[int, set[str]] = {}
+
+    def _typo_span(self, word: str, segmented: list[str]) -> bool:
+        """Is ``word`` part of a one-character typo that jieba split (容级率 -> 容级 + 率)?"""
+        i = segmented.index(word)
+        spans = []
+        if i + 1 < len(segmented):
+            spans.append(word + segmented[i + 1])
+        if i > 0:
+            spans.append(segmented[i - 1] + word)
+        return any(len(x) <= 6 and not _freq()[0].get(x) and near_miss(x, self.corpus, self._grams)
+                   and x not in self.corpus for x in spans)
+
+    def _held(self, word: str) -> bool:
+        """Does the corpus support ``word``: verbatim, through the lexicon, or as a one-character typo?"""
+        if word in self.corpus or self.lexicon.supported(word, self.corpus):
+            return True
+        # A typo is a word no dictionary knows (容级率); 公积金 is a real word the corpus lacks.
+        return not _freq()[0].get(word) and near_miss(word, self.corpus, self._grams)
 
     def signals(self, question: str, dense_top: float) -> GateSignals:
         """Measure a (normalised, simplified-Chinese) question."""
@@ -92,7 +114,7 @@ class Gate:
         words = [w for w in segmented if _CJK_WORD.fullmatch(w) and w not in STOPWORDS and w not in QUESTION_WORDS
                  and not self._is_place(w)]
         weights = {w: specificity(w) for w in words}
-        missing = [w for w in words if w not in self.corpus]
+        missing = [w for w in words if not self._held(w) and not self._typo_span(w, segmented)]
         total = sum(weights.values())
         unsupported = sum(weights[w] for w in missing) / total if total else 0.0
         places = [p for p in segmented if _PLACE.fullmatch(p)
@@ -108,9 +130,9 @@ class Gate:
         """The reason to abstain, or None to answer."""
         t = self.thresholds
         if s.unknown_places:
-            return f"语料只涉及北仑区，未包含“{'、'.join(s.unknown_places)}”的相关文件"
+            return f"现有文件未涉及“{'、'.join(s.unknown_places)}”"
         if s.has_chinese and s.unsupported >= t.unsupported_min:
-            return f"问题中的“{'、'.join(s.unsupported_words[:4])}”在现有文件中没有出现"
+            return "问题的主要内容在现有文件中找不到对应的规定"
         if s.dense_top < t.dense_min:
             return "现有文件中没有与问题足够相关的条款"
         return None

@@ -61,10 +61,14 @@ class Retriever:
         return self.search_with_dense_top(query, k, mode, query_vec)[0]
 
     def search_with_dense_top(self, query: str, k: int = 5, mode: Mode = "hybrid",
-                              query_vec: list[float] | None = None) -> tuple[list[Hit], float]:
+                              query_vec: list[float] | None = None,
+                              sparse_query: str | None = None) -> tuple[list[Hit], float]:
         """Like :meth:`search`, also returning the best dense cosine among the candidates
         (-1.0 when the dense retriever did not run or found nothing), which the
         abstention gate needs; one search serves both.
+
+        ``sparse_query`` is what BM25 reads instead of ``query`` (the question with the
+        policy terms of its everyday words added); the dense side embeds ``query`` as asked.
         """
         clauses = self.index.clauses()
         dense: list[tuple[str, float]] = []
@@ -73,7 +77,7 @@ class Retriever:
             vec = query_vec if query_vec is not None else self.embed_query(query)
             dense = [(cid, s) for cid, s in self.index.dense_search(vec, CANDIDATES) if cid in clauses]
         if mode in ("hybrid", "bm25"):
-            sparse = [(cid, s) for cid, s in self.index.bm25().search(query, CANDIDATES) if cid in clauses]
+            sparse = [(cid, s) for cid, s in self.index.bm25().search(sparse_query or query, CANDIDATES) if cid in clauses]
         dense_by, sparse_by = dict(dense), dict(sparse)
         if mode == "dense":
             ranked = dense

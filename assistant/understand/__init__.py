@@ -1,0 +1,1 @@
+"""Reading a question: everyday words bridged to the language of policy documents."""

@@ -1,0 +1,80 @@
+"""The bridge from everyday words to policy language, kept as data (``lexicon.toml``).
+
+Retrieval adds a question's policy terms to the query, and the abstention gate counts an
+everyday word as supported when one of its policy terms occurs in the corpus, so a
+question is never refused only because a person says 出让金 where the text says 土地价款.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everyday word -> policy terms, longest everyday words first."""
+
+    bridge: dict[str, tuple[str, ...]]
+
+    @classmethod
+    def from_toml(cls, text: str) -> "Lexicon":
+        """Parse a lexicon file (a ``[bridge]`` table of word = [terms])."""
+        data = tomllib.loads(text).get("bridge", {})
+        items = sorted(data.items(), key=lambda kv: -len(kv[0]))
+        return cls({k: tuple(v) for k, v in items})
+
+    def terms_for(self, word: str) -> tuple[str, ...]:
+        """Policy terms for one everyday word (empty when it has none)."""
+        return self.bridge.get(word, ())
+
+    def expand(self, question: str) -> list[str]:
+        """Policy terms for the everyday words in ``question`` (longest match wins), in order."""
+        out: list[str] = []
+        covered: list[tuple[int, int]] = []
+        for word, terms in self.bridge.items():
+            start = question.find(word)
+            while start >= 0:
+                end = start + len(word)
+                if not any(s < end and start < e for s, e in covered):
+                    covered.append((start, end))
+                    out.extend(t for t in terms if t not in out and t not in question)
+                start = question.find(word, end)
+        return out
+
+    def supported(self, word: str, corpus: str) -> bool:
+        """Is ``word`` bridged to a term the corpus holds (whole word or a part of it)?"""
+        for key, terms in self.bridge.items():
+            if key in word and any(t in corpus for t in terms):
+                return True
+        return False
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    """The shipped lexicon (``lexicon.toml`` beside this module)."""
+    text = (resources.files("assistant.understand") / "lexicon.toml").read_text(encoding="utf-8")
+    return Lexicon.from_toml(text)
+
+
+def near_miss(word: str, corpus: str, grams: dict[int, set[str]]) -> bool:
+    """Does the corpus hold ``word`` with one character different (a typo: 容级率 / 容积率)?
+
+    Args:
+        word: a question word of three or more characters that the corpus lacks.
+        corpus: the corpus text without whitespace.
+        grams: a cache of masked n-grams by length, filled on first use.
+    """
+    n = len(word)
+    if n < 3:
+        return False
+    if n not in grams:
+        masked: set[str] = set()
+        for i in range(len(corpus) - n + 1):
+            gram = corpus[i:i + n]
+            for j in range(n):
+                masked.add(gram[:j] + "\0" + gram[j + 1:])
+        grams[n] = masked
+    return any(word[:j] + "\0" + word[j + 1:] in grams[n] for j in range(n))

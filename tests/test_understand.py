@@ -1,0 +1,58 @@
+"""The bridge from everyday words to policy language, and the gate that uses it."""
+
+import pytest
+
+from assistant.retrieve.gate import Gate, GateThresholds
+from assistant.understand.lexicon import Lexicon, default_lexicon, near_miss
+
+LEX = Lexicon.from_toml('[bridge]\n"出让金" = ["土地价款"]\n"土地出让金" = ["土地价款", "出让收入"]\n'
+                        '"电价" = ["电费"]\n')
+
+
+def test_expand_prefers_the_longest_everyday_word():
+    assert LEX.expand("要不要补交土地出让金") == ["土地价款", "出让收入"]
+
+
+def test_expand_skips_terms_the_question_already_has():
+    assert LEX.expand("电价和电费") == []
+
+
+@pytest.mark.parametrize("word, corpus, held", [
+    ("出让金", "不增收土地价款", True),
+    ("出让金", "不增收土地款", False),
+    ("电价", "差别化电费", True),
+])
+def test_supported_needs_a_policy_term_in_the_corpus(word, corpus, held):
+    assert LEX.supported(word, corpus) is held
+
+
+@pytest.mark.parametrize("word, held", [("容级率", True), ("容积率", True), ("建筑率", False), ("容级", False)])
+def test_near_miss_allows_one_character(word, held):
+    assert near_miss(word, "容积率能高则高", {}) is held
+
+
+def test_shipped_lexicon_loads_and_bridges_common_words():
+    lex = default_lexicon()
+    assert "土地价款" in lex.terms_for("出让金")
+    assert "罚款" in lex.terms_for("罚多少钱")
+
+
+def test_gate_counts_bridged_words_and_typos_as_supported():
+    gate = Gate("企业自用提高的容积率不增收土地价款。实行差别化电费。", GateThresholds(0.5, 0.0))
+    s = gate.signals("容级率提高了要不要补交土地出让金", dense_top=0.9)
+    assert s.unsupported_words == []
+    assert gate.abstain(s) is None
+
+
+def test_gate_refusal_names_no_tokens():
+    gate = Gate("企业自用提高的容积率不增收土地价款。", GateThresholds(0.5, 0.0))
+    s = gate.signals("人才购房公积金补贴", dense_top=0.9)
+    reason = gate.abstain(s)
+    assert reason is not None
+    assert not any(w in reason for w in s.unsupported_words)
+
+
+def test_unknown_place_reason_names_the_place_not_the_corpus():
+    gate = Gate("北仑区推进低效工业用地整治。", GateThresholds(0.5, 0.0))
+    reason = gate.abstain(gate.signals("镇海区低效工业用地整治", dense_top=0.9))
+    assert reason == "现有文件未涉及“镇海区”"
