@@ -56,3 +56,19 @@ def test_unknown_place_reason_names_the_place_not_the_corpus():
     gate = Gate("北仑区推进低效工业用地整治。", GateThresholds(0.5, 0.0))
     reason = gate.abstain(gate.signals("镇海区低效工业用地整治", dense_top=0.9))
     assert reason == "现有文件未涉及“镇海区”"
+
+
+@pytest.mark.slow
+def test_closed_pipe_ends_without_a_traceback(built_home, tmp_path):
+    """`ask --batch … | head -c 100` stops quietly (exit 141) instead of a BrokenPipeError."""
+    import os
+    import subprocess
+    import sys
+
+    batch = tmp_path / "q.txt"
+    batch.write_text("兼并收购有什么补助？\n" * 200, encoding="utf-8")  # far more than a pipe buffer holds
+    env = {**os.environ, "POLICY_ASSISTANT_HOME": str(built_home)}
+    proc = subprocess.run(f"'{sys.executable}' -m assistant.cli ask --json --batch '{batch}' | head -c 100",
+                          shell=True, capture_output=True, text=True, timeout=300, env=env)
+    assert proc.stdout.startswith("{")
+    assert "Traceback" not in proc.stderr, proc.stderr[-500:]
