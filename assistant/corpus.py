@@ -120,15 +120,25 @@ def clause_map() -> dict[str, Clause]:
 
 
 def get_clause(clause_id: str, clauses: dict[str, Clause] | None = None) -> Clause:
-    """Look up one clause by id.
+    """Look up one clause by id; ``s6.6`` without its document prefix is accepted when
+    exactly one indexed document has a clause of that id.
 
     Raises:
-        ClauseNotFoundError: naming the id and how to list valid ones.
+        ClauseNotFoundError: naming the id and how to list valid ones (or, for a short id
+            that several documents share, the full ids to choose from).
     """
     clauses = clauses if clauses is not None else clause_map()
-    try:
+    if clause_id in clauses:
         return clauses[clause_id]
-    except KeyError:
-        raise ClauseNotFoundError(
-            f"no clause has id '{clause_id}'. Run 'policy-assistant clauses' to list the ids."
-        ) from None
+    if ":" not in clause_id:
+        matches = [cid for cid in clauses if cid.split(":", 1)[-1] == clause_id]
+        if len(matches) == 1:
+            return clauses[matches[0]]
+        if matches:
+            raise ClauseNotFoundError(
+                f"clause id '{clause_id}' is in several documents: {', '.join(matches)}. "
+                "Give the full id (document:clause)."
+            )
+    raise ClauseNotFoundError(
+        f"no clause has id '{clause_id}'. Run 'policy-assistant clauses' to list the ids."
+    )

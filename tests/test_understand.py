@@ -72,3 +72,20 @@ def test_closed_pipe_ends_without_a_traceback(built_home, tmp_path):
                           shell=True, capture_output=True, text=True, timeout=300, env=env)
     assert proc.stdout.startswith("{")
     assert "Traceback" not in proc.stderr, proc.stderr[-500:]
+
+
+def test_short_clause_id_is_accepted_when_unambiguous():
+    from assistant.corpus import get_clause
+    from assistant.errors import ClauseNotFoundError
+    from assistant.models import Clause
+
+    def clause(cid):
+        doc, _ = cid.split(":")
+        return Clause(id=cid, doc_id=doc, kind="article", label=cid, text="x", own_text="x", source="f", order=0)
+
+    clauses = {c: clause(c) for c in ("a:art1", "a:art2", "b:art2")}
+    assert get_clause("art1", clauses).id == "a:art1"
+    with pytest.raises(ClauseNotFoundError, match="a:art2, b:art2"):
+        get_clause("art2", clauses)
+    with pytest.raises(ClauseNotFoundError, match="no clause has id 'art9'"):
+        get_clause("art9", clauses)
