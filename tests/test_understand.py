@@ -89,3 +89,14 @@ def test_short_clause_id_is_accepted_when_unambiguous():
         get_clause("art2", clauses)
     with pytest.raises(ClauseNotFoundError, match="no clause has id 'art9'"):
         get_clause("art9", clauses)
+
+
+@pytest.mark.parametrize("question", ["😀😀😀", "……", "None", "../../etc/passwd", "？？？！！。。", "보조금은 얼마입니까"])
+def test_questions_without_content_abstain(question):
+    gate = Gate("企业自用提高的容积率不增收土地价款。", GateThresholds(0.5, 0.0))
+    assert gate.abstain(gate.signals(question, dense_top=0.99)) == "问题中没有可以检索的内容，请用中文写明要问的政策事项"
+
+
+def test_an_english_question_is_still_weighed_by_dense_similarity():
+    gate = Gate("企业自用提高的容积率不增收土地价款。", GateThresholds(0.5, 0.8))
+    assert gate.abstain(gate.signals("What is the plot ratio rule?", dense_top=0.9)) is None

@@ -24,9 +24,14 @@ from assistant.index.tokenize import QUESTION_WORDS, STOPWORDS, _jieba
 from assistant.understand.lexicon import Lexicon, default_lexicon, near_miss
 
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _PLACE = re.compile(r"[\u4e00-\u9fff]{2,3}(?:区|市|县|省)")
 _GENERIC_PLACES = {"开发区", "工业区", "集聚区", "园区", "本区", "全区", "我区", "城区", "社区", "街区", "功能区",
                    "全市", "本市", "县区", "市区", "老旧工业区", "控制线区"}
+
+
+# A question without Chinese needs a few English words to be a question at all.
+MIN_LATIN_WORDS = 3
 
 
 @dataclass
@@ -56,6 +61,7 @@ class GateSignals:
     unknown_places: list[str]
     dense_top: float
     has_chinese: bool
+    latin_words: int = 0
 
 
 @lru_cache(maxsize=1)
@@ -89,6 +95,8 @@ class Gate:
 
     def _typo_span(self, word: str, segmented: list[str]) -> bool:
         """Is ``word`` part of a one-character typo that jieba split (容级率 -> 容级 + 率)?"""
+        if _freq()[0].get(word):
+            return False  # a dictionary word is not half of a typo
         i = segmented.index(word)
         spans = []
         if i + 1 < len(segmented):
@@ -121,7 +129,8 @@ class Gate:
                   and p not in _GENERIC_PLACES and p[:-1] not in self.corpus
                   and not any(p.endswith(g) for g in _GENERIC_PLACES)]
         return GateSignals(unsupported=round(unsupported, 4), unsupported_words=missing, unknown_places=places,
-                           dense_top=round(dense_top, 4), has_chinese=bool(words) or bool(places))
+                           dense_top=round(dense_top, 4), has_chinese=bool(words) or bool(places),
+                           latin_words=len(_LATIN_WORD.findall(question)))
 
     def _is_place(self, word: str) -> bool:
         return bool(_PLACE.fullmatch(word)) or f"{word}区" in self.corpus or f"{word}市" in self.corpus
@@ -131,6 +140,9 @@ class Gate:
         t = self.thresholds
         if s.unknown_places:
             return f"现有文件未涉及“{'、'.join(s.unknown_places)}”"
+        if not s.has_chinese and s.latin_words < MIN_LATIN_WORDS:
+            # Emoji, punctuation, "None", a path, a script the model does not read: nothing to look up.
+            return "问题中没有可以检索的内容，请用中文写明要问的政策事项"
         if s.has_chinese and s.unsupported >= t.unsupported_min:
             return "问题的主要内容在现有文件中找不到对应的规定"
         if s.dense_top < t.dense_min:
