@@ -29,19 +29,18 @@ def cn_to_int(text: str) -> int:
 
 
 def int_to_cn(n: int) -> str:
-    """Convert 1..999 to the Chinese numeral used in headings (11 -> 十一)."""
-    if not 0 < n < 1000:
+    """Convert 1..9999 to the Chinese numeral used in headings (11 -> 十一, 1001 -> 一千零一)."""
+    if not 0 < n < 10000:
         raise ValueError(f"out of range for a heading numeral: {n}")
     names = "零一二三四五六七八九"
-    hundreds, rest = divmod(n, 100)
-    tens, ones = divmod(rest, 10)
-    out = ""
-    if hundreds:
-        out += names[hundreds] + "百"
-        if tens == 0 and ones:
-            out += "零"
-    if tens:
-        out += ("" if tens == 1 and not hundreds else names[tens]) + "十"
-    if ones:
-        out += names[ones]
+    out, zero = "", False
+    for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        d, n = divmod(n, unit)
+        if d:
+            if zero and out:
+                out += "零"
+            zero = False
+            out += ("" if unit == 10 and d == 1 and not out else names[d]) + name
+        elif out:
+            zero = True
     return out

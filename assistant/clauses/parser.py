@@ -17,11 +17,16 @@ from dataclasses import dataclass, field
 
 from assistant.clauses import patterns as P
 from assistant.clauses.numerals import cn_to_int
+from assistant.errors import AssistantError
 from assistant.models import Clause, DocumentMeta, TableRow
 from assistant.read.base import Paragraph
 
 # Bump when a change to reading or parsing changes clause ids or texts.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
+
+
+class DuplicateClauseIdError(AssistantError):
+    """Two clauses of one document would get the same id (a numbering the parser cannot tell apart)."""
 
 
 @dataclass
@@ -67,13 +72,16 @@ class _Parser:
         self.colophon: _Node | None = None
         self.pending_header: list[str] = []
         self.annex_state = ""
+        self.part: _Node | None = None      # 第一编 or 第一分编 under it
+        self.chapter: _Node | None = None   # 第一章
 
     # -- front matter ---------------------------------------------------------------
     def front(self, paras: list[Paragraph]) -> int:
         """Handle the 通知, title and 前言; return the index of the first body paragraph."""
         first = next(
             (i for i, p in enumerate(paras)
-             if not p.tabular and (P.SECTION.match(p.text) or P.CHAPTER.match(p.text) or P.ARTICLE.match(p.text))),
+             if not p.tabular and (P.SECTION.match(p.text) or P.PART.match(p.text) or P.CHAPTER.match(p.text)
+                                     or P.ARTICLE.match(p.text))),
             len(paras),
         )
         front = paras[:first]
@@ -128,15 +136,31 @@ class _Parser:
 
     def body_para(self, p: Paragraph) -> None:
         t = p.text
+        if m := P.PART.match(t):
+            n = cn_to_int(m.group(1))
+            sub = m.group(2) == "分编"
+            parent = None
+            if sub and self.part is not None:
+                parent = self.part if self.part.kind == "section" and ".sub" not in self.part.path \
+                    else self._parent_of(self.part)
+            path = f"{parent.path}.sub{n}" if parent is not None else f"pt{n}"
+            label = f"{parent.label} 第{m.group(1)}{m.group(2)}" if parent is not None else f"{self.short} 第{m.group(1)}{m.group(2)}"
+            node = _Node(path, "section", f"{label} {m.group(3)}".rstrip(), p.page, number=m.group(1),
+                         title=m.group(3) or None, paras=[t])
+            (parent.add(node) if parent is not None else self.roots.append(node))
+            self.part, self.section, self.chapter, self.article, self.item = node, node, None, None, None
+            return
         if m := P.CHAPTER.match(t):
             n = cn_to_int(m.group(1))
-            self.section = _Node(f"ch{n}", "section", f"{self.short} {t}", p.page, number=m.group(1),
+            path = f"{self.part.path}.ch{n}" if self.part is not None else f"ch{n}"
+            self.section = _Node(path, "section", f"{self.short} {t}", p.page, number=m.group(1),
                                  title=m.group(2) or None, paras=[t])
-            self.roots.append(self.section)
+            (self.part.add(self.section) if self.part is not None else self.roots.append(self.section))
+            self.chapter = self.section
             self.article = self.item = None
             return
-        if (m := P.SUBCHAPTER.match(t)) and self.section is not None:
-            chapter = self.section if self.section.path.count(".") == 0 else self._parent_of(self.section)
+        if (m := P.SUBCHAPTER.match(t)) and self.chapter is not None:
+            chapter = self.chapter
             n = cn_to_int(m.group(1))
             node = _Node(f"{chapter.path}.sec{n}", "section", f"{chapter.label} {t}", p.page,
                          number=m.group(1), title=m.group(2) or None, paras=[t])
@@ -145,8 +169,12 @@ class _Parser:
             return
         if m := P.ARTICLE.match(t):
             n = cn_to_int(m.group(1))
-            self.article = _Node(f"art{n}", "article", f"{self.short} 第{m.group(1)}条", p.page,
-                                 number=m.group(1), paras=[t])
+            path, label, number = f"art{n}", f"{self.short} 第{m.group(1)}条", m.group(1)
+            if m.group(2):
+                path += f"_{cn_to_int(m.group(2))}"
+                label += f"之{m.group(2)}"
+                number += f"之{m.group(2)}"
+            self.article = _Node(path, "article", label, p.page, number=number, paras=[t])
             (self.section.add(self.article) if self.section else self.roots.append(self.article))
             self.item = None
             return
@@ -187,10 +215,14 @@ class _Parser:
             target.paras.append(t)
 
     def _parent_of(self, node: _Node) -> _Node:
-        for root in self.roots:
-            if node in root.children:
-                return root
-        return node
+        def walk(nodes: list[_Node]) -> _Node | None:
+            for n in nodes:
+                if node in n.children:
+                    return n
+                if (found := walk(n.children)) is not None:
+                    return found
+            return None
+        return walk(self.roots) or node
 
     # -- annexes --------------------------------------------------------------------
     def annex_para(self, p: Paragraph, queue: list[Paragraph]) -> None:
@@ -398,4 +430,11 @@ def parse_paragraphs(paragraphs: list[Paragraph], meta: DocumentMeta, source: st
 
     for root in parser.roots:
         emit(root, None, [])
+    seen: dict[str, Clause] = {}
+    for clause in clauses:
+        if clause.id in seen:
+            raise DuplicateClauseIdError(
+                f"{source}: clause {clause.label!r} would get id {clause.id!r}, already used by "
+                f"{seen[clause.id].label!r} in document {meta.id}; its numbering repeats or is not understood.")
+        seen[clause.id] = clause
     return clauses

@@ -6,11 +6,12 @@ import re
 
 from assistant.read.clean import CJK
 
-N = "一二三四五六七八九十百零〇两"
+N = "一二三四五六七八九十百千零〇两"
 
 CHAPTER = re.compile(rf"^第([{N}\d]+)章\s*(.*)$")
 SUBCHAPTER = re.compile(rf"^第([{N}\d]+)节\s*(.*)$")
-ARTICLE = re.compile(rf"^第([{N}\d]+)条\s*(.*)$")
+ARTICLE = re.compile(rf"^第([{N}\d]+)条(?:之([{N}]+))?\s*(.*)$")
+PART = re.compile(rf"^第([{N}\d]+)(分编|编)\s*(.*)$")
 SECTION = re.compile(rf"^([{N}]+)、\s*(.*)$")
 ITEM = re.compile(rf"^[（(]([{N}]+)[）)]\s*(.*)$")
 NUMBERED = re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*(.*)$")

@@ -25,7 +25,7 @@ MARKER_RE = re.compile(
     rf"[一二三四五六七八九十百]+、"                       # 一、
     rf"|[（(][一二三四五六七八九十百]+[）)]"              # （一） (一)
     rf"|\d{{1,3}}\s*[.．、](?!\d)\s*[{CJK}]"               # 1. 区政府办…
-    rf"|第[一二三四五六七八九十百零〇\d]+[章节条]"         # 第一章 第一节 第一条
+    rf"|第[一二三四五六七八九十百千零〇\d]+(?:[章节条]|分?编)"  # 第一编 第一章 第一节 第一条
     rf"|[-•]?\s*附\s*件"                                  # 附件 / - 附件：
     rf"|抄\s*送[：:]"                                     # 抄送：
     rf")"
@@ -52,7 +52,8 @@ def normalize_spaces(text: str) -> str:
     Spaces between two Chinese characters (名 字 alignment, 发文机关 separators) and between
     two Latin/digit runs are kept, collapsed to one.
     """
-    text = text.replace("\u3000", " ").replace("\xa0", " ")
+    text = re.sub(r"[\u3000\xa0\u1680\u2000-\u200a\u202f\u205f]", " ", text)
+    text = re.sub(r"[\u200b-\u200d\ufeff]", "", text)
     text = re.sub(r"[ \t]+", " ", text)
     # Chinese (or full-width punctuation) next to anything non-Chinese
     wide = rf"[{CJK}\u3000-\u303f\uff00-\uffef“”‘’]"
