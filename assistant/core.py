@@ -191,7 +191,7 @@ class Assistant:
         self._sync()
         q = normalize_question(question, self.settings.max_question_chars)
         query = retrieval_query(q, None)
-        return self.retriever.search_with_dense_top(query, k=k, mode=mode, sparse_query=sparse_query(query))[0]
+        return self.retriever.search(query, k=k, mode=mode, sparse_query=sparse_query(query))
 
     def clause(self, clause_id: str) -> Clause:
         """One clause by id, verbatim. Raises ClauseNotFoundError."""

@@ -91,27 +91,20 @@ class Gate:
         self.corpus = re.sub(r"\s+", "", corpus_text)
         self.thresholds = thresholds or GateThresholds.load()
         self.lexicon = lexicon or default_lexicon()
-        self._grams: dict[int, set[str]] = {}
 
-    def _typo_span(self, word: str, segmented: list[str]) -> bool:
-        """Is ``word`` part of a one-character typo that jieba split (容级率 -> 容级 + 率)?"""
-        if _freq()[0].get(word):
-            return False  # a dictionary word is not half of a typo
-        i = segmented.index(word)
-        spans = []
-        if i + 1 < len(segmented):
-            spans.append(word + segmented[i + 1])
-        if i > 0:
-            spans.append(segmented[i - 1] + word)
-        return any(len(x) <= 6 and not _freq()[0].get(x) and near_miss(x, self.corpus, self._grams)
-                   and x not in self.corpus for x in spans)
+    def _is_typo(self, text: str) -> bool:
+        """Is ``text`` a one-character typo of corpus text? Only a string no dictionary knows
+        can be one (容级率); 公积金 is a real word the corpus lacks."""
+        return not _freq()[0].get(text) and near_miss(text, self.corpus)
 
-    def _held(self, word: str) -> bool:
-        """Does the corpus support ``word``: verbatim, through the lexicon, or as a one-character typo?"""
+    def _held(self, word: str, before: str, after: str) -> bool:
+        """Does the corpus support ``word``: verbatim, through the lexicon, or as (part of) a
+        one-character typo, also one that jieba split in two (容级率 -> 容级 + 率)?"""
         if word in self.corpus or self.lexicon.supported(word, self.corpus):
             return True
-        # A typo is a word no dictionary knows (容级率); 公积金 is a real word the corpus lacks.
-        return not _freq()[0].get(word) and near_miss(word, self.corpus, self._grams)
+        if _freq()[0].get(word):
+            return False  # a dictionary word is neither a typo nor half of one
+        return self._is_typo(word) or any(len(x) <= 6 and self._is_typo(x) for x in (word + after, before + word))
 
     def signals(self, question: str, dense_top: float) -> GateSignals:
         """Measure a (normalised, simplified-Chinese) question."""
@@ -119,10 +112,12 @@ class Gate:
         segmented = jb.lcut(question)
         # Place names say where, not what: the corpus's own (北仑区) would otherwise count as
         # support for any question, and foreign ones are handled below.
-        words = [w for w in segmented if _CJK_WORD.fullmatch(w) and w not in STOPWORDS and w not in QUESTION_WORDS
-                 and not self._is_place(w)]
+        content = [(i, w) for i, w in enumerate(segmented) if _CJK_WORD.fullmatch(w) and w not in STOPWORDS
+                   and w not in QUESTION_WORDS and not self._is_place(w)]
+        words = [w for _, w in content]
         weights = {w: specificity(w) for w in words}
-        missing = [w for w in words if not self._held(w) and not self._typo_span(w, segmented)]
+        padded = ["", *segmented, ""]
+        missing = [w for i, w in content if not self._held(w, padded[i], padded[i + 2])]
         total = sum(weights.values())
         unsupported = sum(weights[w] for w in missing) / total if total else 0.0
         places = [p for p in segmented if _PLACE.fullmatch(p)

@@ -47,7 +47,7 @@ class Retriever:
         return self.index.embed_model.get_query_embedding(query)
 
     def search(self, query: str, k: int = 5, mode: Mode = "hybrid",
-               query_vec: list[float] | None = None) -> list[Hit]:
+               query_vec: list[float] | None = None, sparse_query: str | None = None) -> list[Hit]:
         """Top ``k`` clauses for ``query``.
 
         Args:
@@ -58,7 +58,7 @@ class Retriever:
         Returns:
             Hits, best first.
         """
-        return self.search_with_dense_top(query, k, mode, query_vec)[0]
+        return self.search_with_dense_top(query, k, mode, query_vec, sparse_query)[0]
 
     def search_with_dense_top(self, query: str, k: int = 5, mode: Mode = "hybrid",
                               query_vec: list[float] | None = None,

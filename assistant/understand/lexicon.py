@@ -7,6 +7,7 @@ question is never refused only because a person says 出让金 where the text sa
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -59,22 +60,17 @@ def default_lexicon() -> Lexicon:
     return Lexicon.from_toml(text)
 
 
-def near_miss(word: str, corpus: str, grams: dict[int, set[str]]) -> bool:
+def near_miss(word: str, corpus: str) -> bool:
     """Does the corpus hold ``word`` with one character different (a typo: 容级率 / 容积率)?
+
+    One regular-expression scan per position of the word: no n-gram tables to build or keep,
+    so the cost stays small on a corpus of thousands of clauses.
 
     Args:
         word: a question word of three or more characters that the corpus lacks.
         corpus: the corpus text without whitespace.
-        grams: a cache of masked n-grams by length, filled on first use.
     """
-    n = len(word)
-    if n < 3:
+    if len(word) < 3:
         return False
-    if n not in grams:
-        masked: set[str] = set()
-        for i in range(len(corpus) - n + 1):
-            gram = corpus[i:i + n]
-            for j in range(n):
-                masked.add(gram[:j] + "\0" + gram[j + 1:])
-        grams[n] = masked
-    return any(word[:j] + "\0" + word[j + 1:] in grams[n] for j in range(n))
+    return any(re.search(re.escape(word[:j]) + "." + re.escape(word[j + 1:]), corpus)
+               for j in range(len(word)))
