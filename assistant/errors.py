@@ -39,6 +39,10 @@ class FileTooLargeError(AssistantError):
     """A file is larger than the configured size limit."""
 
 
+class DuplicateClauseIdError(AssistantError):
+    """Two clauses of one document would get the same id (a numbering the parser cannot tell apart)."""
+
+
 class ClauseNotFoundError(AssistantError):
     """No clause has the requested id."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.clauses.numerals import cn_to_int, int_to_cn
-from assistant.clauses.parser import DuplicateClauseIdError
+from assistant.errors import DuplicateClauseIdError
 from assistant.corpus import parse_file
 from assistant.models import DocumentMeta
 

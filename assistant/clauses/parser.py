@@ -17,16 +17,12 @@ from dataclasses import dataclass, field
 
 from assistant.clauses import patterns as P
 from assistant.clauses.numerals import cn_to_int
-from assistant.errors import AssistantError
+from assistant.errors import DuplicateClauseIdError
 from assistant.models import Clause, DocumentMeta, TableRow
 from assistant.read.base import Paragraph
 
 # Bump when a change to reading or parsing changes clause ids or texts.
 PARSER_VERSION = "3"
-
-
-class DuplicateClauseIdError(AssistantError):
-    """Two clauses of one document would get the same id (a numbering the parser cannot tell apart)."""
 
 
 @dataclass
@@ -72,7 +68,8 @@ class _Parser:
         self.colophon: _Node | None = None
         self.pending_header: list[str] = []
         self.annex_state = ""
-        self.part: _Node | None = None      # 第一编 or 第一分编 under it
+        self.volume: _Node | None = None    # 第一编
+        self.part: _Node | None = None      # the innermost of 第一编 / 第一分编 under it
         self.chapter: _Node | None = None   # 第一章
 
     # -- front matter ---------------------------------------------------------------
@@ -137,17 +134,17 @@ class _Parser:
     def body_para(self, p: Paragraph) -> None:
         t = p.text
         if m := P.PART.match(t):
-            n = cn_to_int(m.group(1))
+            # 第一编 is a root; 第一分编 hangs on the 编 before it. Chapters hang on the innermost.
             sub = m.group(2) == "分编"
-            parent = None
-            if sub and self.part is not None:
-                parent = self.part if self.part.kind == "section" and ".sub" not in self.part.path \
-                    else self._parent_of(self.part)
-            path = f"{parent.path}.sub{n}" if parent is not None else f"pt{n}"
-            label = f"{parent.label} 第{m.group(1)}{m.group(2)}" if parent is not None else f"{self.short} 第{m.group(1)}{m.group(2)}"
+            parent = self.volume if sub else None
+            head = f"第{m.group(1)}{m.group(2)}"
+            path = f"{parent.path}.sub{cn_to_int(m.group(1))}" if parent else f"pt{cn_to_int(m.group(1))}"
+            label = f"{parent.label if parent else self.short} {head}"
             node = _Node(path, "section", f"{label} {m.group(3)}".rstrip(), p.page, number=m.group(1),
                          title=m.group(3) or None, paras=[t])
-            (parent.add(node) if parent is not None else self.roots.append(node))
+            (parent.add(node) if parent else self.roots.append(node))
+            if not sub:
+                self.volume = node
             self.part, self.section, self.chapter, self.article, self.item = node, node, None, None, None
             return
         if m := P.CHAPTER.match(t):
@@ -213,16 +210,6 @@ class _Parser:
                                     p.page, paras=[t]))
         else:
             target.paras.append(t)
-
-    def _parent_of(self, node: _Node) -> _Node:
-        def walk(nodes: list[_Node]) -> _Node | None:
-            for n in nodes:
-                if node in n.children:
-                    return n
-                if (found := walk(n.children)) is not None:
-                    return found
-            return None
-        return walk(self.roots) or node
 
     # -- annexes --------------------------------------------------------------------
     def annex_para(self, p: Paragraph, queue: list[Paragraph]) -> None:
