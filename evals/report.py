@@ -19,7 +19,8 @@ SIDE_BY_SIDE_METRICS = ("clause_recall_at_k", "mrr", "fact_accuracy", "abstentio
 SHORT = {"clause_recall_at_k": "recall@k", "mrr": "MRR", "citation_recall": "cit.rec",
          "citation_precision": "cit.prec", "dangling_marker_rate": "dangling", "fact_accuracy": "facts",
          "calc_exactness": "calc", "abstention_precision": "abst.P", "abstention_recall": "abst.R",
-         "latency_p50_s": "p50 s", "latency_p95_s": "p95 s", "tool_selection": "tool"}
+         "latency_p50_s": "p50 s", "latency_p95_s": "p95 s", "tool_selection": "tool",
+         "fully_correct": "full", "false_refusal_rate": "false.ref"}
 
 
 def fmt(value: float | None) -> str:
@@ -43,11 +44,34 @@ def summary_table(run: EvalRun) -> str:
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     out = [f"gold: {run.gold_file} ({run.n_items} items), k={run.k}", *lines]
-    if run.violations:
-        out.append("below thresholds: " + "; ".join(run.violations))
-    else:
-        out.append("all thresholds met")
+    out.append(threshold_line(run))
     return "\n".join(out)
+
+
+def threshold_line(run: EvalRun) -> str:
+    """One line on the bounds: gates broken, or targets and the distance to each."""
+    if run.violations:
+        return "below thresholds: " + "; ".join(run.violations)
+    if run.targets_missed:
+        return "targets not reached (reported, not gated): " + "; ".join(target_distances(run))
+    return "all thresholds met" if run.thresholds.gate else "all targets met"
+
+
+def target_distances(run: EvalRun) -> list[str]:
+    """Each target of the set beside the figure and its distance (for sets whose bounds are targets)."""
+    out = []
+    overall = run.primary.overall
+    for name, floor in run.thresholds.min.items():
+        value = overall.get(name)
+        if value is not None:
+            gap = f"{floor - value:.3f} short" if value < floor else "met"
+            out.append(f"{name} {value:.3f} (target ≥ {floor}: {gap})")
+    for name, ceiling in run.thresholds.max.items():
+        value = overall.get(name)
+        if value is not None:
+            gap = f"{value - ceiling:.3f} over" if value > ceiling else "met"
+            out.append(f"{name} {value:.3f} (target ≤ {ceiling}: {gap})")
+    return out
 
 
 def _markdown_table(rows: list[list[str]]) -> str:
@@ -154,10 +178,14 @@ def markdown(run: EvalRun, plots: list[Path]) -> str:
            "## Overall", "", _markdown_table(summary_rows(run)), ""]
     for system in run.systems:
         out.append(f"- **{system.name}**: {system.description}")
-    out += ["", "Thresholds: " + ("; ".join(run.violations) if run.violations else "all met."), ""]
+    out += ["", "Thresholds: " + threshold_line(run), ""]
+    if not run.thresholds.gate:
+        out += ["Targets of this set:", ""] + [f"- {line}" for line in target_distances(run)] + [""]
     out += [f"![{p.stem}]({p.name})" for p in plots] + [""]
     out += ["## Per kind", "", _markdown_table(_breakdown_rows(primary, "per_kind")), "",
             "## Per variant", "", _markdown_table(_breakdown_rows(primary, "per_variant")), ""]
+    if primary.per_doc:
+        out += ["## Per document", "", _markdown_table(_breakdown_rows(primary, "per_doc")), ""]
     if run.notes:
         out += ["## Notes", ""] + [f"- {n}" for n in run.notes] + [""]
     for system in run.systems:
@@ -192,12 +220,14 @@ def html_report(run: EvalRun, plots: list[Path]) -> str:
              f"<p>Gold set <code>{e(Path(run.gold_file).name)}</code>: {run.n_items} items, k = {run.k}.</p>",
              "<h2>Overall</h2>", table(summary_rows(run)), "<ul>"]
     parts += [f"<li><b>{e(s.name)}</b>: {e(s.description)}</li>" for s in run.systems]
-    parts += ["</ul>", f"<p>Thresholds: {e('; '.join(run.violations) if run.violations else 'all met.')}</p>"]
+    parts += ["</ul>", f"<p>Thresholds: {e(threshold_line(run))}</p>"]
     for p in plots:
         data = base64.b64encode(p.read_bytes()).decode("ascii")
         parts.append(f'<p><img alt="{e(p.stem)}" src="data:image/png;base64,{data}"></p>')
     parts += ["<h2>Per kind</h2>", table(_breakdown_rows(primary, "per_kind")),
               "<h2>Per variant</h2>", table(_breakdown_rows(primary, "per_variant"))]
+    if primary.per_doc:
+        parts += ["<h2>Per document</h2>", table(_breakdown_rows(primary, "per_doc"))]
     if run.notes:
         parts += ["<h2>Notes</h2><ul>"] + [f"<li>{e(n)}</li>" for n in run.notes] + ["</ul>"]
     for system in run.systems:

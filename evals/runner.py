@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from assistant.errors import ConfigError
 from assistant.models import Answer
-from evals.gold import GoldItem, Thresholds, load_gold, load_thresholds
+from evals.gold import CorpusSpec, GoldItem, Thresholds, load_gold, load_thresholds, set_config_path
 from evals.metrics.abstention import abstention_scores
 from evals.metrics.calculator import calculator_exactness
 from evals.metrics.citation_precision import citation_precision
@@ -33,10 +33,12 @@ from evals.metrics.recall import as_groups, clause_recall_at_k
 
 # Per-item scores averaged into the overall figure of the same name.
 MEAN_METRICS = ("clause_recall_at_k", "mrr", "citation_recall", "citation_precision",
-                "dangling_marker_rate", "fact_accuracy", "calc_exactness", "tool_selection")
+                "dangling_marker_rate", "fact_accuracy", "calc_exactness", "tool_selection",
+                "fully_correct", "false_refusal_rate")
 # The order of columns in summaries.
-SUMMARY_METRICS = MEAN_METRICS[:6] + ("calc_exactness", "abstention_precision", "abstention_recall",
-                                      "latency_p50_s", "latency_p95_s")
+SUMMARY_METRICS = ("fully_correct",) + MEAN_METRICS[:6] + (
+    "calc_exactness", "abstention_precision", "abstention_recall", "false_refusal_rate",
+    "latency_p50_s", "latency_p95_s")
 
 
 class ItemResult(BaseModel):
@@ -45,6 +47,7 @@ class ItemResult(BaseModel):
     id: str
     kind: str
     variant: str
+    doc: str | None = None
     question: str
     history: list[str] | None = None
     expected_clause_ids: list[str]
@@ -71,6 +74,7 @@ class SystemResult(BaseModel):
     overall: dict[str, float | None]
     per_kind: dict[str, dict[str, float | None]]
     per_variant: dict[str, dict[str, float | None]]
+    per_doc: dict[str, dict[str, float | None]] = Field(default_factory=dict)
     items: list[ItemResult]
 
     @property
@@ -88,6 +92,8 @@ class EvalRun(BaseModel):
     systems: list[SystemResult]
     thresholds: Thresholds
     violations: list[str]
+    targets_missed: list[str] = Field(default_factory=list,
+                                      description="bounds of a set whose thresholds are targets, not gates")
     notes: list[str] = Field(default_factory=list)
 
     @property
@@ -166,8 +172,22 @@ def score_answer(item: GoldItem, answer: Answer, k: int, latency_s: float | None
         missing = list(item.expected_facts)
     if missing:
         problems.append(f"missing facts: {missing}")
+    # 5. the whole item: abstained when it must; otherwise answered, with every expected fact,
+    #    an expected clause among the citations, no dangling marker and the exact calculation.
+    if item.must_abstain:
+        scores["fully_correct"] = 1.0 if answer.abstained else 0.0
+        scores["false_refusal_rate"] = None
+    else:
+        scores["false_refusal_rate"] = 1.0 if answer.abstained else 0.0
+        ok = not answer.abstained and not missing
+        ok = ok and (not item.expected_clause_ids or bool(scores["clause_recall_at_k"]))
+        ok = ok and not scores.get("dangling_marker_rate")
+        if item.expected_tool and as_answer:
+            ok = ok and scores.get("calc_exactness") == 1.0
+        scores["fully_correct"] = 1.0 if ok else 0.0
     return ItemResult(
-        id=item.id, kind=item.kind, variant=item.variant, question=item.question, history=item.history,
+        id=item.id, kind=item.kind, variant=item.variant, doc=item.doc, question=item.question,
+        history=item.history,
         expected_clause_ids=item.expected_clause_ids, expected_facts=item.expected_facts,
         expected_tool=item.expected_tool, expected_result=item.expected_result,
         must_abstain=item.must_abstain, answer=answer.answer, abstained=answer.abstained,
@@ -194,18 +214,26 @@ def system_result(name: str, description: str, items: list[ItemResult], answers:
         keys = sorted({getattr(i, attr) for i in items})
         return {key: aggregate(i for i in items if getattr(i, attr) == key) for key in keys}
 
+    def by_doc() -> dict[str, dict[str, float | None]]:
+        docs = sorted({i.doc or "(none)" for i in items})
+        if docs == ["(none)"]:
+            return {}
+        return {d: aggregate(i for i in items if (i.doc or "(none)") == d) for d in docs}
+
     return SystemResult(name=name, description=description, answers=answers, overall=aggregate(items),
-                        per_kind=by("kind"), per_variant=by("variant"), items=items)
+                        per_kind=by("kind"), per_variant=by("variant"), per_doc=by_doc(), items=items)
 
 
-def run_answers_fn(gold: list[GoldItem], ask: Callable[[GoldItem], Answer], k: int) -> list[ItemResult]:
+def run_answers_fn(gold: list[GoldItem], ask: Callable[[GoldItem], Answer], k: int,
+                   texts: dict[str, str] | None = None) -> list[ItemResult]:
     """Ask every gold item through ``ask`` and score it, timing each call.
 
     A question on which the system raises is scored as an empty answer and listed with
     the error, so one failing question does not hide the figures of all the others.
+    ``texts`` are the authoritative clause texts (the shipped corpus's when omitted).
     """
     results = []
-    texts = corpus_texts()
+    texts = corpus_texts() if texts is None else texts
     for item in gold:
         start = time.perf_counter()
         error = None
@@ -235,7 +263,8 @@ def run_assistant(gold: list[GoldItem], k: int, assistant: Any = None) -> System
 
         assistant = Assistant()
     assistant.ask(gold[0].question, history=None)
-    items = run_answers_fn(gold, lambda it: assistant.ask(it.question, history=it.history), k)
+    texts = _index_texts(assistant)
+    items = run_answers_fn(gold, lambda it: assistant.ask(it.question, history=it.history), k, texts)
     return system_result("assistant", "Assistant().ask: hybrid retrieval, gate, extractive answer, calculators",
                          items, answers=True)
 
@@ -273,16 +302,18 @@ def read_answers(path: str | Path) -> list[AnswerRow]:
     return rows
 
 
-def run_answer_file(gold: list[GoldItem], path: str | Path, k: int) -> tuple[SystemResult, list[str]]:
+def run_answer_file(gold: list[GoldItem], path: str | Path, k: int,
+                    texts: dict[str, str] | None = None) -> tuple[SystemResult, list[str]]:
     """Score a file of answers, matched to gold items by ``id`` or else by question text.
 
     A gold item with no answer is scored as an empty, non-abstaining answer and listed.
+    ``texts`` are the authoritative clause texts (the shipped corpus's when omitted).
 
     Returns:
         The system result and notes (unmatched gold items, answers matching no item).
     """
     rows = read_answers(path)
-    texts = corpus_texts()
+    texts = corpus_texts() if texts is None else texts
     by_id = {r.id: r for r in rows if r.id}
     by_question = {r.question.strip(): r for r in rows}
     used: set[int] = set()
@@ -308,13 +339,44 @@ def run_answer_file(gold: list[GoldItem], path: str | Path, k: int) -> tuple[Sys
 
 
 def thresholds_for(gold_path: Path | None, explicit: Path | None) -> Thresholds:
-    """Thresholds given explicitly, else ``thresholds.toml`` beside the gold file, else none."""
+    """Thresholds given explicitly, else the set's own TOML (``NAME.toml`` beside ``NAME.jsonl``),
+    else ``thresholds.toml`` beside the gold file, else none."""
     if explicit:
         return load_thresholds(explicit)
     if gold_path is None:
         return load_thresholds()
+    own = set_config_path(gold_path)
+    if own.is_file():
+        return load_thresholds(own)
     beside = Path(gold_path).parent / "thresholds.toml"
     return load_thresholds(beside) if beside.is_file() else Thresholds()
+
+
+def _index_texts(assistant: Any) -> dict[str, str] | None:
+    """Clause texts of the assistant's own index (None for an object without one)."""
+    index = getattr(assistant, "index", None)
+    if index is None or not hasattr(index, "clauses"):
+        return None
+    return {cid: c.text for cid, c in index.clauses().items()}
+
+
+def corpus_assistant(spec: CorpusSpec, gold_file: Path, progress: Callable[[str], None] | None = None) -> Any:
+    """An assistant over the documents a gold set names, in a home of its own.
+
+    The home lives under the configured home (``eval-<set name>``), so the user's index is
+    never touched; ingestion is incremental, so a second run reuses it.
+    """
+    from assistant import Assistant
+    from assistant.config import Settings
+    from assistant.index.ingest import ingest
+
+    base = Settings.from_env()
+    settings = Settings.from_env(home=Path(base.home) / f"eval-{gold_file.stem}")
+    if spec.shipped:
+        ingest(None, settings, progress=progress, wait=600)
+    if spec.documents:
+        ingest(list(spec.documents), settings, progress=progress, wait=600)
+    return Assistant(settings, auto_ingest=False)
 
 
 def run_eval(gold_path: str | Path | None = None, answers_path: str | Path | None = None, k: int = 5,
@@ -339,8 +401,11 @@ def run_eval(gold_path: str | Path | None = None, answers_path: str | Path | Non
     thresholds = thresholds_for(Path(gold_path) if gold_path else None,
                                 Path(thresholds_path) if thresholds_path else None)
     notes: list[str] = []
+    if assistant is None and thresholds.corpus is not None:
+        assistant = corpus_assistant(thresholds.corpus, gold_file)
     if answers_path:
-        primary, notes = run_answer_file(gold, answers_path, k)
+        primary, notes = run_answer_file(gold, answers_path, k,
+                                         _index_texts(assistant) if assistant is not None else None)
     else:
         if assistant is None:
             from assistant import Assistant
@@ -356,5 +421,7 @@ def run_eval(gold_path: str | Path | None = None, answers_path: str | Path | Non
 
             assistant = Assistant()
         systems += run_baselines(gold, k, assistant)
+    outside = thresholds.violations(primary.overall)
     return EvalRun(gold_file=str(gold_file), k=k, n_items=len(gold), systems=systems,
-                   thresholds=thresholds, violations=thresholds.violations(primary.overall), notes=notes)
+                   thresholds=thresholds, violations=outside if thresholds.gate else [],
+                   targets_missed=[] if thresholds.gate else outside, notes=notes)

@@ -23,8 +23,12 @@ DEFAULT_GOLD = GOLD_DIR / "lzb-2024-22.jsonl"
 DEFAULT_THRESHOLDS = GOLD_DIR / "thresholds.toml"
 
 Kind = Literal["document", "clause", "annex", "member", "duty", "table", "calc",
-               "eligibility", "followup", "out_of_scope"]
-Variant = Literal["plain", "paraphrase", "typo", "traditional", "colloquial", "english", "followup"]
+               "eligibility", "followup", "out_of_scope",
+               # kinds of what is asked, as the question sets written from the documents use them
+               "wording", "who", "when", "how_much", "list", "compare", "superlative", "filter",
+               "sum_share", "penalty", "definition", "calculation", "version"]
+Variant = Literal["plain", "paraphrase", "typo", "traditional", "colloquial", "english", "followup",
+                  "background", "multi_part"]
 
 TOOL_NAMES = frozenset({
     "land_acquisition_subsidy", "equity_acquisition_subsidy", "street_reward", "plot_ratio_check",
@@ -50,6 +54,8 @@ class GoldItem(BaseModel):
     expected_result: dict[str, str] = Field(default_factory=dict)
     history: list[str] | None = None
     must_abstain: bool = False
+    doc: str | None = Field(default=None, description="the document the answer rests on (None: out of scope)")
+    note: str | None = Field(default=None, description="why this is the answer, for a reviewer")
 
     @model_validator(mode="after")
     def _consistent(self) -> GoldItem:
@@ -105,13 +111,28 @@ def load_gold(path: str | Path | None = None) -> list[GoldItem]:
     return items
 
 
-class Thresholds(BaseModel):
-    """Floors (``min``) and ceilings (``max``) for the primary system's overall metrics."""
+class CorpusSpec(BaseModel):
+    """The documents a gold set is asked over (``[corpus]`` of the set's own TOML file)."""
 
     model_config = ConfigDict(extra="forbid")
 
+    shipped: bool = Field(default=True, description="index the shipped corpus too")
+    documents: list[Path] = Field(default_factory=list, description="files, relative to the TOML file")
+
+
+class Thresholds(BaseModel):
+    """Floors (``min``) and ceilings (``max``) for the primary system's overall metrics.
+
+    With ``gate = false`` they are targets: a figure outside its bound is reported with its
+    distance from the target, and the run does not fail on it.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    gate: bool = True
     min: dict[str, float] = Field(default_factory=dict)
     max: dict[str, float] = Field(default_factory=dict)
+    corpus: CorpusSpec | None = None
 
     def violations(self, metrics: dict[str, float | None]) -> list[str]:
         """Return one line per metric outside its bound (a missing metric is not checked)."""
@@ -127,8 +148,16 @@ class Thresholds(BaseModel):
         return out
 
 
+def set_config_path(gold_path: str | Path) -> Path:
+    """The TOML file of a gold set's own: ``blind-2026-12.toml`` beside ``blind-2026-12.jsonl``."""
+    gold_path = Path(gold_path)
+    return gold_path.with_suffix(".toml")
+
+
 def load_thresholds(path: str | Path | None = None) -> Thresholds:
-    """Read thresholds (TOML with ``[min]`` and ``[max]`` tables).
+    """Read thresholds (TOML with ``[min]`` and ``[max]`` tables, optionally ``gate`` and ``[corpus]``).
+
+    Document paths of ``[corpus]`` are resolved against the TOML file's folder.
 
     Args:
         path: the file; ``thresholds.toml`` beside the shipped gold set when omitted.
@@ -139,6 +168,13 @@ def load_thresholds(path: str | Path | None = None) -> Thresholds:
     if not path.is_file():
         raise ConfigError(f"thresholds file {path} does not exist.")
     try:
-        return Thresholds.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+        found = Thresholds.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
     except (tomllib.TOMLDecodeError, ValidationError) as err:
         raise ConfigError(f"{path}: invalid thresholds ({err}). Use [min]/[max] tables of numbers.") from err
+    if found.corpus is not None:
+        docs = [(path.parent / d).resolve() for d in found.corpus.documents]
+        missing = [str(d) for d in docs if not d.is_file()]
+        if missing:
+            raise ConfigError(f"{path}: [corpus] names files that do not exist: {', '.join(missing)}.")
+        found.corpus.documents = docs
+    return found
