@@ -174,7 +174,9 @@ def score_answer(item: GoldItem, answer: Answer, k: int, latency_s: float | None
         problems.append(f"missing facts: {missing}")
     # 5. the whole item: abstained when it must; otherwise answered, with every expected fact,
     #    an expected clause among the citations, no dangling marker and the exact calculation.
-    if item.must_abstain:
+    if not as_answer:
+        scores["fully_correct"] = scores["false_refusal_rate"] = None  # a ranking is not an answer
+    elif item.must_abstain:
         scores["fully_correct"] = 1.0 if answer.abstained else 0.0
         scores["false_refusal_rate"] = None
     else:
@@ -182,7 +184,7 @@ def score_answer(item: GoldItem, answer: Answer, k: int, latency_s: float | None
         ok = not answer.abstained and not missing
         ok = ok and (not item.expected_clause_ids or bool(scores["clause_recall_at_k"]))
         ok = ok and not scores.get("dangling_marker_rate")
-        if item.expected_tool and as_answer:
+        if item.expected_tool:
             ok = ok and scores.get("calc_exactness") == 1.0
         scores["fully_correct"] = 1.0 if ok else 0.0
     return ItemResult(
