@@ -1,0 +1,289 @@
+"""Answer a table question: read it, run the operation, compose the cited answer.
+
+The answer states the result first, then the rows it used, each with a ``[n]`` marker
+pointing at the row's clause; ``tool_calls`` names the operation with its arguments and
+result so every figure can be checked against the cited rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+
+from assistant.answer.cite import CitationList
+from assistant.models import Answer, Clause, ToolCall
+from assistant.tables import ops
+from assistant.tables.reading import TableReading, entity_words, read_table_question
+from assistant.tables.table import Column, Row, Table, tables_of
+
+_WORDS = {">": "超过", ">=": "不少于", "<": "少于", "<=": "不超过"}
+
+
+def _q(value: str | None, unit: str) -> str:
+    """A value with its unit; an empty cell says so."""
+    return f"{value}{unit}" if value else "（空）"
+
+
+def _name(column: Column) -> str:
+    return f"“{column.name}”"
+
+
+class _Composer:
+    """Builds the answer lines and the citations of one reading."""
+
+    def __init__(self, reading: TableReading) -> None:
+        self.r = reading
+        self.cites = CitationList()
+        self.lines: list[str] = []
+        self.cited_rows: list[Row] = []
+        words = entity_words(reading.table)
+        # How to count rows in a sentence: "3个街道" when the title says what the rows are.
+        self.rows_word = f"个{words[0]}" if words else "行"
+
+    def mark(self, row: Row) -> str:
+        if row not in self.cited_rows:
+            self.cited_rows.append(row)
+        return self.cites.mark(row.clause)
+
+    def row(self, key: str) -> Row:
+        return next(r for r in self.r.table.rows if r.key == key)
+
+    def marks(self, keys: list[str]) -> str:
+        return "".join(self.mark(self.row(k)) for k in keys)
+
+    def used(self, keys: list[str], column: Column) -> None:
+        """The rows used, one line each: key, value with unit, marker."""
+        self.lines.append(f"依据（{self.r.table.label}）：")
+        for k in keys:
+            row = self.row(k)
+            self.lines.append(f"- {k}：{column.header}{row.cell(column)}{self.mark(row)}")
+
+
+def _cell(c: _Composer) -> dict:
+    r = c.r
+    parts = []
+    for row in r.rows:
+        values = "；".join(f"{_name(col)}为{_q(row.cell(col), col.unit)}" for col in r.columns)
+        parts.append(f"{row.key}{values}{c.mark(row)}。")
+    c.lines.append("".join(parts) if len(parts) <= 1 else "\n".join(parts))
+    return {"cells": [x.model_dump() for x in ops.cells(r.rows, r.columns)]}
+
+
+def _row(c: _Composer) -> dict:
+    table = c.r.table
+    for row in c.r.rows:
+        values = "；".join(f"{col.name}{_q(row.cell(col), col.unit)}" for col in table.columns)
+        c.lines.append(f"{row.key}各列数值：{values}{c.mark(row)}。")
+    return {"cells": [x.model_dump() for x in ops.cells(c.r.rows, table.columns)]}
+
+
+def _column(c: _Composer) -> dict:
+    table, col = c.r.table, c.r.columns[0]
+    body = "；".join(f"{row.key}{_q(row.cell(col), col.unit)}{c.mark(row)}" for row in table.body)
+    text = f"{_name(col)}各行数值：{body}。"
+    if table.total is not None:
+        text += f"{table.total.key}：{_q(table.total.cell(col), col.unit)}{c.mark(table.total)}。"
+    c.lines.append(text)
+    return {"cells": [x.model_dump() for x in ops.cells(table.rows, [col])]}
+
+
+def _extreme(c: _Composer) -> dict:
+    r = c.r
+    col = r.columns[0]
+    among = [row for row in r.rows if not row.is_total] if len([x for x in r.rows if not x.is_total]) >= 2 else None
+    res = ops.extreme(r.table, col, r.direction or "max", among)
+    word = "最多" if r.direction == "max" else "最少"
+    scope = f"在{len(res.compared)}{c.rows_word}中比较" + (f"，不含{r.table.total.key}" if r.table.total and not among else "")
+    if len(res.rows) == 1:
+        c.lines.append(f"{_name(col)}{word}的是{res.rows[0]}，为{_q(res.value, col.unit)}{c.marks(res.rows)}"
+                       f"（{scope}）。")
+    else:
+        c.lines.append(f"{_name(col)}{word}的是{'、'.join(res.rows)}（并列），各{_q(res.value, col.unit)}"
+                       f"{c.marks(res.rows)}（{scope}）。")
+    out = res.model_dump()
+    total = r.table.total
+    if r.share and total is not None and total.number(col):
+        whole = total.number(col)
+        shares = {k: ops.percent(Decimal(res.value), whole) for k in res.rows}
+        each = "各" if len(res.rows) > 1 else ""
+        c.lines.append(f"{each}占{total.key}{_q(ops.fmt(whole), col.unit)}{c.mark(total)}的"
+                       f"{shares[res.rows[0]]}%。")
+        out.update(total_row=total.key, total=ops.fmt(whole), share_percent=shares[res.rows[0]])
+    c.used(res.rows + ([total.key] if r.share and total is not None else []), col)
+    out["compared_count"] = len(res.compared)
+    return out
+
+
+def _filter(c: _Composer) -> dict:
+    r = c.r
+    col = r.columns[0]
+    res = ops.filter_rows(r.table, col, r.comparator or ">", r.threshold)
+    cond = f"{_name(col)}{_WORDS[res.comparator]}{_q(res.threshold, col.unit)}"
+    if res.rows:
+        listed = "、".join(f"{k}{_q(v, col.unit)}{c.mark(c.row(k))}" for k, v in res.values.items())
+        c.lines.append(f"{cond}的有{len(res.rows)}{c.rows_word}：{listed}。")
+    else:
+        c.lines.append(f"没有{cond}的{c.rows_word.removeprefix('个')}（不含{r.table.total.key if r.table.total else '合计行'}）。")
+    if res.at_threshold:
+        c.lines.append(f"恰为{_q(res.threshold, col.unit)}的{'、'.join(res.at_threshold)}"
+                       f"{c.marks(res.at_threshold)}不算{_WORDS[res.comparator]}。")
+    if res.rows:
+        c.used(res.rows, col)
+    return {**res.model_dump(), "count": len(res.rows)}
+
+
+def _sum(c: _Composer) -> dict:
+    r = c.r
+    rows = [row for row in r.rows if not row.is_total] or r.table.body
+    # Without a named column every column that adds up is summed (rates are not).
+    columns = r.columns or [k for k in r.table.columns if not ops.is_rate(k)]
+    results = []
+    for col in columns:
+        res = ops.sum_rows(r.table, col, rows, share=r.share)
+        results.append(res.model_dump())
+        formula = "+".join(res.values.values())
+        text = (f"{'、'.join(res.rows)}的{_name(col)}合计{_q(res.sum, col.unit)}（{formula}）"
+                f"{c.marks(res.rows)}")
+        if res.share_percent is not None and r.table.total is not None:
+            text += (f"，占{res.total_row}{_q(res.total, col.unit)}{c.mark(r.table.total)}的"
+                     f"{res.share_percent}%")
+        c.lines.append(text + "。")
+    if len(results) == 1:
+        first = results[0]
+        c.used(first["rows"] + ([first["total_row"]] if first["total_row"] else []), columns[0])
+    return {"sums": results}
+
+
+def _compare(c: _Composer) -> dict:
+    r = c.r
+    first, second = [row for row in r.rows if not row.is_total][:2]
+    results = []
+    for col in r.columns or r.table.columns:
+        res = ops.compare(col, first, second)
+        results.append(res.model_dump())
+        head = f"{_name(col)}：{first.key}{_q(res.first_value, col.unit)}，{second.key}{_q(res.second_value, col.unit)}"
+        if res.larger is None:
+            verdict = "两者相同"
+        else:
+            other = second.key if res.larger == first.key else first.key
+            verdict = f"{res.larger}比{other}多{_q(res.difference, col.unit)}"
+        c.lines.append(f"{head}，{verdict}{c.mark(first)}{c.mark(second)}。")
+    return {"comparisons": results}
+
+
+def _progress(c: _Composer) -> dict:
+    r = c.r
+    row, col = [x for x in r.rows if not x.is_total][0], r.columns[0]
+    if r.achieved_unit and col.unit and r.achieved_unit != col.unit:
+        raise ops.TableCellError(f"问题中的完成量单位是“{r.achieved_unit}”，而“{col.header}”列的单位是"
+                                 f"“{col.unit}”。请用“{col.unit}”给出完成量再问。")
+    res = ops.progress(row, col, r.achieved)
+    text = (f"{row.key}{_name(col)}目标{_q(res.target, col.unit)}{c.mark(row)}，已完成{_q(res.achieved, col.unit)}，"
+            f"完成率{res.rate_percent}%")
+    text += f"，已超出目标{_q(res.exceeded, col.unit)}。" if res.exceeded != "0" else f"，尚差{_q(res.remaining, col.unit)}。"
+    c.lines.append(text)
+    return res.model_dump()
+
+
+def _totals(c: _Composer) -> dict:
+    r = c.r
+    res = ops.totals_check(r.table, r.columns)
+    total = r.table.total
+    checked = [x for x in res.columns if x.matches is not None]
+    bad = [x for x in checked if not x.matches]
+    marks = "".join(c.mark(row) for row in r.table.rows)
+    if bad:
+        c.lines.append(f"{len(checked)}列中有{len(bad)}列各行之和与{res.total_row}不一致{marks}：")
+    else:
+        c.lines.append(f"核对的{len(checked)}列中，各行之和都等于{res.total_row}{marks}。")
+    for x in res.columns:
+        col = next(k for k in r.table.columns if k.header == x.column)
+        if x.matches is None:
+            c.lines.append(f"- {_name(col)}：{x.note}（{total.key}{_q(x.total, col.unit)}）")
+        else:
+            verdict = "一致" if x.matches else f"不一致，相差{_q(x.difference, col.unit)}"
+            c.lines.append(f"- {_name(col)}：各行合计{_q(x.rows_sum, col.unit)}，{total.key}"
+                           f"{_q(x.total, col.unit)}，{verdict}")
+    return {**res.model_dump(), "checked_columns": len(checked), "mismatched_columns": len(bad)}
+
+
+_OPS = {"cell": _cell, "row": _row, "column": _column, "extreme": _extreme, "filter": _filter,
+        "sum": _sum, "compare": _compare, "progress": _progress, "totals": _totals}
+
+
+def _arguments(reading: TableReading) -> dict:
+    args: dict = {"table": reading.table.id, "rows": [r.key for r in reading.rows],
+                  "columns": [c.header for c in reading.columns]}
+    for field in ("direction", "comparator", "threshold", "achieved"):
+        value = getattr(reading, field)
+        if value is not None:
+            args[field] = ops.fmt(value) if not isinstance(value, str) else value
+    if reading.share:
+        args["share"] = True
+    return args
+
+
+def answer_reading(question: str, reading: TableReading) -> Answer:
+    """Compose the answer of one table reading (see :func:`table_answer`)."""
+    c = _Composer(reading)
+    name = f"table_{reading.operation}"
+    arguments = _arguments(reading)
+    try:
+        result = _OPS[reading.operation](c)
+    except ops.TableCellError as err:
+        marks = "".join(c.mark(r) for r in reading.rows)
+        text = f"无法计算{marks}：{err}" if marks else f"无法计算：{err}"
+        return Answer(question=question, answer=text, abstained=False, citations=c.cites.citations,
+                      tool_calls=[ToolCall(name=name, arguments=arguments, error=str(err))])
+    text = "\n".join(c.lines)
+    # The clause a check rests on is the first row cited; the figures stated with a unit
+    # that carries a magnitude (万平方米) are recorded as written, so 3万平方米 in the text
+    # is read as the table's 3 in a column counted in 万平方米, not as a new figure.
+    result = {**result, "clause_id": c.cites.citations[0].id,
+              "row_clause_ids": [x.id for x in c.cites.citations],
+              "stated": _stated(text, reading.table, result, c.cited_rows)}
+    return Answer(question=question, answer=text, abstained=False, citations=c.cites.citations,
+                  tool_calls=[ToolCall(name=name, arguments=arguments, result=result)])
+
+
+def _stated(text: str, table: Table, result: dict, rows: list[Row]) -> list[str]:
+    """Figures of ``text`` written with a magnitude unit whose number is a cell of ``rows``
+    or a figure of ``result``."""
+    units = sorted({col.unit for col in table.columns if col.unit[:1] in ("万", "亿", "千")}, key=len, reverse=True)
+    if not units:
+        return []
+    known = {v for row in rows for v in row.cells} | set(_scalars(result))
+    pattern = re.compile(r"(\d+(?:\.\d+)?)(" + "|".join(re.escape(u) for u in units) + ")")
+    return list(dict.fromkeys(m.group(0) for m in pattern.finditer(text) if m.group(1) in known))
+
+
+def _scalars(value: object) -> list[str]:
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _scalars(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _scalars(v)]
+    return [str(value)] if isinstance(value, str) else []
+
+
+def table_answer(question: str, clauses: Mapping[str, Clause], history: list[str] | None = None,
+                 home: Path | None = None, tables: list[Table] | None = None) -> Answer | None:
+    """Answer ``question`` from the indexed tables, or return None when it asks no table figure.
+
+    Args:
+        question: the user's question.
+        clauses: clauses by id (the tables are their ``row`` clauses).
+        history: earlier questions, oldest first (a follow-up may take their row or column).
+        home: the index home, as every route receives it (tables need nothing beside the clauses).
+        tables: the tables, when the caller has read them already.
+    Returns:
+        The answer with its rows cited and one ``tool_calls`` entry, or None.
+    """
+    tables = tables if tables is not None else tables_of(clauses)
+    if not tables:
+        return None
+    reading = read_table_question(question, tables, history)
+    if reading is None:
+        return None
+    return answer_reading(question, reading)
