@@ -7,7 +7,8 @@ import pytest
 from assistant.corpus import clause_map
 from assistant.errors import ToolInputError, UnknownToolError
 from assistant.models import Clause, TableRow
-from assistant.tools.calculators.annex2 import Annex2Row, annex2_totals_check, load_rows
+from assistant.packs.loader import active_tools
+from assistant.tools.calculators.annex2 import Annex2Row, TotalsCheckInput, annex2_totals_check, load_rows
 from assistant.tools.registry import function_tools, list_tools, run_tool
 
 S = "lzb-2024-22:"
@@ -120,8 +121,9 @@ def test_tax_path_is_yearly():
 
 def test_approval_states_calendar_days():
     result = run_tool("approval_deadline", {"plan_approval_date": "2024-03-01"})
-    assert "自然日" in result["day_basis"]
-    assert result["working_days"].startswith("未按工作日计算")
+    assert result["deadline_date"] == "2024-04-20"
+    assert "自然日" in result["notes"][0]
+    assert result["notes"][1].startswith("未按工作日计算")
 
 
 def test_acquisition_conditions_come_back():
@@ -180,7 +182,7 @@ def test_arguments_must_be_an_object():
 # -- 附件2 through the real corpus ----------------------------------------------------
 
 def test_annex2_rows_come_from_the_corpus(clauses):
-    rows = load_rows(clauses)
+    rows = load_rows(clauses, S + "a2")
     assert [r.row.key for r in rows] == ["全区", "新碶", "小港", "大碶", "柴桥", "霞浦", "戚家山", "春晓",
                                          "梅山", "白峰", "郭巨", "保税", "大榭"]
     assert [r.clause_id for r in rows] == [f"{S}a2.r{i}" for i in range(1, 14)]
@@ -205,7 +207,8 @@ def _rows(district: list[str], streets: dict[str, list[str]]) -> list[Annex2Row]
 
 def test_annex2_totals_check_finds_a_mismatch():
     rows = _rows(["3", "10.5", "6"], {"东": ["1", "5", "6"], "西": ["1", "5.5", "5"]})
-    result = annex2_totals_check(rows=rows)
+    tool = next(t for t in active_tools(clause_map()) if t.name == "annex2_totals_check")
+    result = annex2_totals_check(tool, TotalsCheckInput(), rows)
     assert [(c.streets_sum, c.matches) for c in result.columns] == [
         (Decimal(2), False), (Decimal("10.5"), True), (None, False)]
     assert result.all_match is False
@@ -215,7 +218,7 @@ def test_annex2_reads_rows_from_given_clauses(clauses):
     row = clauses[S + "a2.r2"]
     changed = row.model_copy(update={"table": TableRow(key="新碶", columns=row.table.columns,
                                                          values=["9"] + row.table.values[1:])})
-    subset: dict[str, Clause] = {S + "a2.r2": changed}
+    subset: dict[str, Clause] = {**clauses, S + "a2.r2": changed}
     result = run_tool("street_target", {"street": "新碶", "column": "老旧工业区块"}, clauses=subset)
     assert result["target"] == "9"
 
@@ -225,10 +228,10 @@ def test_annex2_reads_rows_from_given_clauses(clauses):
 def test_every_tool_is_listed_with_schema_and_clause():
     specs = list_tools()
     assert [s.name for s in specs] == [
-        "land_acquisition_subsidy", "equity_acquisition_subsidy", "street_reward", "plot_ratio_check",
-        "ancillary_facilities_check", "special_fund", "small_micro_reserve", "tax_per_mu", "tax_growth_path",
-        "tax_growth_rate", "joint_renovation_terms", "approval_deadline", "street_target", "target_progress",
-        "annex2_totals_check", "convert_area", "convert_money"]
+        "land_acquisition_subsidy", "equity_acquisition_subsidy", "annex2_totals_check", "target_progress",
+        "street_target", "tax_growth_rate", "tax_growth_path", "tax_per_mu", "special_fund", "street_reward",
+        "small_micro_reserve", "ancillary_facilities_check", "plot_ratio_check", "joint_renovation_terms",
+        "approval_deadline", "convert_area", "convert_money"]
     for s in specs:
         assert s.parameters["type"] == "object"
         assert s.parameters.get("additionalProperties") is False

@@ -22,9 +22,10 @@ from assistant.eligibility import (
 )
 from assistant.eligibility.chat import (
     date_from_question,
-    match_answer,
-    profile_from_question,
+    known_streets,
 )
+from assistant.eligibility.chat import match_answer as _match_answer
+from assistant.eligibility.chat import profile_from_question as _profile_from_question
 from assistant.eligibility.rules import (
     parse_rules,
     registered_tool_names,
@@ -46,6 +47,16 @@ def clauses():
 @pytest.fixture(scope="module")
 def rules():
     return load_rules()
+
+
+def profile_from_question(question):
+    """Questions read with the street names of the shipped document's table."""
+    return _profile_from_question(question, known_streets(clause_map()))
+
+
+def match_answer(question, clauses, **kwargs):
+    """Answers over the shipped document, whose pack is found in the shipped corpus folder."""
+    return _match_answer(question, clauses, **kwargs)
 
 
 def _ids(items):
@@ -380,7 +391,7 @@ def test_bad_profile_file(tmp_path, name, text, message):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ProfileError) as err:
-        load_profile(path)
+        load_profile(path, known_streets(clause_map()))
     assert str(err.value).startswith(str(path))
     assert message in str(err.value)
 

@@ -72,7 +72,7 @@ def test_answer_states_result_formula_conditions_and_cites(clauses):
     a = tool_answer("收购厂房评估价2000万能补多少", clauses)
     first = a.answer.splitlines()[0]
     assert first == "按国有土地征收实际评估价2000万元（20000000元）的30%计算，可获补助600万元（6000000元）[1]。"
-    assert "计算公式：补助 = 国有土地征收实际评估价 × 30% = 20000000元 × 30% = 6000000元" in a.answer
+    assert "计算公式：兼并收购补助 = 国有土地征收实际评估价 × 30% = 20000000元 × 30% = 6000000元" in a.answer
     assert "白名单" in a.answer and "经备案认可且提交区政府常务会议审定" in a.answer
     assert [c.id for c in a.citations] == [S + "s6.6"]
     assert a.abstained is False

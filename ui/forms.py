@@ -7,20 +7,13 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
 UNKNOWN = "不清楚"
 YES, NO = "是", "否"
-STREETS_WITH_TOTAL = ("全区", "新碶", "小港", "大碶", "柴桥", "霞浦", "戚家山", "春晓", "梅山", "白峰", "郭巨", "保税", "大榭")
-ANNEX2_COLUMNS = (
-    "改造提升老旧工业区块（个）", "完成老工业区块改造涉企用地（亩）", "推进工业企业容积率提升项目（个）",
-    "存量工业用地空间挖潜新增竣工建筑面积（万平方米）", "帮扶提升低效企业（家）", "整治散乱污企业（家）",
-    "创建绿色工厂（家）", "规上工业企业年均亩均税增长率（%）",
-)
-# Fields whose free text has a known set of good values (custom values stay allowed).
-SUGGESTIONS: dict[str, tuple[str, ...]] = {"street": STREETS_WITH_TOTAL, "column": ANNEX2_COLUMNS}
 
 Kind = Literal["text", "enum", "bool", "table"]
 
@@ -72,11 +65,13 @@ def _enum(prop: dict[str, Any]) -> list[Any] | None:
     return None
 
 
-def schema_fields(schema: dict[str, Any]) -> list[FieldSpec]:
+def schema_fields(schema: dict[str, Any], suggestions: Mapping[str, tuple[str, ...]] | None = None) -> list[FieldSpec]:
     """Form fields for a JSON schema of an object (a calculator's parameters).
 
     Args:
         schema: ``model_json_schema()`` output.
+        suggestions: field -> good values read from the index (a table's rows and columns);
+            the field becomes a dropdown that still takes other values.
     Returns:
         One spec per property, in schema order.
     """
@@ -100,8 +95,8 @@ def schema_fields(schema: dict[str, Any]) -> list[FieldSpec]:
             cols = tuple(items.get("properties", {}))
             spec.kind, spec.columns = "table", cols
             spec.column_labels = tuple((items["properties"][c].get("description") or c).split("（")[0] for c in cols)
-        elif name in SUGGESTIONS:
-            spec.kind, spec.choices, spec.allow_custom = "enum", SUGGESTIONS[name], True
+        elif suggestions and suggestions.get(name):
+            spec.kind, spec.choices, spec.allow_custom = "enum", tuple(suggestions[name]), True
         else:
             fmt = prop.get("format") or next((a.get("format") for a in prop.get("anyOf", []) if a.get("format")), None)
             spec.placeholder = "YYYY-MM-DD" if fmt == "date" else ("如 2000万元" if name.endswith("_yuan") else "")

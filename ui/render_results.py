@@ -17,9 +17,12 @@ GROUP_TITLES = (("applies", "适用"), ("may_apply", "可能适用（须满足�
 
 def _summary(result: Mapping[str, Any]) -> str | None:
     try:
+        from assistant.tools.registry import get_tool
         from assistant.tools.render import summary
 
-        return summary(dict(result))
+        name = str(result.get("tool", ""))
+        tool = get_tool(name).active if not name.startswith("convert_") else None
+        return summary(dict(result), tool)
     except Exception:  # a result the sentence renderer does not know: the table still shows it
         return None
 
@@ -101,8 +104,10 @@ def match_result(result: Any, labels: Mapping[str, str], field_titles: Mapping[s
     if result.external_documents:
         docs = "、".join(result.external_documents)
         parts.append(f'<p class="note">注：具体标准见{esc(docs)}，这些文件不在本助手收录的文件中。</p>')
-    period_links = "、".join(clause_link(cid, labels.get(cid, cid)) for cid in result.period.clause_ids)
-    parts.append(f'<p class="period">{esc(result.period.note())} 依据：{period_links}</p></div>')
+    if result.period is not None:
+        period_links = "、".join(clause_link(cid, labels.get(cid, cid)) for cid in result.period.clause_ids)
+        parts.append(f'<p class="period">{esc(result.period.note())} 依据：{period_links}</p>')
+    parts.append("</div>")
     return "".join(parts)
 
 

@@ -1,4 +1,5 @@
-"""The calculators tab: a form per calculator, generated from its JSON schema."""
+"""The calculators tab: a form per calculator of the indexed documents' packs, generated from its
+JSON schema; a table calculator's row and column fields offer the rows and headers of the indexed table."""
 
 from __future__ import annotations
 
@@ -23,13 +24,30 @@ class CalcTab:
 
 def run(service: UiService, name: str, specs: list[FieldSpec], values: list[Any]) -> str:
     """Run calculator ``name`` on form values; the result (or the refusal) as HTML."""
+    from assistant.packs.loader import pack_dirs
     from assistant.tools.registry import run_tool
 
     try:
-        result = run_tool(name, form_arguments(specs, values), clauses={c.id: c for c in service.clauses()})
+        result = run_tool(name, form_arguments(specs, values), clauses={c.id: c for c in service.clauses()},
+                          dirs=pack_dirs(service.assistant.settings.home))
     except AssistantError as err:
         return calc_result(name, error=str(err))
     return calc_result(name, result, labels=service.labels())
+
+
+def table_suggestions(tool: Any, clauses: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """Row names and column headers of the indexed table a table calculator reads ({} for others)."""
+    from assistant.errors import AssistantError
+    from assistant.tools.calculators.annex2 import load_rows, table_id
+
+    active = getattr(tool, "active", None)
+    if active is None or not active.spec.mechanism.startswith("table_"):
+        return {}
+    try:
+        rows = load_rows(clauses, table_id(active))
+    except AssistantError:
+        return {}
+    return {"street": tuple(r.row.key for r in rows), "column": tuple(rows[0].row.columns) if rows else ()}
 
 
 def _widget(spec: FieldSpec, tool: str):
@@ -54,12 +72,15 @@ def build(service: UiService) -> CalcTab:
 
     from assistant.tools.registry import list_tools
 
-    tools = list_tools()
+    from assistant.packs.loader import pack_dirs
+
+    clauses = {c.id: c for c in service.clauses()}
+    tools = list_tools(clauses, pack_dirs(service.assistant.settings.home))
     choices = [(f"{t.description.split('：')[0]}（{t.name}）", t.name) for t in tools]
     picker = gr.Dropdown(choices, value=tools[0].name, label="选择计算工具", elem_id="calc-picker")
     forms: dict[str, Any] = {}
     for i, tool in enumerate(tools):
-        specs = schema_fields(tool.parameters)
+        specs = schema_fields(tool.parameters, table_suggestions(tool, clauses))
         with gr.Column(visible=i == 0, elem_id=f"calc-form-{tool.name}") as col:
             gr.HTML(f'<p class="calc-desc">{_esc(tool.description)}</p>', js_on_load=None)
             widgets = [_widget(s, tool.name) for s in specs]

@@ -38,12 +38,22 @@ def run_match(service: UiService, specs: list[FieldSpec], values: list[Any], as_
     from pydantic import ValidationError
 
     from assistant.eligibility import EnterpriseProfile, match
+    from assistant.eligibility.chat import known_streets
+    from assistant.eligibility.matcher import policy_period
     from assistant.eligibility.profile import field_title
+    from assistant.eligibility.rules import pack_rules
+    from assistant.packs.loader import pack_dirs
+    from assistant.tools.registry import run_tool
 
     try:
         data = profile_data(specs, values)
         when = date.fromisoformat(as_of.strip()) if as_of and as_of.strip() else None
-        result = match(EnterpriseProfile.model_validate(data), as_of=when)
+        # The rules, streets and period of the indexed documents' packs.
+        clauses = {c.id: c for c in service.clauses()}
+        dirs = pack_dirs(service.assistant.settings.home)
+        profile = EnterpriseProfile.model_validate(data, context={"streets": known_streets(clauses, dirs)})
+        result = match(profile, rules=pack_rules(clauses, dirs), as_of=when, period=policy_period(clauses, dirs),
+                       run_tool=lambda name, arguments: run_tool(name, arguments, clauses, dirs))
     except ValidationError as err:
         parts = [f"{field_title(str(e['loc'][0])) if e['loc'] else '企业情况'}：{e['msg'].removeprefix('Value error, ')}"
                  for e in err.errors()]
@@ -60,7 +70,10 @@ def build(service: UiService) -> MatchTab:
     import gradio as gr
 
     from assistant.eligibility import EnterpriseProfile
-    from assistant.eligibility.profile import STREETS
+    from assistant.eligibility.chat import known_streets
+    from assistant.packs.loader import pack_dirs
+
+    streets = known_streets({c.id: c for c in service.clauses()}, pack_dirs(service.assistant.settings.home))
 
     specs = model_fields(EnterpriseProfile)
     by_name = {s.name: s for s in specs}
@@ -79,7 +92,7 @@ def build(service: UiService) -> MatchTab:
                             if s.kind == "enum":
                                 choices = list(s.choices)
                                 if n == "street":
-                                    choices = [UNKNOWN, *STREETS]
+                                    choices = [UNKNOWN, *streets]
                                 w = gr.Radio(choices, value=UNKNOWN, label=s.label, elem_id=f"profile-{n}",
                                              min_width=200) if len(choices) <= 5 else \
                                     gr.Dropdown(choices, value=UNKNOWN, label=s.label, elem_id=f"profile-{n}", min_width=200)

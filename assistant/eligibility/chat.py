@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import re
 from calendar import monthrange
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from assistant.answer.cite import CitationList
-from assistant.eligibility.matcher import MatchItem, MatchResult, ToolRunner, match
-from assistant.eligibility.profile import STREETS, EnterpriseProfile, field_title
-from assistant.eligibility.rules import Rule
+from assistant.eligibility.matcher import MatchItem, MatchResult, ToolRunner, match, policy_period
+from assistant.eligibility.profile import EnterpriseProfile, field_title
+from assistant.eligibility.rules import Rule, pack_rules
+from assistant.errors import AssistantError
 from assistant.models import Answer, Clause
 from assistant.tools.quantities import find_quantities, normalize
 
@@ -55,7 +58,6 @@ _QUESTION_FORMS = ("有没有", "是不是", "能不能", "可不可以", "会�
 _CLAUSE_END = re.compile(r"[，。,；;？?！!\s]")
 _CLASS_RE = re.compile(r"(?<![A-Za-z])([A-D](?:\s*[、，,和与及或/]\s*[A-D])*)\s*(?:类|档)")
 _CONTROL_LINE_RE = re.compile(r"(不在|在|位于)?(?:工业)?控制线(内|外|里|以内|以外)?")
-_STREET_RE = re.compile("(" + "|".join(STREETS) + ")")
 
 
 def _negated(text: str, start: int) -> bool:
@@ -100,11 +102,12 @@ def _amounts(text: str, facts: dict[str, Any]) -> None:
                 facts.setdefault("floor_area_m2", q.value)
 
 
-def profile_from_question(question: str) -> EnterpriseProfile | None:
+def profile_from_question(question: str, streets: tuple[str, ...] = ()) -> EnterpriseProfile | None:
     """Read the facts a question states about the asking enterprise.
 
     Args:
         question: e.g. "我们是D类企业，用地30亩，想自己拆了重建，有什么政策？"
+        streets: the street names of the indexed tables (a name among them is the enterprise's street).
     Returns:
         The profile, or ``None`` when the question states no fact about an enterprise.
     """
@@ -126,9 +129,9 @@ def profile_from_question(question: str) -> EnterpriseProfile | None:
     plot = re.search(r"容积率(?:只有|仅|是|为|才|约)?\s*([0-9]+(?:\.[0-9]+)?)", text)
     if plot:
         facts["plot_ratio"] = plot.group(1)
-    street = _STREET_RE.search(text)
+    street = next((name for name in sorted(streets, key=len, reverse=True) if name and name in text), None)
     if street:
-        facts["street"] = street.group(1)
+        facts["street"] = street
     _amounts(text, facts)
     return EnterpriseProfile(**facts) if facts else None
 
@@ -222,12 +225,31 @@ def compose(result: MatchResult, clauses: dict[str, Clause]) -> tuple[str, Citat
     if result.external_documents:
         lines.append(f"注：具体标准见{'、'.join(result.external_documents)}，"
                      "这些文件不在本助手收录的文件中，无法给出其具体标准。")
-    lines.append(f"实施期：{result.period.note()}{_markers(result.period.clause_ids, clauses, cites)}")
+    if result.period is not None:
+        lines.append(f"实施期：{result.period.note()}{_markers(result.period.clause_ids, clauses, cites)}")
     return "\n".join(lines), cites
 
 
+def known_streets(clauses: Mapping[str, Clause], dirs: Iterable[Path] | None = None) -> tuple[str, ...]:
+    """The row names (streets) of the tables the active packs' table calculators read, less total rows."""
+    from assistant.packs.loader import active_tools
+    from assistant.tools.calculators.annex2 import load_rows, table_id, total_key
+
+    names: dict[str, None] = {}
+    for tool in active_tools(clauses, dirs):
+        if not tool.spec.mechanism.startswith("table_"):
+            continue
+        try:
+            rows = load_rows(clauses, table_id(tool))
+        except AssistantError:
+            continue
+        names.update({r.row.key: None for r in rows if r.row.key != total_key(tool)})
+    return tuple(names)
+
+
 def match_answer(question: str, clauses: dict[str, Clause], history: list[str] | None = None,
-                 rules: list[Rule] | None = None, run_tool: ToolRunner | None = None) -> Answer | None:
+                 rules: list[Rule] | None = None, run_tool: ToolRunner | None = None,
+                 home: Path | None = None) -> Answer | None:
     """Answer an eligibility question, or return ``None`` when the question is not one.
 
     Facts stated in earlier questions (``history``) are kept unless the question restates them.
@@ -236,20 +258,31 @@ def match_answer(question: str, clauses: dict[str, Clause], history: list[str] |
         question: the user's question.
         clauses: clause id -> clause (``assistant.corpus.clause_map()``).
         history: earlier questions of the conversation, oldest first.
-        rules: the rules; the shipped ones when ``None``.
-        run_tool: calculator runner; the registry when ``None``.
+        rules: the rules; those of the indexed documents' packs when ``None``.
+        run_tool: calculator runner; the registry over ``clauses`` when ``None``.
+        home: the data folder whose ``packs/`` hold the packs of ingested files.
     Returns:
-        The answer (with citations and calculator runs), or ``None``.
+        The answer (with citations and calculator runs), or ``None`` (also when no indexed
+        document has eligibility rules).
     """
-    profile = profile_from_question(question)
+    from assistant.packs.loader import pack_dirs
+    from assistant.tools import registry
+
+    dirs = pack_dirs(home)
+    streets = known_streets(clauses, dirs)
+    profile = profile_from_question(question, streets)
     if not is_eligibility_profile(profile):
         return None
+    rules = rules if rules is not None else pack_rules(clauses, dirs)
+    if not rules:
+        return None
     for earlier in reversed(history or []):
-        older = profile_from_question(earlier)
+        older = profile_from_question(earlier, streets)
         if is_eligibility_profile(older):
             profile = older.merged(profile)
     as_of = date_from_question(question)
-    result = match(profile, rules=rules, as_of=as_of, run_tool=run_tool)
+    runner = run_tool or (lambda name, arguments: registry.run_tool(name, arguments, clauses, dirs))
+    result = match(profile, rules=rules, as_of=as_of, run_tool=runner, period=policy_period(clauses, dirs))
     text, cites = compose(result, clauses)
     return Answer(question=question, answer=text, abstained=False,
                   citations=cites.citations, tool_calls=result.tool_calls)

@@ -7,8 +7,9 @@ calculators, never from arithmetic here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
+from pathlib import Path
 from decimal import Decimal
 from typing import Any
 
@@ -19,10 +20,6 @@ from assistant.eligibility.rules import Group, Rule, load_rules
 from assistant.errors import AssistantError
 from assistant.models import ToolCall
 
-DOC_ID = "lzb-2024-22"
-# 七（三）全面推进实施（2024年7月至2026年12月底前）; the plan is titled (2024-2026年).
-FALLBACK_PERIOD = (date(2024, 1, 1), date(2026, 12, 31))
-PERIOD_CLAUSE_IDS = [f"{DOC_ID}:s7.3", f"{DOC_ID}:s7.4"]
 
 ToolRunner = Callable[[str, dict[str, Any]], dict[str, Any]]
 
@@ -78,7 +75,7 @@ class MatchResult(BaseModel):
 
     profile: EnterpriseProfile
     as_of: date | None = None
-    period: PolicyPeriod
+    period: PolicyPeriod | None = None
     outside_period: str | None = Field(default=None, description="set when as_of is outside the period")
     applies: list[MatchItem] = Field(default_factory=list)
     may_apply: list[MatchItem] = Field(default_factory=list)
@@ -107,22 +104,40 @@ class MatchResult(BaseModel):
         return [i.tool_call for i in self.items if i.tool_call]
 
 
-def policy_period() -> PolicyPeriod:
-    """Return the plan's period: from the corpus manifest when it states one, else 七（三）.
+def policy_period(clauses: Mapping[str, Any] | None = None, dirs: Iterable[Path] | None = None) -> PolicyPeriod | None:
+    """The period in force of the first indexed document whose pack names its period clauses.
 
+    The dates come from the document's metadata (manifest or text); the clauses from its pack.
+
+    Args:
+        clauses: the indexed clauses by id (default: the index in the data folder).
+        dirs: folders holding the packs.
     Returns:
-        The period with the clauses that support it.
+        The period with the clauses that support it, or None when no pack names one or
+        the document states no dates.
     """
-    start, end = FALLBACK_PERIOD
+    from assistant.packs.loader import active_packs
+    from assistant.tools.registry import indexed_clauses
+
+    clauses = clauses if clauses is not None else indexed_clauses()
+    for loaded in active_packs(clauses, dirs):
+        ids = [loaded.pack.full_id(c) for c in loaded.pack.period_clauses if loaded.pack.full_id(c) in clauses]
+        if not ids:
+            continue
+        meta = _meta(loaded.doc_id)
+        if meta is not None and meta.valid_from and meta.valid_to:
+            return PolicyPeriod(valid_from=meta.valid_from, valid_to=meta.valid_to, clause_ids=ids)
+    return None
+
+
+def _meta(doc_id: str):
+    """The manifest entry of a shipped document (None for others or without a manifest)."""
     try:
         from assistant.corpus import load_manifest
 
-        for meta in load_manifest():
-            if meta.id == DOC_ID:
-                start, end = meta.valid_from or start, meta.valid_to or end
+        return next((m for m in load_manifest() if m.id == doc_id), None)
     except (ImportError, AssistantError):
-        pass  # no manifest: the dates of 七（三） stand
-    return PolicyPeriod(valid_from=start, valid_to=end, clause_ids=PERIOD_CLAUSE_IDS)
+        return None
 
 
 def _normalize(field: str, value: Any) -> Any:
@@ -233,7 +248,7 @@ def match(profile: EnterpriseProfile, rules: list[Rule] | None = None, as_of: da
     run_tool = run_tool or _registry_runner
     period = period or policy_period()
     result = MatchResult(profile=profile, as_of=as_of, period=period,
-                         outside_period=period.outside_note(as_of) if as_of else None)
+                         outside_period=period.outside_note(as_of) if as_of and period else None)
     groups = {"applies": result.applies, "may_apply": result.may_apply, "obligation": result.obligations}
     for rule in rules:
         item = match_rule(rule, profile, run_tool)

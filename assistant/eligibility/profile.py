@@ -12,12 +12,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from assistant.errors import AssistantError
 
-# The streets (街道/区块) of Annex 2, the only places the plan assigns work to.
-STREETS = ("新碶", "小港", "大碶", "柴桥", "霞浦", "戚家山", "春晓", "梅山", "白峰", "郭巨", "保税", "大榭")
 _STREET_SUFFIXES = ("街道办事处", "街道", "区块", "经济发展中心", "区", "岛")
 
 EvaluationClass = Literal["A", "B", "C", "D"]
@@ -33,7 +31,7 @@ class EnterpriseProfile(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     name: str | None = Field(default=None, title="企业名称")
-    street: str | None = Field(default=None, title="所在街道", description="one of the Annex 2 streets, e.g. 新碶")
+    street: str | None = Field(default=None, title="所在街道", description="a row of an indexed table of streets (街道/区块)")
     land_area_mu: Decimal | None = Field(default=None, gt=0, title="用地面积（亩）")
     floor_area_m2: Decimal | None = Field(default=None, gt=0, title="建筑面积（平方米）")
     plot_ratio: Decimal | None = Field(default=None, ge=0, title="容积率")
@@ -69,16 +67,19 @@ class EnterpriseProfile(BaseModel):
 
     @field_validator("street", mode="before")
     @classmethod
-    def _street(cls, value: Any) -> Any:
+    def _street(cls, value: Any, info: ValidationInfo) -> Any:
+        # The streets are rows of an indexed table; a caller that knows them passes them as
+        # validation context {"streets": [...]}, and a name outside them is refused.
         if value is None or not isinstance(value, str):
             return value
+        known = tuple((info.context or {}).get("streets") or ())
         name = value.strip()
         for suffix in _STREET_SUFFIXES:
-            if name.endswith(suffix) and name[: -len(suffix)] in STREETS:
+            if name.endswith(suffix) and len(name) > len(suffix) + 1 and (not known or name[: -len(suffix)] in known):
                 name = name[: -len(suffix)]
                 break
-        if name not in STREETS:
-            raise ValueError(f"unknown street {value!r}; use one of: {'、'.join(STREETS)}")
+        if known and name not in known:
+            raise ValueError(f"unknown street {value!r}; use one of: {'、'.join(known)}")
         return name
 
     @field_validator("evaluation_class", mode="before")
@@ -120,18 +121,22 @@ def describe_validation_error(err: ValidationError, source: str) -> str:
     Returns:
         The message.
     """
-    parts = []
+    parts, unknown = [], []
     for e in err.errors():
         field = ".".join(str(p) for p in e["loc"]) or "(profile)"
         if e["type"] == "extra_forbidden":
-            parts.append(f"unknown field {field!r}; known fields: {', '.join(EnterpriseProfile.model_fields)}")
+            unknown.append(repr(field))
         else:
             msg = e["msg"].removeprefix("Value error, ")
             parts.append(f"field {field!r} = {e.get('input')!r}: {msg}")
+    if unknown:
+        # Every unknown key once, then the valid ones once (not the whole list per key).
+        parts.insert(0, f"unknown field{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; known fields: "
+                        f"{', '.join(EnterpriseProfile.model_fields)} (policy-assistant match --help explains each)")
     return f"{source}: invalid enterprise profile: " + "; ".join(parts)
 
 
-def profile_from_mapping(data: Any, source: str = "profile") -> EnterpriseProfile:
+def profile_from_mapping(data: Any, source: str = "profile", streets: tuple[str, ...] = ()) -> EnterpriseProfile:
     """Validate a mapping into a profile, raising :class:`ProfileError` naming the field.
 
     Args:
@@ -144,16 +149,17 @@ def profile_from_mapping(data: Any, source: str = "profile") -> EnterpriseProfil
         raise ProfileError(f"{source}: an enterprise profile must be a mapping of fields, "
                            f"got {type(data).__name__}")
     try:
-        return EnterpriseProfile.model_validate(data)
+        return EnterpriseProfile.model_validate(data, context={"streets": streets})
     except ValidationError as err:
         raise ProfileError(describe_validation_error(err, source)) from None
 
 
-def load_profile(path: str | Path) -> EnterpriseProfile:
+def load_profile(path: str | Path, streets: tuple[str, ...] = ()) -> EnterpriseProfile:
     """Read a profile from a JSON, TOML or YAML file.
 
     Args:
         path: the file; its suffix (.json, .toml, .yaml/.yml) picks the format.
+        streets: the street names of the indexed tables; a ``street`` outside them is refused.
     Returns:
         The validated profile.
     Raises:
@@ -185,4 +191,4 @@ def load_profile(path: str | Path) -> EnterpriseProfile:
         if type(err).__module__.startswith("yaml"):
             raise ProfileError(f"{path}: cannot parse profile: {err}") from None
         raise
-    return profile_from_mapping(data if data is not None else {}, str(path))
+    return profile_from_mapping(data if data is not None else {}, str(path), streets)

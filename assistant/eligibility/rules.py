@@ -1,8 +1,9 @@
-"""Eligibility rules: loaded from ``rules.toml`` and checked against the corpus and calculators.
+"""Eligibility rules: read from the packs of the indexed documents (or a rules file) and checked.
 
-A rule that names a clause the corpus does not have, a calculator the registry does not
-have, or a profile field that does not exist fails loading with a message naming the
-rule and the offending id.
+A document's rules live in its pack (``[[rules]]``) and are active only while the document
+is indexed. A rule that names a clause the index does not have, a calculator the registry
+does not have, or a profile field that does not exist fails loading with a message naming
+the rule and the offending id.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -38,7 +38,7 @@ class RulesError(ConfigError):
 
 
 class Rule(BaseModel):
-    """One eligibility rule (see the header of ``rules.toml`` for the fields)."""
+    """One eligibility rule (the fields are described in the rules section of a document's pack)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -157,12 +157,7 @@ def validate_rules(rules: list[Rule], clause_ids: Iterable[str], tool_names: Ite
                                      f"unknown profile field {field!r}")
 
 
-def default_rules_path() -> Path:
-    """Return the path of the shipped ``rules.toml``."""
-    return Path(str(resources.files("assistant.eligibility") / "rules.toml"))
-
-
-def parse_rules(text: str, source: str = "rules.toml") -> list[Rule]:
+def parse_rules(text: str, source: str = "rules file") -> list[Rule]:
     """Parse rules from TOML text without checking clause ids or calculators.
 
     Args:
@@ -190,30 +185,68 @@ def parse_rules(text: str, source: str = "rules.toml") -> list[Rule]:
     return rules
 
 
+def pack_rules(clauses: Mapping[str, Any] | None = None, dirs: Iterable[Path] | None = None) -> list[Rule]:
+    """The rules of the packs of the indexed documents, clause ids made full, checked.
+
+    Args:
+        clauses: the indexed clauses by id (default: the index in the data folder).
+        dirs: folders holding the packs (default: the data folder's ``packs/`` and the shipped corpus).
+    Returns:
+        The rules, pack by pack in file order.
+    Raises:
+        RulesError: a rule is invalid or points nowhere (the message names the pack and rule).
+    """
+    from assistant.packs.loader import active_packs
+    from assistant.tools.registry import indexed_clauses, list_tools
+
+    clauses = clauses if clauses is not None else indexed_clauses()
+    rules: list[Rule] = []
+    for loaded in active_packs(clauses, dirs):
+        # A calculator the pack disabled (its clause changed) leaves its rule without an amount.
+        disabled = {t.name for t in loaded.pack.tools} - {t.name for t in loaded.tools}
+        for i, raw in enumerate(loaded.pack.rules, start=1):
+            raw = {**raw, "clause_ids": [loaded.pack.full_id(c) for c in raw.get("clause_ids", [])]}
+            if raw.get("calculator") in disabled:
+                raw = {k: v for k, v in raw.items() if k not in ("calculator", "arguments", "constants")}
+            try:
+                rules.append(Rule.model_validate(raw))
+            except ValidationError as err:
+                first = err.errors()[0]
+                where = ".".join(str(p) for p in first["loc"]) or "(rule)"
+                raise RulesError(f"规则包 {loaded.path}：规则 {raw.get('id', f'#{i}')!r} 的 {where} 有误："
+                                 f"{first['msg'].removeprefix('Value error, ')}") from None
+    tools = list_tools(clauses, dirs)
+    validate_rules(rules, clauses.keys(), [t.name for t in tools],
+                   {t.name: list(t.parameters.get("properties", {})) for t in tools})
+    return rules
+
+
 def load_rules(path: str | Path | None = None, clause_ids: Iterable[str] | None = None,
                tool_names: Iterable[str] | None = None) -> list[Rule]:
     """Load and validate the rules.
 
     Args:
-        path: a rules TOML file; the shipped one when ``None``.
-        clause_ids: clause ids to check against; ``assistant.corpus.clause_map()`` when ``None``.
-        tool_names: calculator names to check against; ``assistant.tools.registry.list_tools()``
-            when ``None``.
+        path: a rules TOML file (``[[rules]]`` with full clause ids); the rules of the
+            indexed documents' packs when ``None``.
+        clause_ids: clause ids to check a rules file against; the index when ``None``.
+        tool_names: calculator names to check a rules file against; the registry when ``None``.
     Returns:
         The rules, in file order.
     Raises:
         RulesError: the file is bad or a rule points nowhere.
     """
-    path = Path(path) if path is not None else default_rules_path()
+    if path is None:
+        return pack_rules()
+    path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as err:
         raise RulesError(f"{path}: cannot read rules file: {err.strerror}") from None
     rules = parse_rules(text, str(path))
     if clause_ids is None:
-        from assistant.corpus import clause_map
+        from assistant.tools.registry import indexed_clauses
 
-        clause_ids = clause_map().keys()
+        clause_ids = indexed_clauses().keys()
     parameters = None
     if tool_names is None:
         parameters = registered_tool_parameters()

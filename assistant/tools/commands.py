@@ -27,7 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_tools(args: argparse.Namespace) -> int:
-    """Print every calculator: name, clause, description and arguments."""
+    """Print every calculator of the indexed documents' packs: name, clause, description and arguments."""
+    from assistant.schema_doc import field_docs, help_lines
     from assistant.tools.registry import list_tools
 
     specs = list_tools()
@@ -37,17 +38,15 @@ def cmd_tools(args: argparse.Namespace) -> int:
     for s in specs:
         print(f"{s.name}  [{s.clause_id or '单位换算'}]")
         print(f"  {s.description}")
-        schema = s.parameters
-        required = set(schema.get("required", []))
-        for field, prop in schema.get("properties", {}).items():
-            star = "*" if field in required else " "
-            print(f"   {star} {field}: {prop.get('description', '')}")
+        # Nested fields too (parcels[].expiry_date): an argument a caller must shape.
+        for line in help_lines(field_docs(s.parameters), indent="   "):
+            print(line)
     return 0
 
 
 def cmd_calc(args: argparse.Namespace) -> int:
     """Run one calculator with ``--args`` and print the result (sentence + formula, or JSON)."""
-    from assistant.tools.registry import run_tool
+    from assistant.tools.registry import get_tool, indexed_clauses, run_tool
     from assistant.tools.render import details, summary
 
     try:
@@ -55,11 +54,12 @@ def cmd_calc(args: argparse.Namespace) -> int:
     except json.JSONDecodeError as err:
         raise ToolInputError(f"--args 不是有效的 JSON（{err.msg}，第{err.pos + 1}个字符）："
                              f"应为对象，如 '{{\"price_yuan\": \"120000000\"}}'。") from None
-    result = run_tool(args.name, arguments)
+    clauses = indexed_clauses()
+    result = run_tool(args.name, arguments, clauses)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
-    print(summary(result))
+    print(summary(result, get_tool(args.name, clauses).active))
     for line in details(result):
         print(line)
     if result.get("clause_id"):

@@ -1,9 +1,11 @@
 """Fill a calculator's arguments from a Chinese question.
 
-Each ``extract_*`` function reads the quantities of a question and the words in front
-of each one (``评估价2000万`` -> the appraised value) and returns the arguments it could
-fill and a Chinese description of each one it could not. Nothing is guessed: an amount
-whose role is unclear is left out and asked for.
+:func:`read_arguments` reads a pack entry's arguments from the quantities of a question
+and the words in front of each one (the pack says which words label which argument);
+the ``extract_*`` functions read the fixed inputs of the general land, growth and term
+mechanisms. Each returns the arguments it could fill and a Chinese description of each
+one it could not. Nothing is guessed: an amount whose role is unclear is left out and
+asked for.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from assistant.tools.quantities import Quantity, find_quantities, normalize
+from assistant.packs.schema import PackArgument
+from assistant.tools.quantities import Quantity, find_quantities, normalize, parse_number
 from assistant.tools.units import fmt
 
 _STOP = re.compile(r"[，。；;？?！!、\n]|,(?!\d)")
@@ -97,64 +100,6 @@ def _area_args(q: Quantity, stem: str) -> dict[str, str]:
     return {f"{stem}_m2": as_text(q.value)}
 
 
-# -- money rules -------------------------------------------------------------------
-
-def extract_land_acquisition(p: Parsed, lenient: bool = False) -> Filled:
-    f = Filled()
-    q = _pick(p, ("money",), r"评估", lenient)
-    if q is not None:
-        f.arguments["appraised_value_yuan"] = as_text(q.value)
-    elif p.of_kind("money"):
-        f.missing["appraised_value_yuan"] = "国有土地征收实际评估价（元）：补助按评估价的30%计算，不按成交价；请给出评估价"
-    else:
-        f.missing["appraised_value_yuan"] = "国有土地征收实际评估价（元）"
-    return f
-
-
-def extract_equity(p: Parsed, lenient: bool = False) -> Filled:
-    f = Filled()
-    q = _pick(p, ("money",), r"股权|收购价|价格|价款|作价", lenient)
-    if q is not None:
-        f.arguments["price_yuan"] = as_text(q.value)
-    else:
-        f.missing["price_yuan"] = "股权收购价格（元）"
-    return f
-
-
-_RATE_RE = re.compile(r"每亩\s*(?:奖励|奖)?\s*([0-9.一二两三四五]+)\s*万")
-_RANGE_RE = re.compile(r"1\s*[—\-－~～至到]\s*5\s*万")
-
-
-def extract_street_reward(p: Parsed, lenient: bool = False) -> Filled:
-    f = Filled()
-    areas = [q for q in p.of_kind("area")]
-    if areas:
-        f.arguments.update(_area_args(areas[0], "area"))
-    else:
-        f.missing["area"] = "计奖面积（亩）"
-    m = _RATE_RE.search(p.text)
-    if m and not _RANGE_RE.search(p.text):
-        from assistant.tools.quantities import parse_number
-
-        f.arguments["rate_wan_yuan_per_mu"] = as_text(parse_number(m.group(1)))
-    return f
-
-
-def extract_special_fund(p: Parsed, lenient: bool = False) -> Filled:
-    f = Filled()
-    income = _pick(p, ("money",), r"出让收入|出让金|土地收入", False)
-    fees = _pick(p, ("money",), r"电费", False)
-    if income is None and fees is None and lenient:
-        income = _pick(p, ("money",), None, True)
-    if income is not None:
-        f.arguments["land_transfer_income_yuan"] = as_text(income.value)
-    else:
-        f.missing["land_transfer_income_yuan"] = "土地出让收入（元）"
-    if fees is not None and fees is not income:
-        f.arguments["differential_electricity_fees_yuan"] = as_text(fees.value)
-    return f
-
-
 # -- land rules --------------------------------------------------------------------
 
 _FLOOR = r"建筑面积|建面|楼面"
@@ -186,10 +131,9 @@ def extract_plot_ratio(p: Parsed, lenient: bool = False) -> Filled:
     return f
 
 
-_ANCILLARY = r"行政|办公|生活|配套|宿舍"
-
-
-def extract_ancillary(p: Parsed, lenient: bool = False) -> Filled:
+def extract_ancillary(p: Parsed, lenient: bool = False, part_words: str = r"(?!)") -> Filled:
+    """The total land, the part of it (labelled by ``part_words``), floor areas and flags."""
+    _ANCILLARY = part_words
     f = Filled()
     areas = p.of_kind("area")
     floors = [q for q in areas if p.labelled(q, _FLOOR)]
@@ -203,7 +147,7 @@ def extract_ancillary(p: Parsed, lenient: bool = False) -> Filled:
     if part is not None:
         f.arguments.update(_area_args(part, "ancillary_land_area"))
     else:
-        f.missing["ancillary_land_area"] = "行政办公及生活服务设施用地面积（亩或平方米）"
+        f.missing["ancillary_land_area"] = "配套设施用地面积（亩或平方米）"
     fpart = next((q for q in floors if p.labelled(q, _ANCILLARY)), None)
     ftotal = next((q for q in floors if q is not fpart), None)
     if fpart is not None and ftotal is not None and fpart.unit == ftotal.unit == "平方米":
@@ -213,16 +157,6 @@ def extract_ancillary(p: Parsed, lenient: bool = False) -> Filled:
         f.arguments["approved"] = True
     if p.has(r"新增宿舍|增加宿舍|新建宿舍") and not p.has(r"不新增宿舍|没有新增宿舍|无新增宿舍|不增加宿舍|未新增宿舍"):
         f.arguments["new_dormitory"] = True
-    return f
-
-
-def extract_small_micro(p: Parsed, lenient: bool = False) -> Filled:
-    f = Filled()
-    areas = p.of_kind("area")
-    if areas:
-        f.arguments.update(_area_args(areas[0], "new_space"))
-    else:
-        f.missing["new_space"] = "工业控制线内新增空间面积（亩或平方米）"
     return f
 
 
@@ -298,21 +232,7 @@ def extract_joint(p: Parsed, lenient: bool = False) -> Filled:
     if len(parcels) >= 2:
         f.arguments["parcels"] = parcels
     else:
-        f.missing["parcels"] = "各宗地的出让终止期（至少两宗，年份或日期）"
-    return f
-
-
-def extract_approval(p: Parsed, lenient: bool = False) -> Filled:
-    f = Filled()
-    days = [q.day for q in p.of_kind("date") if q.day is not None]
-    if days:
-        f.arguments["plan_approval_date"] = days[0].isoformat()
-        if len(days) > 1:
-            f.arguments["approvals_done_date"] = days[1].isoformat()
-    elif p.of_kind("month_day"):
-        f.missing["plan_approval_date"] = "改造计划批准日期的年份（如 2024年3月1日）"
-    else:
-        f.missing["plan_approval_date"] = "改造计划批准日期（年月日）"
+        f.missing["parcels"] = "各宗地的终止期（至少两宗，年份或日期）"
     return f
 
 
@@ -323,3 +243,74 @@ def extract_convert(p: Parsed, kind: str) -> Filled:
     if kind == "area":
         return Filled(arguments={"value": as_text(q.value), "unit": q.unit})
     return Filled(arguments={"value": as_text(q.value), "unit": "元"})
+
+
+# -- a pack entry's arguments --------------------------------------------------------
+
+_KINDS = {"money": ("money",), "area": ("area",), "percent": ("percent",), "number": ("number", "count"),
+          "year": ("year", "date")}
+
+
+def read_arguments(p: Parsed, args: list[PackArgument], lenient: bool = False) -> Filled:
+    """Fill the arguments a pack entry lists from a question.
+
+    A value is taken when the words before it match the argument's ``words`` (in lenient
+    mode, or without ``words``, also the only value of its kind); ``pattern`` reads a value
+    from a phrase; dates are taken in order (a 月日 without a year as ``--MM-DD``).
+
+    Args:
+        p: the parsed question.
+        args: the pack entry's arguments.
+        lenient: a follow-up giving only a number ("如果是3000万呢？").
+    Returns:
+        The arguments found and a Chinese description of each required one missing.
+    """
+    f = Filled()
+    used: list[Quantity] = []
+    full_days = [q.day.isoformat() for q in p.of_kind("date") if q.day is not None]
+    days = full_days + [f"--{q.month:02d}-{int(q.value):02d}" for q in p.of_kind("month_day") if q.month]
+    for arg in args:
+        value: Any = None
+        if arg.pattern:
+            m = re.search(arg.pattern, p.text)
+            if m and not (arg.unless and re.search(arg.unless, p.text)):
+                value = as_text(parse_number(m.group(1)))
+            if value is not None:
+                f.arguments[arg.name] = value
+            continue
+        if arg.kind == "date":
+            pool = full_days if arg.full_date else days
+            if pool:
+                day = pool.pop(0)
+                f.arguments[arg.name] = day
+                for other in (days, full_days):
+                    if day in other:
+                        other.remove(day)
+            elif arg.required:
+                year_missing = arg.full_date and p.of_kind("month_day")
+                f.missing[arg.name] = (arg.wrong_label if year_missing and arg.wrong_label else None) \
+                    or arg.missing or arg.label
+            continue
+        if arg.kind == "bool":
+            if arg.words and p.has(arg.words):
+                f.arguments[arg.name] = True
+            continue
+        kinds = _KINDS.get(arg.kind)
+        if kinds is None:
+            continue
+        free = Parsed(p.text, [q for q in p.quantities if q not in used])
+        q = _pick(free, kinds, arg.words, lenient and not arg.strict)
+        if q is None and arg.kind == "area" and not arg.words:
+            q = next(iter(free.of_kind("area")), None)
+        if q is not None:
+            used.append(q)
+            if arg.kind == "area":
+                f.arguments.update(_area_args(q, arg.name))
+            elif arg.kind == "year":
+                f.arguments[arg.name] = q.year
+            else:
+                f.arguments[arg.name] = as_text(q.value)
+        elif arg.required:
+            given = free.of_kind(*kinds)
+            f.missing[arg.name] = (arg.wrong_label if given and arg.wrong_label else None) or arg.missing or arg.label
+    return f

@@ -1,1 +1,1 @@
-"""Deterministic calculators for the numeric rules of 仑政办〔2024〕22号, one module per topic."""
+"""Pure functions behind the general calculation mechanisms (Decimal in, Decimal out), one module per kind."""

@@ -19,13 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from assistant.tools.quantities import normalize, parse_number
 from assistant.tools.units import area_to_m2, fmt
 
-DOC_ID = "lzb-2024-22"
 MAX_ABS = Decimal(10) ** 15
-
-
-def clause_id(path: str) -> str:
-    """Return the stable clause id of ``path`` in 仑政办〔2024〕22号 (e.g. ``s6.6``)."""
-    return f"{DOC_ID}:{path}"
 
 
 def to_decimal(value: Any, units: tuple[str, ...] = ()) -> Decimal:

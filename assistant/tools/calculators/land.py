@@ -1,4 +1,7 @@
-"""Land rules: plot ratio and ancillary space 六（五）, small/micro reserve 六（一）."""
+"""Land mechanisms: a ratio of two areas against a floor, a share of an area within a cap.
+
+The floor, the caps and the words of the rule come from the document's pack entry.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,6 @@ from assistant.tools.calculators.base import (
     CalcInput,
     Mu,
     ToolResult,
-    clause_id,
     inputs_of,
     one_area,
 )
@@ -28,11 +30,11 @@ from assistant.tools.units import (
     round_to,
 )
 
-MIN_PLOT_RATIO = Fraction(2)
-ANCILLARY_LAND_CAP = Fraction(7, 100)
-ANCILLARY_LAND_CAP_RAISED = Fraction(15, 100)
-ANCILLARY_FLOOR_CAP_RAISED = Fraction(30, 100)
-SMALL_MICRO_SHARE = Fraction(10, 100)
+from assistant.packs.loader import ActiveTool
+
+
+def _const(tool: ActiveTool, key: str) -> Fraction:
+    return Fraction(str(tool.spec.params[key]))
 
 
 def _m2(x: Fraction) -> Decimal:
@@ -47,7 +49,7 @@ def _pct(x: Fraction) -> Decimal:
     return round_to(x * 100, PCT_PLACES)
 
 
-# -- 六（五）容积率 ----------------------------------------------------------------
+# -- ratio of two areas against a floor ---------------------------------------------
 
 class PlotRatioInput(CalcInput):
     """A project's total floor area and land area (亩 or 平方米)."""
@@ -75,39 +77,41 @@ class PlotRatioResult(ToolResult):
     added_floor_area_m2: Decimal | None = None
 
 
-def plot_ratio_check(inp: PlotRatioInput) -> PlotRatioResult:
-    """Plot ratio = floor area ÷ land area, checked against the 2.0 floor of 六（五）.
+def plot_ratio_check(tool: ActiveTool, inp: PlotRatioInput) -> PlotRatioResult:
+    """Plot ratio = floor area ÷ land area, checked against the pack's floor ``min_ratio``.
 
     Args:
+        tool: the pack entry (constant ``min_ratio``; notes and conditions).
         inp: floor area in 平方米 and land area in 亩 or 平方米.
     Returns:
         The ratio (rounded to 0.01; the check uses the exact value), the floor area that
-        2.0 needs and the shortfall, with clause 六（五）.
+        the floor needs and the shortfall, citing the tool's clause.
     """
+    floor_ratio = _const(tool, "min_ratio")
+    shown_floor = str(tool.spec.params["min_ratio"])
     land_m2, unit, given = one_area(inp, "land_area")
     floor = Fraction(inp.floor_area_m2)
     ratio = floor / land_m2
-    needed = land_m2 * MIN_PLOT_RATIO
+    needed = land_m2 * floor_ratio
     shortfall = max(needed - floor, Fraction(0))
     land_text = f"{fmt(given)}亩（{fmt(_m2(land_m2))}平方米）" if unit == "亩" else f"{fmt(given)}平方米"
-    notes = ["在满足消防、环保、建筑安全等相关要求前提下，容积率能高则高，原则上不低于2.0",
-             "企业自用提高的容积率不增收土地价款，同时免征城市市政基础设施配套费"]
+    notes = list(tool.spec.notes)
     added = None
     if inp.existing_floor_area_m2 is not None:
         added = _m2(floor - Fraction(inp.existing_floor_area_m2))
-        notes.append(f"新增建筑面积 {fmt(added)}平方米：企业自用的，不增收土地价款")
+        notes.append(f"新增建筑面积 {fmt(added)}平方米")
     return PlotRatioResult(
-        tool="plot_ratio_check", clause_id=clause_id("s6.5"),
+        tool=tool.name, clause_id=tool.clause_id, conditions=list(tool.spec.conditions),
         formula=(f"容积率 = 总建筑面积 ÷ 用地面积 = {fmt(inp.floor_area_m2)}平方米 ÷ {land_text}"
-                 f" = {fmt(round_to(ratio, RATIO_PLACES))}；下限 2.0"),
+                 f" = {fmt(round_to(ratio, RATIO_PLACES))}；下限 {shown_floor}"),
         inputs=inputs_of(inp), land_area_m2=_m2(land_m2), land_area_mu=_mu(land_m2),
-        plot_ratio=round_to(ratio, RATIO_PLACES), minimum_plot_ratio=Decimal("2.0"),
-        meets_minimum=ratio >= MIN_PLOT_RATIO, floor_area_needed_m2=_m2(needed),
+        plot_ratio=round_to(ratio, RATIO_PLACES), minimum_plot_ratio=Decimal(shown_floor),
+        meets_minimum=ratio >= floor_ratio, floor_area_needed_m2=_m2(needed),
         shortfall_m2=_m2(shortfall), added_floor_area_m2=added,
         notes=notes, rounding=f"{RATIO_ROUNDING}；{AREA_ROUNDING}")
 
 
-# -- 六（五）行政办公及生活服务设施 --------------------------------------------------
+# -- share of an area within a cap ------------------------------------------------
 
 class AncillaryInput(CalcInput):
     """Land (and optionally floor) of the administrative/living facilities of a project."""
@@ -147,22 +151,25 @@ class AncillaryResult(ToolResult):
     within_floor_cap: bool | None = None
 
 
-def ancillary_facilities_check(inp: AncillaryInput) -> AncillaryResult:
-    """Share of administrative/living facilities: land ≤7%, or ≤15% (floor ≤30%) when raised.
+def ancillary_facilities_check(tool: ActiveTool, inp: AncillaryInput) -> AncillaryResult:
+    """Share of a part of the land within a cap (``cap_pct``), or a raised cap (``raised_cap_pct``,
+    with a floor-area cap ``raised_floor_cap_pct``) when approved and no dormitory is added.
 
-    The raised caps apply only when approved and no dormitory area is added. The
-    document states no floor-area cap for the normal case, so none is checked then.
+    With the normal cap no floor-area cap is checked (the pack gives none).
 
     Args:
+        tool: the pack entry (the three caps in %).
         inp: total and ancillary land areas, optional floor areas, approval flags.
     Returns:
         Shares in % (rounded to 0.01; checks use exact values), caps and verdicts,
-        with clause 六（五）.
+        citing the tool's clause.
     """
+    land_cap, raised_cap = _const(tool, "cap_pct") / 100, _const(tool, "raised_cap_pct") / 100
+    floor_cap_raised = _const(tool, "raised_floor_cap_pct") / 100
     total, _, _ = one_area(inp, "land_area")
     part, _, _ = one_area(inp, "ancillary_land_area")
     raised = inp.approved and not inp.new_dormitory
-    cap = ANCILLARY_LAND_CAP_RAISED if raised else ANCILLARY_LAND_CAP
+    cap = raised_cap if raised else land_cap
     share = part / total
     result = {"land_share_pct": _pct(share), "land_share_cap_pct": _pct(cap), "within_land_cap": share <= cap,
               "max_ancillary_land_m2": _m2(total * cap), "max_ancillary_land_mu": _mu(total * cap),
@@ -176,55 +183,17 @@ def ancillary_facilities_check(inp: AncillaryInput) -> AncillaryResult:
         formula += (f"；建筑面积占比 = {fmt(inp.ancillary_floor_area_m2)} ÷ {fmt(inp.floor_area_m2)}"
                     f" = {fmt(_pct(fshare))}%")
         if raised:
-            result["floor_share_cap_pct"] = _pct(ANCILLARY_FLOOR_CAP_RAISED)
-            result["within_floor_cap"] = fshare <= ANCILLARY_FLOOR_CAP_RAISED
-            formula += "；上限 30%"
+            result["floor_share_cap_pct"] = _pct(floor_cap_raised)
+            result["within_floor_cap"] = fshare <= floor_cap_raised
+            formula += f"；上限 {fmt(_pct(floor_cap_raised))}%"
         else:
             notes.append("未提高比例时的建筑面积占比上限本文件未规定，未作判断")
     if not raised:
         why = "未经审批" if not inp.approved else "新增了宿舍面积"
-        notes.append(f"{why}，适用7%的用地占比上限")
+        notes.append(f"{why}，适用{fmt(_pct(land_cap))}%的用地占比上限")
     return AncillaryResult(
-        tool="ancillary_facilities_check", clause_id=clause_id("s6.5"), formula=formula,
-        inputs=inputs_of(inp), **result,
-        conditions=["经审批且不新增宿舍面积时，用地占比上限由7%提高到15%，建筑面积占比上限相应提高到30%"],
-        notes=notes, rounding=f"{RATIO_ROUNDING}；{AREA_ROUNDING}")
+        tool=tool.name, clause_id=tool.clause_id, formula=formula,
+        inputs=inputs_of(inp), **result, conditions=list(tool.spec.conditions),
+        notes=list(tool.spec.notes) + notes, rounding=f"{RATIO_ROUNDING}；{AREA_ROUNDING}")
 
 
-# -- 六（一）小微企业承载平台预留 -----------------------------------------------------
-
-class SmallMicroReserveInput(CalcInput):
-    """New space planned inside the industrial control line."""
-
-    new_space_mu: Mu | None = Field(default=None, gt=0, description="工业控制线内新增空间（亩）")
-    new_space_m2: M2 | None = Field(default=None, gt=0, description="工业控制线内新增空间（平方米）")
-
-    @model_validator(mode="after")
-    def _area(self):
-        one_area(self, "new_space")
-        return self
-
-
-class SmallMicroReserveResult(ToolResult):
-    reserve_mu: Decimal
-    reserve_m2: Decimal
-    share_pct: Decimal
-
-
-def small_micro_reserve(inp: SmallMicroReserveInput) -> SmallMicroReserveResult:
-    """About 10% of the new space inside the industrial control line is reserved (六（一）).
-
-    Args:
-        inp: the new space in 亩 or 平方米.
-    Returns:
-        The reserve (about; the text says 10%左右) in 亩 and 平方米.
-    """
-    space, unit, given = one_area(inp, "new_space")
-    reserve = space * SMALL_MICRO_SHARE
-    shown = _mu(reserve) if unit == "亩" else _m2(reserve)
-    return SmallMicroReserveResult(
-        tool="small_micro_reserve", clause_id=clause_id("s6.1"),
-        formula=f"预留空间 ≈ 工业控制线内新增空间 × 10% = {fmt(given)}{unit} × 10% = {fmt(shown)}{unit}",
-        inputs=inputs_of(inp), reserve_mu=_mu(reserve), reserve_m2=_m2(reserve), share_pct=Decimal(10),
-        conditions=["用于小微企业承载平台建设以及工业企业调产安置", "原则上不得挪用"],
-        notes=["原文为“10%左右”，结果是约数"], rounding=AREA_ROUNDING)

@@ -1,4 +1,5 @@
-"""Tax per 亩 and its growth: 三、实施目标 (规上工业企业亩均税收年均增长6%以上) and 附件2."""
+"""Amount per 亩 and its growth: a quotient per area, a compound growth path, a growth rate
+against a target. The target rate and the words of the rule come from the pack entry."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from assistant.tools.calculators.base import (
     Pct,
     ToolResult,
     Yuan,
-    clause_id,
     inputs_of,
     one_area,
 )
@@ -27,8 +27,13 @@ from assistant.tools.units import (
     round_to,
 )
 
-TARGET_GROWTH_PCT = Decimal(6)
+from assistant.packs.loader import ActiveTool
+
 MAX_SPAN_YEARS = 50
+
+
+def _target(tool: ActiveTool) -> Decimal:
+    return Decimal(str(tool.spec.params["target_pct"]))
 
 
 def _growth(pct: Decimal) -> Fraction:
@@ -55,24 +60,24 @@ class TaxPerMuResult(ToolResult):
     area_mu: Decimal
 
 
-def tax_per_mu(inp: TaxPerMuInput) -> TaxPerMuResult:
+def tax_per_mu(tool: ActiveTool, inp: TaxPerMuInput) -> TaxPerMuResult:
     """亩均税收 = tax ÷ land area in 亩.
 
     Args:
+        tool: the pack entry (clause, notes).
         inp: tax in 元 and area in 亩 or 平方米.
     Returns:
-        Tax per 亩 in 元 (rounded to 0.01元), citing 三、实施目标.
+        Tax per 亩 in 元 (rounded to 0.01元), citing the tool's clause.
     """
     m2, unit, given = one_area(inp, "area")
     mu = m2_to(m2, "亩")
     per = round_to(Fraction(inp.tax_yuan) / mu, MONEY_PLACES)
     area_text = f"{fmt(given)}亩" if unit == "亩" else f"{fmt(given)}平方米（{fmt(round_to(mu, Decimal('0.0001')))}亩）"
     return TaxPerMuResult(
-        tool="tax_per_mu", clause_id=clause_id("s3"),
+        tool=tool.name, clause_id=tool.clause_id, conditions=list(tool.spec.conditions),
         formula=f"亩均税收 = 税收 ÷ 用地面积（亩）= {fmt(inp.tax_yuan)}元 ÷ {area_text} = {fmt(per)}元/亩",
         inputs=inputs_of(inp), tax_per_mu_yuan=per, area_mu=round_to(mu, Decimal("0.0001")),
-        notes=["实施目标：规上工业企业亩均税收年均增长6%以上（附件2各街道同为该列）",
-               "本文件未规定税收口径，按所给税收计算"],
+        notes=list(tool.spec.notes),
         rounding=MONEY_ROUNDING)
 
 
@@ -92,7 +97,7 @@ class TaxGrowthPathInput(CalcInput):
     start_tax_per_mu_yuan: Yuan = Field(gt=0, description="起始年亩均税收（元/亩）")
     start_year: int = Field(ge=1900, le=2200, description="起始年份")
     end_year: int = Field(ge=1900, le=2200, description="目标年份，晚于起始年份")
-    growth_rate_pct: Pct = Field(default=TARGET_GROWTH_PCT, gt=-100, le=100, description="年均增长率（%），默认6")
+    growth_rate_pct: Pct | None = Field(default=None, gt=-100, le=100, description="年均增长率（%），不给则按规则的目标增长率")
 
     @model_validator(mode="after")
     def _years(self):
@@ -111,29 +116,32 @@ class TaxGrowthPathResult(ToolResult):
     growth_rate_pct: Decimal
 
 
-def tax_growth_path(inp: TaxGrowthPathInput) -> TaxGrowthPathResult:
-    """Project tax per 亩 year by year at a compound rate (≥6% meets 三、实施目标).
+def tax_growth_path(tool: ActiveTool, inp: TaxGrowthPathInput) -> TaxGrowthPathResult:
+    """Project tax per 亩 year by year at a compound rate (default: the pack's ``target_pct``).
 
     Args:
-        inp: start value, start and end years, rate in % (default 6).
+        tool: the pack entry (``target_pct``).
+        inp: start value, start and end years, rate in %.
     Returns:
-        One value per year (each rounded from the exact compound value), citing 三.
+        One value per year (each rounded from the exact compound value), citing the tool's clause.
     """
-    g = _growth(inp.growth_rate_pct)
+    target = _target(tool)
+    rate = inp.growth_rate_pct if inp.growth_rate_pct is not None else target
+    g = _growth(rate)
     start = Fraction(inp.start_tax_per_mu_yuan)
     path = [YearValue(year=inp.start_year + k, tax_per_mu_yuan=round_to(start * g ** k, MONEY_PLACES))
             for k in range(inp.end_year - inp.start_year + 1)]
     n = inp.end_year - inp.start_year
     end = path[-1].tax_per_mu_yuan
     notes = []
-    if inp.growth_rate_pct < TARGET_GROWTH_PCT:
-        notes.append(f"{fmt(inp.growth_rate_pct)}%低于实施目标的年均6%")
+    if rate < target:
+        notes.append(f"{fmt(rate)}%低于目标的年均{fmt(target)}%")
     return TaxGrowthPathResult(
-        tool="tax_growth_path", clause_id=clause_id("s3"),
-        formula=(f"第n年亩均税收 = 起始值 × (1 + {fmt(inp.growth_rate_pct)}%)^n；{inp.end_year}年 = "
-                 f"{fmt(inp.start_tax_per_mu_yuan)}元 × (1 + {fmt(inp.growth_rate_pct)}%)^{n} = {fmt(end)}元/亩"),
-        inputs=inputs_of(inp), path=path, end_tax_per_mu_yuan=end, growth_rate_pct=inp.growth_rate_pct,
-        conditions=["实施目标：规上工业企业亩均税收年均增长6%以上"], notes=notes,
+        tool=tool.name, clause_id=tool.clause_id,
+        formula=(f"第n年亩均税收 = 起始值 × (1 + {fmt(rate)}%)^n；{inp.end_year}年 = "
+                 f"{fmt(inp.start_tax_per_mu_yuan)}元 × (1 + {fmt(rate)}%)^{n} = {fmt(end)}元/亩"),
+        inputs=inputs_of(inp), path=path, end_tax_per_mu_yuan=end, growth_rate_pct=rate,
+        conditions=list(tool.spec.conditions), notes=list(tool.spec.notes) + notes,
         rounding=f"{MONEY_ROUNDING}（每年的值由精确复利值分别舍入）")
 
 
@@ -160,30 +168,32 @@ class TaxGrowthRateResult(ToolResult):
     required_end_tax_per_mu_yuan: Decimal
 
 
-def tax_growth_rate(inp: TaxGrowthRateInput) -> TaxGrowthRateResult:
-    """Compound annual growth between two years, against the 6% target of 三.
+def tax_growth_rate(tool: ActiveTool, inp: TaxGrowthRateInput) -> TaxGrowthRateResult:
+    """Compound annual growth between two years, against the pack's ``target_pct``.
 
     Args:
+        tool: the pack entry (``target_pct``).
         inp: values and years.
     Returns:
-        The rate in % (rounded to 0.01; the verdict compares exactly: end ≥ start × 1.06^n),
-        and the end value 6% a year would have reached.
+        The rate in % (rounded to 0.01; the verdict compares exactly: end ≥ start × (1+t)^n),
+        and the end value the target rate would have reached.
     """
+    target = _target(tool)
     n = inp.end_year - inp.start_year
     ratio = Fraction(inp.end_tax_per_mu_yuan) / Fraction(inp.start_tax_per_mu_yuan)
     with localcontext() as ctx:
         ctx.prec = 50
         root = (Decimal(ratio.numerator) / Decimal(ratio.denominator)) ** (Decimal(1) / Decimal(n))
         rate = round_to((root - 1) * 100, PCT_PLACES)
-    required_exact = Fraction(inp.start_tax_per_mu_yuan) * _growth(TARGET_GROWTH_PCT) ** n
+    required_exact = Fraction(inp.start_tax_per_mu_yuan) * _growth(target) ** n
     required = round_to(required_exact, MONEY_PLACES)
     return TaxGrowthRateResult(
-        tool="tax_growth_rate", clause_id=clause_id("s3"),
+        tool=tool.name, clause_id=tool.clause_id,
         formula=(f"年均增长率 = (结束值 ÷ 起始值)^(1/年数) − 1 = ({fmt(inp.end_tax_per_mu_yuan)} ÷ "
-                 f"{fmt(inp.start_tax_per_mu_yuan)})^(1/{n}) − 1 = {fmt(rate)}%；目标 ≥ 6%"),
-        inputs=inputs_of(inp), annual_growth_pct=rate, target_pct=TARGET_GROWTH_PCT,
+                 f"{fmt(inp.start_tax_per_mu_yuan)})^(1/{n}) − 1 = {fmt(rate)}%；目标 ≥ {fmt(target)}%"),
+        inputs=inputs_of(inp), annual_growth_pct=rate, target_pct=target,
         meets_target=Fraction(inp.end_tax_per_mu_yuan) >= required_exact,
         required_end_tax_per_mu_yuan=required,
-        conditions=["实施目标：规上工业企业亩均税收年均增长6%以上"],
-        notes=[f"按年均6%，{inp.end_year}年应达到 {fmt(required)}元/亩"],
+        conditions=list(tool.spec.conditions),
+        notes=list(tool.spec.notes) + [f"按年均{fmt(target)}%，{inp.end_year}年应达到 {fmt(required)}元/亩"],
         rounding=f"增长率四舍五入到0.01%，达标判断用精确值；{MONEY_ROUNDING}")
