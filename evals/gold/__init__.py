@@ -35,6 +35,9 @@ TOOL_NAMES = frozenset({
     "ancillary_facilities_check", "special_fund", "small_micro_reserve", "tax_per_mu",
     "tax_growth_path", "tax_growth_rate", "joint_renovation_terms", "approval_deadline",
     "street_target", "target_progress", "annex2_totals_check", "convert_area", "convert_money",
+    # operations of the table route (assistant.tables) on any indexed table
+    "table_cell", "table_row", "table_column", "table_extreme", "table_filter", "table_sum",
+    "table_compare", "table_progress", "table_totals",
 })
 
 
