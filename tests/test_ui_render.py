@@ -5,16 +5,22 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import re
+import tomllib
+from pathlib import Path
+
 import pytest
 
 from assistant.corpus import clause_map, shipped_clauses
 from assistant.errors import ConfigError, UnsupportedFormatError
 from assistant.models import Answer, Citation, DocumentMeta, ToolCall
 from ui import render
+from ui.labels import compose, tool_title
 from ui.forms import form_arguments, model_fields, profile_data, schema_fields
 from ui.render_results import documents_list, ingest_report, validity
 from ui.service import AdminGate, AdminPasswordError, is_loopback, safe_filename
 
+ROOT = Path(__file__).resolve().parents[1]
 XSS = '<script>alert(1)</script><img src=x onerror="alert(2)">'
 S66 = "lzb-2024-22:s6.6"
 
@@ -48,11 +54,26 @@ def test_clause_link_escapes_id_and_text():
 
 
 # -- answers and citations -------------------------------------------------------------------------
-def test_markers_link_to_their_clause_and_dangling_markers_stay_text():
+def test_markers_point_at_their_citation_and_dangling_markers_stay_text():
     answer = Answer(question="q", answer="三十[1]，另见[2]。", abstained=False, citations=[_cite(S66)])
-    html = render.answer_html(answer)
-    assert html == ('三十<a class="cite-marker" data-clause="lzb-2024-22:s6.6" href="?clause=lzb-2024-22:s6.6" '
+    html = render.answer_html(answer, turn=3)
+    # data-cite keeps the click on the chat page (the panel shows card 1 of answer 3); the
+    # href is the permalink for a new tab. No data-clause: a marker does not leave the chat.
+    assert html == ('三十<a class="cite-marker" data-cite="1" data-turn="3" href="?clause=lzb-2024-22:s6.6" '
                     'title="仑政办〔2024〕22号 六、政策举措（六）支持兼并收购">[1]</a>，另见[2]。')
+
+
+def test_bubble_cuts_a_full_clause_quotation_to_its_support():
+    text = clause_map()[S66].text
+    claim = "对以股权收购方式并购的，经备案认可且提交区政府常务会议审定后，按不超过股权收购价格的10%给予补助[1]。"
+    answer = Answer(question="q", answer=f"{claim}\n\n依据：\n[1] 仑政办〔2024〕22号 六、政策举措（六）支持兼并收购：“{text}”",
+                    abstained=False, citations=[_cite(S66)])
+    lines = render.bubble_text(answer).split("\n")
+    assert lines[:3] == [claim, "", "依据："]
+    assert lines[3] == ("[1] 仑政办〔2024〕22号 六、政策举措（六）支持兼并收购：“…对以股权收购方式并购的，经备案认可且提交区政府常务会议审定后，"
+                        "按不超过股权收购价格的10%给予补助。”")
+    assert text not in render.turn_html("q", answer)  # the full clause is in the panel, not the bubble
+    assert text in re.sub(r"<[^>]+>", "", render.citations_panel(answer))
 
 
 def test_support_span_is_the_quoted_sentence_not_the_whole_clause():
@@ -77,31 +98,111 @@ def test_citation_panel_lists_label_page_and_highlight():
     assert "引用条款（1）" in html
     assert "lzb-2024-22.pdf · 第4页" in html
     assert '<mark class="support">按照国有土地征收实际评估价给予30%的补助。</mark>' in html
+    start = clause_map()[S66].text.index("按照国有土地征收实际评估价给予30%的补助。")
+    assert (f'<a class="open-in-browser" data-clause="{S66}" data-spans="{start}-{start + 22}" '
+            f'href="?clause=lzb-2024-22:s6.6">在条文浏览中打开</a>') in html
+
+
+def test_panel_keeps_a_set_per_answer_and_shows_the_latest():
+    first = Answer(question="甲", answer="给予30%的补助[1]。", abstained=False, citations=[_cite(S66)])
+    turns = [{"question": "甲", "answer": first.model_dump(mode="json")},
+             {"question": "乙", "error": "问题是空的。"},
+             {"question": "丙", "answer": Answer(question="丙", answer="不涉及。", abstained=True).model_dump()}]
+    html = render.citations_panel(turns)
+    assert html.count('class="cite-set"') == 2 and html.count('class="cite-set active"') == 1
+    assert '<div class="cite-set" hidden data-turn="0"><h3>引用条款（1）</h3><p class="cite-question">问：甲</p>' in html
+    assert '<div class="cite-set active" data-turn="2"><div class="panel-empty">本次回答没有引用条款。</div></div>' in html
+    assert 'id="cite-0-1"' in html and 'data-cite="1" data-turn="0"' in html
 
 
 def test_abstention_looks_different_and_lists_no_citations():
     answer = Answer(question="今天天气", answer="现有文件不涉及这个问题。", abstained=True)
     assert '<div class="msg bot abstained"><div class="badge">未找到依据</div>' in render.turn_html("今天天气", answer)
-    assert render.citations_panel(answer) == '<div class="panel-empty">本次回答没有引用条款。</div>'
+    assert render.citations_panel(answer) == (
+        '<div class="cite-set active"><div class="panel-empty">本次回答没有引用条款。</div></div>')
 
 
-def test_tool_call_shows_formula_inputs_result_and_clause():
-    call = ToolCall(name="land_acquisition_subsidy", arguments={"appraised_value_yuan": "20000000"},
-                    result={"tool": "land_acquisition_subsidy", "clause_id": S66, "formula": "补助 = 20000000元 × 30% = 6000000元",
-                            "inputs": {"appraised_value_yuan": "20000000"}, "subsidy_yuan": "6000000"})
+def test_tool_call_is_titled_and_labelled_in_chinese():
+    from assistant.tools.registry import list_tools
+
+    name = list_tools()[0].name
+    call = ToolCall(name=name, arguments={}, result={"tool": name, "clause_id": S66, "formula": "补助 = 1元 × 30% = 0.3元",
+                                                     "inputs": {}, "max_subsidy_yuan": "0.3", "rate_pct": "30",
+                                                     "meets_minimum": True, "tax_per_mu_yuan": "5"})
     html = render.tool_call_html(call)
-    assert html.startswith('<details class="calc"><summary>计算过程：land_acquisition_subsidy</summary>')
-    assert '<div class="formula">补助 = 20000000元 × 30% = 6000000元</div>' in html
-    assert "<tr><th>国有土地征收实际评估价（元）</th><td>20000000</td></tr>" in html
-    assert "<tr><th>subsidy_yuan</th><td>6000000</td></tr>" in html
+    title = tool_title(name)
+    assert name not in html.split("<summary>")[1].split("</summary>")[0] and html.startswith(
+        f'<details class="calc" data-tool="{name}"><summary>计算过程：{title}</summary>')
+    assert '<div class="formula">补助 = 1元 × 30% = 0.3元</div>' in html
+    assert "<tr><th>最高补助（元）</th><td>0.3</td></tr>" in html
+    assert "<tr><th>比例（%）</th><td>30</td></tr>" in html
+    assert "<tr><th>是否达到最低</th><td>是</td></tr>" in html
+    assert "<tr><th>亩均税收（元）</th><td>5</td></tr>" in html
     assert 'data-clause="lzb-2024-22:s6.6"' in html
 
 
+def test_a_table_operation_is_titled_and_its_records_labelled_in_chinese():
+    call = ToolCall(name="table_cell", arguments={"rows": ["新碶"]},
+                    result={"cells": [{"row": "新碶", "column": "完成老工业区块改造涉企用地（亩）", "value": "300", "unit": "亩"}],
+                            "clause_id": "lzb-2024-22:a2.r2", "row_clause_ids": ["lzb-2024-22:a2.r2"], "stated": []})
+    html = render.tool_call_html(call)
+    assert "<summary>计算过程：查表取值</summary>" in html
+    assert ("<tr><th>单元格</th><td>行：新碶；项目：完成老工业区块改造涉企用地（亩）；数值：300；单位：亩</td></tr>"
+            "<tr><th>原文所述</th><td>—</td></tr></table>") in html
+    assert "row_clause_ids" not in html
+
+
+@pytest.mark.parametrize("description,title", [
+    ("兼并收购补助（六（六））：白名单企业……", "兼并收购补助"),
+    ("面积换算：亩、平方米", "面积换算"),
+    ("亩均税收（三、实施目标）：税收÷用地面积", "亩均税收"),
+    ("", "计算工具"),
+])
+def test_tool_title_is_the_head_of_the_description(monkeypatch, description, title):
+    import ui.labels
+
+    class Spec:
+        pass
+
+    spec = Spec()
+    spec.description = description
+    monkeypatch.setattr(ui.labels, "_spec", lambda tool: spec)
+    assert tool_title("anything") == title
+
+
+@pytest.mark.parametrize("field,label", [
+    ("subsidy_yuan", "补助（元）"), ("max_reward_yuan", "最高奖励（元）"), ("land_share_cap_pct", "用地占比上限（%）"),
+    ("within_land_cap", "是否在用地上限以内"), ("area_wan_m2", "面积（万平方米）"), ("amount_yi_yuan", "金额（亿元）"),
+    ("all_match", "是否全部一致"), ("frobnicate_yuan", None), ("pct", "比例（%）"),
+])
+def test_result_field_names_compose_from_the_glossary(field, label):
+    assert compose(field) == label
+
+
 def test_empty_chat_offers_examples_for_each_kind_of_user():
-    html = render.empty_chat()
-    assert html.count('class="example-group"') == 2
-    assert 'data-question="我们是白名单企业，收购隔壁厂房有补助吗？"' in html
-    assert 'data-question="新碶街道要完成多少亩老工业区块改造？"' in html
+    from assistant.corpus import load_manifest, shipped_corpus_dir
+    from ui.examples import example_groups
+
+    groups = example_groups(load_manifest(), shipped_clauses(), [shipped_corpus_dir()])
+    data = tomllib.loads((shipped_corpus_dir() / "lzb-2024-22.examples.toml").read_text(encoding="utf-8"))
+    assert groups == {g["who"]: g["questions"] for g in data["group"]}
+    html = render.empty_chat(groups)
+    assert html.count('class="example-group"') == len(data["group"]) == 2
+    for g in data["group"]:
+        assert f"<h4>{g['who']}可以这样问</h4>" in html
+        assert all(f'data-question="{q}"' in html for q in g["questions"])
+
+
+def test_a_document_without_examples_gets_questions_from_its_titles(tmp_path):
+    from assistant.corpus import meta_for_file, parse_file
+    from ui.examples import FALLBACK_WHO, example_groups
+
+    law = ROOT / "evals" / "documents" / "sme-payment-2025.md"
+    meta = meta_for_file(law, [])
+    groups = example_groups([meta], parse_file(law, meta), [tmp_path])
+    # Chapters 总 则, 款项支付规定, 监督管理, 法律责任, 附 则: the first three that say what they are about.
+    assert groups == {FALLBACK_WHO: ["关于“款项支付规定”有哪些规定？", "关于“监督管理”有哪些规定？",
+                                     "关于“法律责任”有哪些规定？"]}
 
 
 # -- clause browser ------------------------------------------------------------------------------
@@ -124,19 +225,56 @@ def test_tree_opens_the_branch_of_the_current_clause_only():
     assert html.count("data-clause=") == len(shipped_clauses())
 
 
-def test_search_highlights_the_literal_match():
+def test_search_highlights_the_literal_match_once_not_in_the_parent_too():
     html = render.search_results("不低于2.0", shipped_clauses())
-    assert html.startswith('<div class="search-results"><p>找到 2 条包含“不低于2.0”的条款</p>')
-    assert html.count('<mark class="support">不低于2.0</mark>') == 2
-    assert [m for m in ("lzb-2024-22:s6\"", "lzb-2024-22:s6.5\"") if f'data-clause="{m}' in html] == [
-        'lzb-2024-22:s6"', 'lzb-2024-22:s6.5"']
+    # 六、政策举措 contains （五） in its text; only （五） is listed, with the snippet.
+    assert html.startswith('<div class="search-results"><p>找到 1 条包含“不低于2.0”的条款</p>')
+    assert html.count('<mark class="support">不低于2.0</mark>') == 1
+    assert 'data-clause="lzb-2024-22:s6.5"' in html and 'data-clause="lzb-2024-22:s6"' not in html
+
+
+def test_search_ignores_whitespace_inside_names():
+    clauses = shipped_clauses()
+    leader = next(c for c in clauses if "王 程" in c.own_text)
+    html = render.search_results("王程", clauses)
+    assert f'data-clause="{leader.id}"' in html
+    assert '<mark class="support">王 程</mark>' in html
+    assert render.find_span("组 长：王 程", " 王程 ") == (4, 7)
+    assert render.find_span("ABC", "") is None
+
+
+def test_table_clauses_render_as_tables():
+    by_id = clause_map()
+    html = render.clause_view(by_id["lzb-2024-22:a2"], lookup=by_id.get)
+    assert html.count('<th scope="row">') == 13
+    assert '<thead><tr><th></th><th scope="col">改造提升老旧工业区块（个）</th>' in html
+    assert '<tr data-clause-row="lzb-2024-22:a2.r2"><th scope="row">新碶</th><td>2</td><td>300</td>' in html
+    assert '<pre class="clause-text table-title">附件2\n各街道（区块）工作任务分解表</pre>' in html
+    row = render.clause_view(by_id["lzb-2024-22:a2.r2"], lookup=by_id.get)
+    assert row.count("<tr") == 2 and '<th scope="row">新碶</th>' in row
+    assert by_id["lzb-2024-22:a2.r2"].text in row  # the copy button copies the text as written
+
+
+def test_a_row_cited_in_the_panel_is_a_table_with_the_quoted_cell_marked():
+    by_id = clause_map()
+    r2 = by_id["lzb-2024-22:a2.r2"]
+    answer = Answer(question="q", answer="新碶：完成老工业区块改造涉企用地（亩）300[1]。", abstained=False,
+                    citations=[_cite(r2.id)])
+    html = render.citations_panel(answer, by_id.get)
+    assert '<table class="clause-table">' in html and '<td class="marked">300</td>' in html
+    assert html.count('class="marked"') == 1
+    # The column named without its unit, as answers write it; 30 in 300 is not a quote of 30.
+    answer = answer.model_copy(update={"answer": "新碶“完成老工业区块改造涉企用地”为300亩[1]。"})
+    html = render.citations_panel(answer, by_id.get)
+    assert html.count('class="marked"') == 1 and '<td class="marked">300</td>' in html
 
 
 def test_clause_view_has_copy_button_and_permalink():
     html = render.clause_view(clause_map()[S66])
     assert '<button type="button" class="copy-btn" data-copy="clause">复制原文</button>' in html
     assert '<a class="permalink" href="?clause=lzb-2024-22:s6.6">永久链接</a>' in html
-    assert render.clause_view(None, "没有编号为“x”的条款。") == '<div class="clause-card missing">没有编号为“x”的条款。</div>'
+    assert render.clause_view(None, "没有编号为“x”的条款。") == (
+        '<div class="clause-card missing" role="alert">没有编号为“x”的条款。</div>')
 
 
 # -- documents ----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402 - after the analytics switch
 
 from assistant.errors import AssistantError
+from ui.errors import message_for
 from ui.service import AdminGate, UiService
 from ui.widgets import event_data
 
@@ -61,6 +62,36 @@ a.example { cursor: pointer; }
 .doc-card.status-expired { border-left: 4px solid #9ca3af; } .doc-card.status-valid { border-left: 4px solid #16a34a; }
 .rejected { color: #991b1b; } .ingest-report.error, .calc-result.error, .match-result.error { color: #991b1b; }
 .calc-sentence { font-weight: 600; font-size: 1.05em; }
+/* chat: the log scrolls inside itself so the question box stays on screen */
+#chat-log .chat-log { max-height: calc(100vh - 300px); min-height: 280px; overflow-y: auto; padding-right: 4px; }
+.msg.bot.selected .bubble { box-shadow: 0 0 0 2px #93c5fd; }
+.msg.bot.answered, .msg.bot.abstained { cursor: pointer; }
+.msg.bot.pending .bubble { background: #f3f4f6; color: #4b5563; }
+.dots::before { content: "●"; display: inline-block; margin-right: 6px; color: #2563eb; animation: blink 1s infinite; }
+@keyframes blink { 50% { opacity: 0.2; } }
+.chat-notice.shown { color: #991b1b; background: #fdecec; border-radius: 6px; padding: 6px 10px; }
+/* the citation panel keeps every answer's set; one is shown */
+#citations { max-height: calc(100vh - 160px); overflow-y: auto; }
+.cite-set[hidden] { display: none; }
+.cite-question { color: #555; font-size: 0.9em; margin: 0 0 6px; }
+.citation.focused { border-color: #2563eb; box-shadow: 0 0 0 3px #bfdbfe; background: #f8fbff; }
+.citation-actions { margin-top: 6px; font-size: 0.9em; }
+/* tables of the documents */
+.table-wrap { overflow-x: auto; }
+table.clause-table { border-collapse: collapse; font-size: 0.9em; margin: 6px 0; }
+table.clause-table th, table.clause-table td { border: 1px solid #d0d7de; padding: 3px 6px; vertical-align: top; }
+table.clause-table thead th { background: #f3f4f6; font-weight: 600; }
+table.clause-table td.marked { background: #fff3a3; font-weight: 600; }
+.clause-card.from-chat { border-color: #2563eb; box-shadow: 0 0 0 3px #bfdbfe; }
+.arrived-note { color: #1d4ed8; font-size: 0.9em; margin: 4px 0; }
+.ingest-progress ol { margin: 4px 0; padding-left: 22px; color: #374151; }
+.ingest-progress h4 { margin: 6px 0 2px; }
+/* a phone: the clause before the tree, the tree shorter */
+@media (max-width: 700px) {
+  #browser-row { flex-direction: column-reverse !important; }
+  #clause-tree { max-height: 45vh; overflow-y: auto; }
+  #chat-log .chat-log { max-height: calc(100vh - 260px); }
+}
 """
 
 
@@ -95,17 +126,16 @@ def api_ask(service: UiService):
         if question is None:
             question = ""
         if not isinstance(question, str):
-            raise _user_error(f"question must be a string, not {type(question).__name__}.")
+            raise _user_error(f"question 应为字符串（收到 {type(question).__name__}）。请把问题作为文本发送。")
         history = [] if history is None else history
         if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
-            raise _user_error("history must be a list of earlier questions (strings), oldest first; [] for none.")
+            raise _user_error("history 应为先前问题（字符串）的列表，按时间从早到晚；没有时传 []。")
         if len(history) > MAX_API_HISTORY:
-            raise _user_error(f"history has {len(history)} earlier questions; the limit is {MAX_API_HISTORY}. "
-                              "Send only the most recent ones.")
+            raise _user_error(f"history 有 {len(history)} 个先前问题，上限是 {MAX_API_HISTORY} 个。请只发送最近的问题。")
         try:
             answer = service.ask(question, history)
         except AssistantError as err:
-            raise _user_error(str(err)) from None
+            raise _user_error(message_for(err)) from None
         return answer.model_dump(mode="json")  # what ``policy-assistant ask --json`` prints
 
     return ask
@@ -150,29 +180,40 @@ def build_app(assistant: Any, host: str = "127.0.0.1"):
             with gr.Tab("文件管理", id="docs", elem_id="tab-docs"):
                 docs = tab_docs.build(service)
 
-        link_outputs = [tabs, *browser.outputs, *chat.outputs]
-        skip_chat = tuple(gr.skip() for _ in chat.outputs)
+        # A click in any panel: an example question is asked in the chat (start, then finish);
+        # a clause link opens the clause browser, with the answer's support highlighted when
+        # the link came from a chat citation.
+        link_outputs = [tabs, *browser.outputs, *chat.start_outputs]
+        skip_chat = (gr.skip(), gr.skip(), None, gr.skip())
 
         def on_link(evt: gr.EventData, turns: list | None):
             data = event_data(evt)
             if data.get("question"):
-                return (gr.Tabs(selected="chat"), gr.skip(), gr.skip(), *chat.ask(str(data["question"]), turns))
+                return (gr.Tabs(selected="chat"), gr.skip(), gr.skip(), *chat.start(str(data["question"]), turns))
             if data.get("clause"):
-                return (gr.Tabs(selected="browser"), *browser.show(str(data["clause"])), *skip_chat)
-            return tuple(gr.skip() for _ in link_outputs)
+                spans = str(data.get("spans") or "")
+                return (gr.Tabs(selected="browser"), *browser.show(str(data["clause"]), spans, from_chat=bool(spans)),
+                        *skip_chat)
+            return (gr.skip(), gr.skip(), gr.skip(), *skip_chat)
 
         for panel in (chat.log, chat.panel, browser.tree, browser.view, calc.result, matcher.result, docs.listing):
-            panel.click(on_link, [chat.turns], link_outputs, api_visibility="private", show_progress="hidden")
+            panel.click(on_link, [chat.turns], link_outputs, api_visibility="private", show_progress="hidden").then(
+                chat.finish, [chat.pending, chat.turns, *chat.option_inputs], chat.finish_outputs,
+                api_visibility="private", show_progress="hidden")
 
         def on_load(request: gr.Request):
             clause_id = (request.query_params.get("clause") if request else None) or None
             tree, view = browser.show(clause_id)
-            return (gr.Tabs(selected="browser") if clause_id else gr.skip()), tree, view, docs.listing_html()
+            # The notice gets a mark once the page's first load has run (tests wait for it).
+            return ((gr.Tabs(selected="browser") if clause_id else gr.skip()), tree, view, docs.listing_html(),
+                    '<div class="chat-notice" data-loaded="1"></div>')
 
-        demo.load(on_load, None, [tabs, browser.tree, browser.view, docs.listing], api_visibility="private")
+        demo.load(on_load, None, [tabs, browser.tree, browser.view, docs.listing, chat.notice],
+                  api_visibility="private")
         refresh = lambda: browser.tree_html()  # noqa: E731 - a new document changes the tree
         docs.upload_event.then(refresh, None, browser.tree, api_visibility="private")
         docs.reindex_event.then(refresh, None, browser.tree, api_visibility="private")
+        docs.remove_event.then(refresh, None, browser.tree, api_visibility="private")
     demo.ui_service = service
     return demo
 

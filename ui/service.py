@@ -24,6 +24,7 @@ from assistant.errors import (
     UnsupportedFormatError,
 )
 from assistant.models import Answer, Clause, DocumentMeta
+from ui.errors import message_for, message_for_reason
 
 UPLOAD_SUFFIXES = (".pdf", ".txt", ".md", ".docx")
 MAX_NAME_CHARS = 120
@@ -122,15 +123,31 @@ def safe_filename(name: str) -> str:
     return stem + suffix
 
 
-_PROGRESS_WORDS = (("reading ", "正在读取 "), ("indexing ", "正在建立索引："), ("rebuild: ", "重建："))
+# Ingestion progress messages (English, from the index layer) and their Chinese; the first
+# pattern that matches wins. Anything else is shown as a generic step, never in English.
+_PROGRESS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^reading (?P<x>.+)$"), "正在读取 {x}"),
+    (re.compile(r"^indexing (?P<n>\d+) clauses?$"), "正在建立索引：{n} 条条款"),
+    (re.compile(r"^embedding\D*(?P<a>\d+)\s*/\s*(?P<b>\d+)"), "正在计算向量：{a}/{b} 条"),
+    (re.compile(r"^rebuild: .*"), "重建：正在删除现有索引"),
+    (re.compile(r"^waiting up to (?P<s>[\d.]+)s for .*"), "另一个导入正在进行，最多等待 {s} 秒"),
+    (re.compile(r"^upgrading the index .*"), "正在把索引升级到新格式（重建）"),
+    (re.compile(r"^repairing the dense store for (?P<x>.+)$"), "正在修复向量库：{x}"),
+)
 
 
 def progress_text(message: str) -> str:
-    """An ingestion progress message in Chinese (known prefixes translated)."""
-    for en, zh in _PROGRESS_WORDS:
-        if message.startswith(en):
-            return zh + message[len(en):].replace(" clauses", " 条条款")
-    return message
+    """An ingestion progress message in Chinese (file names kept, folders dropped)."""
+    from ui.errors import is_chinese, strip_folders
+
+    text = strip_folders(message.strip())
+    if is_chinese(text):
+        return text
+    for pattern, zh in _PROGRESS:
+        m = pattern.match(text)
+        if m:
+            return zh.format(**m.groupdict())
+    return "正在导入…"
 
 
 class UiService:
@@ -157,10 +174,23 @@ class UiService:
         return Path(self.settings.home) / "uploads"
 
     # -- reading -----------------------------------------------------------------------
-    def ask(self, question: str, history: list[str]) -> Answer:
-        """Answer a question in the context of earlier questions."""
+    def ask(self, question: str, history: list[str], llm: bool | None = None,
+            on_token: Any = None) -> Answer:
+        """Answer a question in the context of earlier questions (``llm``: the model answer
+        mode on or off, None: as configured; ``on_token`` receives the model's draft)."""
+        mode = {k: v for k, v in (("llm", llm), ("on_token", on_token)) if v is not None}
         with self.lock:
-            return self.assistant.ask(question, history=history)
+            return self.assistant.ask(question, history=history, **mode)
+
+    def llm_config(self) -> Any:
+        """The model endpoint the assistant may answer with (None: extractive only, or a
+        configuration the assistant cannot use, which each answer then reports)."""
+        from assistant.errors import ConfigError
+
+        try:
+            return getattr(self.assistant, "llm", None)
+        except ConfigError:
+            return None
 
     def clauses(self) -> list[Clause]:
         """Every clause, in document order."""
@@ -180,6 +210,25 @@ class UiService:
     def doc_names(self) -> dict[str, str]:
         """Document id -> the name a clause label starts with (文号, else title)."""
         return {m.id: m.short_name for m in self.documents()}
+
+    def lookup(self, clause_id: str) -> Clause | None:
+        """One clause, or None when there is no such id (for rendering, where a missing
+        clause just shows less)."""
+        try:
+            return self.clause(clause_id)
+        except AssistantError:
+            return None
+
+    def example_groups(self) -> dict[str, list[str]]:
+        """Example questions by who asks, from the indexed documents (:mod:`ui.examples`)."""
+        from assistant.corpus import shipped_corpus_dir
+        from ui.examples import example_groups
+
+        try:
+            docs, clauses = self.documents(), self.clauses()
+        except AssistantError:
+            return {}
+        return example_groups(docs, clauses, [shipped_corpus_dir(), self.uploads_dir])
 
     def labels(self) -> dict[str, str]:
         """Clause id -> label."""
@@ -237,13 +286,13 @@ class UiService:
                 saved.append(dest)
                 say(f"已保存 {name}")
             except (AssistantError, OSError) as err:
-                rejected.append((shown, str(err)))
+                rejected.append((shown, message_for(err)))
         report = None
         try:
             if saved:
                 report = self._ingest(saved, rebuild=False, say=say)
                 failed = {Path(p).name for p, _ in report.skipped}
-                rejected += [(Path(p).name, reason) for p, reason in report.skipped]
+                rejected += [(Path(p).name, message_for_reason(reason, Path(p).name)) for p, reason in report.skipped]
                 for path in saved:
                     if path.name in failed:
                         # A file the index refused is not kept as if it were held; the version
@@ -261,7 +310,7 @@ class UiService:
 
     def _other_file_of(self, dest: Path) -> str | None:
         """The indexed file, other than ``dest`` itself, whose document ``dest`` would replace
-        (an upload named ``lzb-2024-22.txt`` must not swap out the shipped document)."""
+        (an upload named like an indexed file must not swap out that file's document)."""
         from assistant.corpus import load_manifest, meta_for_file
 
         doc_id = meta_for_file(dest, load_manifest(self.uploads_dir)).id
@@ -307,10 +356,39 @@ class UiService:
         self.gate.check(password)
         from assistant.corpus import shipped_corpus_dir
 
+        say = progress or (lambda m: None)
         paths = [shipped_corpus_dir()]
         if self.uploads_dir.is_dir() and any(self.uploads_dir.iterdir()):
             paths.append(self.uploads_dir)
-        return self._ingest(paths, rebuild=rebuild, say=progress or (lambda m: None))
+        say("正在完全重建索引：重新读取全部文件…" if rebuild else "正在检查内置文件和已上传的文件有无变化…")
+        return self._ingest(paths, rebuild=rebuild, say=say)
+
+    def remove(self, doc_id: str, password: str | None) -> Any:
+        """Take a document out of the index; an uploaded file of it is deleted too (else the
+        next re-index would bring it back). A shipped document's file stays.
+
+        Args:
+            doc_id: the document id.
+            password: the admin password given.
+        Returns:
+            The IngestReport (``removed`` names the file(s)).
+        Raises:
+            AdminPasswordError: wrong or missing password.
+            AssistantError: no such document (naming the ids there are), index busy.
+        """
+        self.gate.check(password)
+        from assistant.index.ingest import remove_document
+
+        with self.lock:
+            try:
+                report = remove_document(doc_id, self.settings)
+            finally:
+                self.assistant.reload()
+        for name in report.removed:
+            upload = self.uploads_dir / Path(name).name
+            if upload.is_file():
+                upload.unlink()
+        return report
 
     def _ingest(self, paths: list[Path], rebuild: bool, say: Callable[[str], None]) -> Any:
         from assistant.index.ingest import ingest
