@@ -327,7 +327,9 @@ def test_calculator_form(page, server):
     field.fill("很多")
     page.click("#calc-run-land_acquisition_subsidy")
     expect(page.locator("#calc-result .badge")).to_have_text("输入有误")
-    expect(page.locator("#calc-result")).to_contain_text("appraised_value_yuan")
+    # The field is named as the form labels it, never by its code name.
+    expect(page.locator("#calc-result")).to_contain_text("评估价")
+    expect(page.locator("#calc-result")).not_to_contain_text("appraised_value_yuan")
 
 
 def test_matcher_form(page, server):

@@ -31,7 +31,9 @@ def run(service: UiService, name: str, specs: list[FieldSpec], values: list[Any]
         result = run_tool(name, form_arguments(specs, values), clauses={c.id: c for c in service.clauses()},
                           dirs=pack_dirs(service.assistant.settings.home))
     except AssistantError as err:
-        return calc_result(name, error=str(err))
+        from ui.errors import message_for
+
+        return calc_result(name, error=message_for(err, {f.name: f.label for f in specs}))
     return calc_result(name, result, labels=service.labels())
 
 
