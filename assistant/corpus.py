@@ -15,10 +15,12 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from assistant.clauses import parse_paragraphs
-from assistant.errors import ClauseNotFoundError, ConfigError, NoTextError
+from assistant.documents.meta import extract_meta, strip_comments
+from assistant.errors import AssistantError, ClauseNotFoundError, ConfigError, NoTextError
 from assistant.models import Clause, DocumentMeta
 from assistant.read import read_document
 from assistant.read.base import DEFAULT_MAX_BYTES
+from assistant.read.limits import ReadLimits
 from assistant.read.clean import clean
 
 MANIFEST_NAME = "manifest.toml"
@@ -54,32 +56,44 @@ def load_manifest(folder: Path | None = None) -> list[DocumentMeta]:
     return docs
 
 
-def meta_for_file(path: Path, manifest: list[DocumentMeta]) -> DocumentMeta:
-    """The manifest entry that lists ``path``'s file name, or a minimal one made from the name."""
+def meta_for_file(path: Path, manifest: list[DocumentMeta],
+                  max_bytes: int = DEFAULT_MAX_BYTES) -> DocumentMeta:
+    """The manifest entry that lists ``path``'s file name, else metadata read from the file's
+    text (title, 文号, issuers, dates, validity: :func:`assistant.documents.meta.extract_meta`).
+
+    A file that cannot be read gets a minimal entry made from its name; reading it again
+    to parse reports what is wrong with it.
+    """
     for meta in manifest:
         if path.name in meta.files:
             return meta
-    stem = re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]+", "-", path.stem).strip("-").lower() or "doc"
-    return DocumentMeta(id=stem, title=path.stem, files=[path.name])
+    try:
+        return extract_meta(clean(read_document(path, max_bytes=max_bytes)), path)
+    except AssistantError:
+        stem = re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]+", "-", path.stem).strip("-").lower() or "doc"
+        return DocumentMeta(id=stem, title=path.stem, files=[path.name])
 
 
 def parse_file(path: str | Path, meta: DocumentMeta | None = None,
-               max_bytes: int = DEFAULT_MAX_BYTES) -> list[Clause]:
+               max_bytes: int = DEFAULT_MAX_BYTES, limits: ReadLimits | None = None) -> list[Clause]:
     """Read, clean and parse one file into clauses.
 
     Args:
         path: a PDF, DOCX, TXT or MD file.
         meta: its manifest entry; looked up in the file's folder manifest when omitted.
         max_bytes: size limit passed to the reader.
+        limits: all reading limits (``Settings.read_limits()``); replaces ``max_bytes``.
     Returns:
         The clauses in document order.
     Raises:
         AssistantError subclasses for missing, unreadable or empty files.
     """
     path = Path(path)
+    paragraphs = strip_comments(clean(read_document(path, max_bytes=max_bytes, limits=limits)))
     if meta is None:
-        meta = meta_for_file(path, load_manifest(path.parent) if path.parent.exists() else [])
-    paragraphs = clean(read_document(path, max_bytes=max_bytes))
+        manifest = load_manifest(path.parent) if path.parent.exists() else []
+        listed = [m for m in manifest if path.name in m.files]
+        meta = listed[0] if listed else extract_meta(paragraphs, path)
     clauses = parse_paragraphs(paragraphs, meta, source=path.name)
     if not clauses:
         raise NoTextError(f"{path}: text was read but no clause could be formed from it.")

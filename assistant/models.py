@@ -86,11 +86,24 @@ class DocumentMeta(BaseModel):
     valid_to: date | None = None
     files: list[str] = Field(default_factory=list, description="file names in the corpus folder")
     notes: str | None = None
+    # Read from the text when there is no manifest entry; absent from older index records.
+    adopted: date | None = Field(default=None, description="通过: the date it was adopted")
+    promulgated: date | None = Field(default=None, description="公布/发布: the date it was promulgated")
+    revised: date | None = Field(default=None, description="修订/修正: the latest revision")
+    trial: bool = Field(default=False, description="试行/暂行")
+    cite_as: str | None = Field(default=None, description="name in clause labels when the plain one is "
+                                                          "shared by another document (title with year)")
 
     @property
     def short_name(self) -> str:
-        """How the document is named in a clause label: its 文号, else its title."""
-        return self.doc_number or self.title
+        """How the document is named in a clause label, as a person cites it: a 规范性文件 by
+        its 文号 (仑政办〔2024〕22号), a law or regulation by its title (an order number such as
+        国务院令第722号 is not how one cites it); ``cite_as`` when set."""
+        if self.cite_as:
+            return self.cite_as
+        if self.doc_number and "〔" in self.doc_number:
+            return self.doc_number
+        return self.title
 
 
 class Citation(BaseModel):
@@ -121,3 +134,5 @@ class Answer(BaseModel):
     abstained: bool
     citations: list[Citation] = Field(default_factory=list)
     tool_calls: list[ToolCall] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list,
+                             description="what the checks changed or why another mode answered, in Chinese")

@@ -1,0 +1,287 @@
+"""One check on every answer before it leaves: markers, citations, figures, tool rules, validity.
+
+Whatever composed an answer (the extractive composer, a calculator, the matcher, an LLM),
+:func:`finalise` holds it to the answer contract:
+
+1. citations are clauses of the index; a citation that is not is removed with its markers;
+2. every ``[n]`` resolves; markers that point nowhere are removed;
+3. a calculator result cites the clause that defines its rule, and that clause is indexed;
+4. every figure the answer states (amounts, percentages, dates, areas, counts) occurs in a
+   cited clause, a calculator's arguments or result, or the question; a sentence with a
+   figure from nowhere is dropped;
+5. an answer left with no citation (unless it is only a rule-free calculation such as a unit
+   conversion), or with nothing said, becomes an abstention that says why;
+6. notes on the validity of the documents cited (expired, superseded, a date outside the
+   period) are added last, from the documents' metadata.
+
+It returns what it changed as notes (Chinese, for a log or an LLM retry), so the same check
+serves every way of answering.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from assistant.answer.cite import MARKER_RE
+from assistant.answer.extractive import abstain
+from assistant.models import Answer, Citation, Clause, DocumentMeta
+
+# A date as written in Chinese text or ISO form; its parts are compared, not its digits.
+_DATE_CN = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
+_DATE_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+# A number with the magnitude word after it (万, 亿) and a percent sign when there is one.
+_NUMBER = re.compile(r"(?<![\d.])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万亿|亿|万|千|%|‰)?")
+_MULTIPLIER = {None: Decimal(1), "千": Decimal(1000), "万": Decimal(10) ** 4, "亿": Decimal(10) ** 8,
+               "万亿": Decimal(10) ** 12, "%": Decimal(1), "‰": Decimal(1)}
+# Numbers that order rather than state: list markers (1. / 2、/ （3）) and ordinals (第2宗).
+_ORDINAL = re.compile(r"(?:^|(?<=[\n：:；;。]))\s*\d{1,3}\s*[.．、)）](?!\d)|[（(]\d{1,3}[）)]|第\s*\d+")
+_SENTENCE = re.compile(r"[^。；！？!?\n]+[。；！？!?]?")
+_CONTENT = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
+
+
+class Finalised(BaseModel):
+    """The checked answer and what the check changed."""
+
+    answer: Answer
+    notes: list[str] = Field(default_factory=list, description="what was changed and why, in Chinese")
+
+    @property
+    def changed(self) -> bool:
+        """True when the check altered the answer (validity notes aside)."""
+        return any(not n.startswith("有效性") for n in self.notes)
+
+
+class Figures(BaseModel):
+    """The figures a text states, normalised: dates as (y, m, d), numbers as Decimal values."""
+
+    dates: set[tuple[int, int, int]] = Field(default_factory=set)
+    values: set[Decimal] = Field(default_factory=set)
+
+    def add(self, other: "Figures") -> None:
+        """Merge another text's figures into these."""
+        self.dates |= other.dates
+        self.values |= other.values
+
+
+def _norm(text: str) -> str:
+    """Full-width digits and signs to ASCII; markers removed (they are not figures)."""
+    return MARKER_RE.sub("", unicodedata.normalize("NFKC", text))
+
+
+def figures(text: str, loose: bool = False) -> Figures:
+    """The figures of ``text``.
+
+    A date ``2026年12月31日`` (or ``2026-12-31``) counts as one date; a month without a day
+    is kept with day 0. A number counts with its magnitude applied (``1.2亿`` is 120000000);
+    a percentage as written and as a fraction (``10%`` is 10 and 0.1).
+
+    Args:
+        text: any text.
+        loose: also record each number without its magnitude (for sources: a calculator
+            result holds bare yuan, a clause may write 万元 where the answer writes 元).
+    Returns:
+        The :class:`Figures`.
+    """
+    text = _norm(text)
+    out = Figures()
+
+    def take_date(m: re.Match) -> str:
+        out.dates.add((int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)))
+        if m.group(3) and loose:
+            out.dates.add((int(m.group(1)), int(m.group(2)), 0))
+        return " "
+
+    text = _DATE_ISO.sub(take_date, _DATE_CN.sub(take_date, text))
+    for m in _NUMBER.finditer(text):
+        try:
+            bare = Decimal(m.group(1).replace(",", ""))
+        except InvalidOperation:  # pragma: no cover - the pattern only matches numbers
+            continue
+        unit = m.group(2)
+        out.values.add(bare * _MULTIPLIER[unit])
+        if unit in ("%", "‰"):
+            out.values.add(bare / (100 if unit == "%" else 1000))
+        if loose:
+            out.values.add(bare)
+    return out
+
+
+def _strings(value: Any) -> Iterable[str]:
+    """Every key and scalar of a nested tool argument/result, as text."""
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            yield str(k)
+            yield from _strings(v)
+    elif isinstance(value, (list, tuple, set)):
+        for v in value:
+            yield from _strings(v)
+    elif value is not None and not isinstance(value, bool):
+        yield str(value)
+
+
+def supported(answer: Answer) -> Figures:
+    """The figures an answer may state: those of its cited clauses (text and label), its
+    tool calls' arguments and results, and the question."""
+    sources = Figures()
+    parts = [answer.question]
+    for c in answer.citations:
+        parts += [c.text, c.label]
+    for call in answer.tool_calls:
+        parts += list(_strings(call.arguments)) + list(_strings(call.result))
+    for part in parts:
+        sources.add(figures(part, loose=True))
+    return sources
+
+
+def unsupported_figures(sentence: str, sources: Figures) -> list[str]:
+    """The figures of ``sentence`` (as written) that ``sources`` do not hold."""
+    bad = []
+    text = _norm(sentence)
+    for m in _DATE_CN.finditer(text):
+        key = (int(m.group(1)), int(m.group(2)), int(m.group(3) or 0))
+        if key not in sources.dates:
+            bad.append(m.group(0))
+    rest = _ORDINAL.sub(" ", _DATE_ISO.sub(" ", _DATE_CN.sub(" ", text)))
+    for m in _NUMBER.finditer(rest):
+        fig = figures(m.group(0))
+        if not fig.values & sources.values:
+            bad.append(m.group(0).strip())
+    return bad
+
+
+def _renumber(text: str, mapping: Mapping[int, int]) -> str:
+    """Rewrite markers by ``mapping`` (old -> new); markers not in it are removed."""
+    return MARKER_RE.sub(lambda m: f"[{mapping[int(m.group(1))]}]" if int(m.group(1)) in mapping else "",
+                         text)
+
+
+def _drop_sentences(text: str, sources: Figures, notes: list[str]) -> str:
+    """Remove each sentence that states a figure the sources do not hold."""
+    lines = []
+    for line in text.split("\n"):
+        kept, dropped = [], False
+        for sentence in _SENTENCE.findall(line):
+            bad = unsupported_figures(sentence, sources)
+            if bad:
+                notes.append(f"删除了一句无依据的数字（{'、'.join(bad)}）：{sentence.strip()}")
+                dropped = True
+                continue
+            kept.append(sentence)
+        if not dropped:
+            lines.append(line)  # untouched lines stay byte for byte
+        elif _says_something("".join(kept)):
+            lines.append("".join(kept))
+    out = "\n".join(lines)
+    return out if out == text else re.sub(r"\n{3,}", "\n\n", out).strip("\n")
+
+
+def _says_something(text: str) -> bool:
+    """True when text holds a statement beyond headings like ``依据：`` and markers."""
+    body = MARKER_RE.sub("", text)
+    lines = [ln for ln in body.split("\n") if ln.strip() and not re.fullmatch(r"\s*依据[：:]\s*", ln)]
+    return any(_CONTENT.search(ln) for ln in lines)
+
+
+def _refuse(answer: Answer, reason: str, documents: Sequence[DocumentMeta], notes: list[str]) -> Finalised:
+    notes.append(f"改为拒答：{reason}")
+    names = [d.short_name for d in documents]
+    out = abstain(answer.question, reason, names)
+    return Finalised(answer=out.model_copy(update={"tool_calls": answer.tool_calls}), notes=notes)
+
+
+def finalise(answer: Answer, clauses: Mapping[str, Clause], documents: Sequence[DocumentMeta] = (),
+             today: date | None = None) -> Finalised:
+    """Hold an answer to the answer contract (see the module docstring).
+
+    Args:
+        answer: the composed answer.
+        clauses: the indexed clauses by id (citations and tool rules must be among them).
+        documents: metadata of the indexed documents (for validity notes and abstentions).
+        today: the date validity is judged at; no validity notes when None.
+    Returns:
+        :class:`Finalised`: the answer to send (its ``notes`` extended by what the check
+        changed) and those notes.
+    """
+    done = _finalise(answer, clauses, documents, today)
+    if done.notes:
+        merged = [*answer.notes, *(n for n in done.notes if n not in answer.notes)]
+        done = done.model_copy(update={"answer": done.answer.model_copy(update={"notes": merged})})
+    return done
+
+
+def _finalise(answer: Answer, clauses: Mapping[str, Clause], documents: Sequence[DocumentMeta],
+              today: date | None) -> Finalised:
+    notes: list[str] = []
+    if answer.abstained:
+        if answer.citations:
+            notes.append("拒答不应附带引文：已移除引文")
+            answer = answer.model_copy(update={"citations": []})
+        return Finalised(answer=answer, notes=notes)
+
+    # 1. Citations must be indexed clauses.
+    citations: list[Citation] = []
+    mapping: dict[int, int] = {}
+    for i, c in enumerate(answer.citations, start=1):
+        if c.id in clauses:
+            citations.append(c)
+            mapping[i] = len(citations)
+        else:
+            notes.append(f"引文[{i}]（{c.id}）不是索引中的条款：已移除")
+    # 2. Markers must resolve.
+    dangling = sorted({int(m) for m in MARKER_RE.findall(answer.answer) if int(m) not in mapping
+                       and not 1 <= int(m) <= len(answer.citations)})
+    if dangling:
+        notes.append("删除了无对应引文的标记：" + "、".join(f"[{n}]" for n in dangling))
+    text = _renumber(answer.answer, mapping)
+
+    # 3. A calculator result rests on its rule's clause, which is indexed and cited.
+    for call in answer.tool_calls:
+        if call.result is None:
+            continue
+        if call.result.get("clause_id") is None:
+            continue  # a rule-free tool (a unit conversion): arithmetic, not a policy claim
+        rule = call.result["clause_id"]
+        if rule not in clauses:
+            return _refuse(answer, f"计算工具{call.name}的规则条款{rule or '（未注明）'}不在已收录的文件中，"
+                                   "无法给出有依据的计算结果", documents, notes)
+        if rule not in {c.id for c in citations}:
+            clause = clauses[rule]
+            citations.append(Citation(id=clause.id, label=clause.label, text=clause.text,
+                                      source=clause.source, page=clause.page))
+            first, _, rest = text.partition("\n")
+            marker = f"[{len(citations)}]"
+            first = first[:-1] + marker + first[-1] if first.endswith("。") else first + marker
+            text = first + (f"\n{rest}" if rest else "")
+            notes.append(f"补充了计算工具{call.name}的规则条款引文：{clause.label}")
+
+    answer = answer.model_copy(update={"answer": text, "citations": citations})
+    # 4. Figures must come from somewhere.
+    text = _drop_sentences(text, supported(answer), notes)
+
+    # 5. Something cited must remain.
+    rule_free = bool(answer.tool_calls) and all(c.result is not None and c.result.get("clause_id") is None
+                                                 for c in answer.tool_calls)
+    if not citations and not rule_free:
+        return _refuse(answer, "回答没有可引用的条款依据", documents, notes)
+    if not _says_something(text):
+        return _refuse(answer, "回答中的内容无法在所引条款中核实", documents, notes)
+    if not MARKER_RE.search(text) and not answer.tool_calls:
+        return _refuse(answer, "回答中没有指向所引条款的标记", documents, notes)
+    answer = answer.model_copy(update={"answer": text})
+
+    # 6. Validity of what is cited.
+    if today is not None and documents:
+        from assistant.documents.validity import validity_notes
+
+        extra = validity_notes(answer, documents, today)
+        if extra:
+            notes += [f"有效性：{n}" for n in extra]
+            answer = answer.model_copy(update={"answer": answer.answer + "\n\n" + "\n".join(extra)})
+    return Finalised(answer=answer, notes=notes)
