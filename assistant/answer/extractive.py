@@ -1,56 +1,92 @@
-"""The default answer: deterministic, extractive, every statement quoted and cited.
+"""The default answer: deterministic, extractive, the answer first, every statement cited.
 
-A short direct answer comes first when the text gives one (a table cell, the department of
-a duty, a member's unit, the sentence with the number or date asked for), then the
-supporting clauses quoted with their ``[n]`` markers.
+The first line states what was asked for — a table cell, the department of a duty, the
+number, date, time limit, penalty, authority or definition the text gives, with its ``[n]``
+marker — taken from the best clause's best sentence (headings such as “（八）安排专项资金”
+never lead). Other clauses that bear on the question add a sentence each, with their own
+markers. A short list of the cited clauses follows, each with a short quote only when the
+lines above do not already show it. Multi-part questions are answered part by part.
 """
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from assistant.answer.cite import CitationList
+from assistant.answer.shapes import (
+    ASKS_DATE,
+    ASKS_NUMBER,
+    ASKS_WHO,
+    DATE,
+    DEFINITION,
+    LISTS,
+    NUMBER,
+    SHAPES,
+    UNSETTLED,
+    WANTS_AMOUNT,
+    is_heading,
+    sentences,
+)
 from assistant.clauses.parser import child_titles
 from assistant.index.tokenize import words
-from assistant.models import Answer, Clause
+from assistant.models import Answer, Clause, ToolCall
 from assistant.retrieve.gate import specificity
 from assistant.retrieve.hybrid import Hit
+from assistant.understand.lexicon import default_lexicon
 
-_SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
-_NUMBER = re.compile(r"\d+(?:\.\d+)?\s*(?:%|万元|亿元|亿|万平方米|平方米|亩|天|个|家|年|月|日|倍)")
-_DATE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?(?:底前|前|底)?|\d{1,2}月底前")
-ASKS_NUMBER = re.compile(r"多少|几|比例|百分|多大|多高|多长|上限|下限|最低|最高|额度|标准|how (much|many)", re.I)
-ASKS_DATE = re.compile(r"什么时候|何时|哪天|哪年|几月|日期|期限|截止|时间|when", re.I)
-ASKS_WHO = re.compile(r"哪个部门|哪个单位|哪家单位|谁|哪些部门|负责|牵头|which (department|bureau)|who", re.I)
-LISTS = re.compile(r"哪些|哪几|有什么|包括|分为|几种|几个方面|what are", re.I)
 MAX_CITATIONS = 3
+# A sentence of the best clause may supply the shape asked for (a fine, a time limit) when it
+# shares at least this share of the best sentence's words with the question.
+SHAPE_SHARE = 0.5
+# Another clause is cited beside the best one when its best sentence scores at least this
+# share of the best one's and says something the lead does not.
+SUPPORT_SHARE = 0.85
+MAX_AMOUNT_SENTENCES = 2
+# A quote under 依据 is cut to this many characters (the citation holds the full text).
+QUOTE_CHARS = 120
+# Up to this many supporting sentences are quoted per clause, each at least this share of the
+# best sentence's score.
+MAX_QUOTES = 2
+QUOTE_SHARE = 0.5
+# A clause this short is quoted whole under 依据 (less what the answer already states).
+SHORT_CLAUSE_CHARS = 200
+# A sentence this short leads whole rather than as the piece that holds the shape asked for.
+WHOLE_CHARS = 90
+# Only a question that plainly asks for a fine or a time limit is told the text sets none.
+_EXPLICIT = re.compile(r"罚|多久|多长时间|几天|几日|多少天|多少日|多少个工作日|期限|时限")
+_MARKER = re.compile(r"\[\d+\]")
+_ASKS_AMOUNT = re.compile(r"多少|比例|百分之几|标准是|额度")
+_ASKY = re.compile(r"多|几|怎|什么|哪|吗|呢")
+_REWARD = re.compile(r"补助|补贴|奖励|资助|奖补|扶持资金")
 
-
-def sentences(text: str) -> list[str]:
-    """Split clause text into sentences (kept verbatim, ending punctuation included)."""
-    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+__all__ = ["abstain", "best_sentence", "compose", "compose_parts", "sentences"]
 
 
 def _score(sentence: str, qwords: set[str]) -> float:
     return sum(specificity(w) for w in qwords if w in sentence)
 
 
-WANTS_AMOUNT = re.compile(r"补助|补贴|奖励|资助|多少|比例|几|标准|上限|how (much|many)", re.I)
-
-
 def best_sentence(clause: Clause, qwords: set[str], wants_number: bool = False) -> tuple[str, float]:
     """The clause sentence that shares the most specific words with the question.
 
-    When the question asks for an amount, a sentence that states one is preferred.
+    Headings never win (they state nothing); when the question asks for an amount, a
+    sentence that states one is preferred.
     """
-    best, score = "", -1.0
+    best, score, heading = "", -1.0, 0.0
     for s in sentences(clause.text):
+        if is_heading(s, clause):
+            # A heading that names the question's subject picks the clause; it does not lead.
+            heading = max(heading, _score(s, qwords))
+            continue
         sc = _score(s, qwords)
-        if wants_number and sc > 0 and _NUMBER.search(s):
+        if wants_number and sc > 0 and NUMBER.search(s):
             sc *= 1.6
         if sc > score:
             best, score = s, sc
-    return best, score
+    if not best:  # a clause that is only a heading
+        best, score = clause.text.split("\n")[0], 0.0
+    return best, max(score, heading)
 
 
 def _fragment(sentence: str, pattern: re.Pattern, qwords: set[str]) -> str | None:
@@ -67,85 +103,285 @@ def _fragment(sentence: str, pattern: re.Pattern, qwords: set[str]) -> str | Non
 
 
 def _column(row: Clause, question: str) -> int | None:
-    """Index of the Annex table column the question asks about, if one stands out."""
+    """Index of the table column the question asks about, if one stands out."""
     qw = set(words(question))
-    scores = []
-    for i, col in enumerate(row.table.columns):
-        scores.append(sum(specificity(w) for w in qw if w in col))
+    scores = [sum(specificity(w) for w in qw if w in col) for col in row.table.columns]
     best = max(range(len(scores)), key=lambda i: scores[i]) if scores else None
     if best is None or scores[best] <= 0:
         return None
     return best
 
 
-def compose(question: str, hits: list[Hit]) -> Answer:
+class _Composer:
+    """Builds the lines of one answer, sharing one citation list across parts."""
+
+    def __init__(self, reading=None, vocab=None) -> None:
+        self.cites = CitationList()
+        self.reading = reading
+        self.vocab = vocab
+        self.shown: list[str] = []  # sentences already stated, so quotes do not repeat them
+        self.unsettled: str | None = None  # what was asked that the best clause does not state
+
+    def mark(self, hit: Hit) -> str:
+        return self.cites.mark(hit.clause, hit.score)
+
+    def _doc_prefix(self, clause: Clause) -> str:
+        """"据《…》第X条，" when the index holds several documents, so the reader knows which."""
+        if self.vocab is None or len(self.vocab.documents) < 2:
+            return ""
+        doc = self.vocab.document(clause.doc_id)
+        if doc is None:
+            return ""
+        where = clause.label.split(" ", 1)[1] if " " in clause.label else ""
+        return f"据{doc.display}{where}，"
+
+    def answer_lines(self, question: str, hits: list[Hit]) -> list[str]:
+        """The lead and the supporting statements for one question (or one part)."""
+        qwords = set(words(question))
+        wants_number = bool(WANTS_AMOUNT.search(question))
+        scored = []
+        for rank, hit in enumerate(hits):
+            sent, sc = best_sentence(hit.clause, qwords, wants_number)
+            scored.append((hit, sent, sc + 0.01 * (len(hits) - rank)))
+        top_hit, top_sent, top_score = max(scored, key=lambda x: x[2])
+        self.scores = {h.clause.id: sc for h, _, sc in scored}
+        lead = self._direct(question, hits, top_hit, top_sent, qwords)
+        lines = [lead]
+        shape = next((p for ask, p in SHAPES if ask.search(question)), None)
+        # Other clauses that bear on the question: one sentence each, with their own marker.
+        cited_ids = {c.id for c in self.cites.citations}
+        for hit, sent, sc in sorted(scored, key=lambda x: -x[2]):
+            if len(self.cites) >= MAX_CITATIONS or top_score <= 0:
+                break
+            if hit.clause.id in cited_ids or sc < SUPPORT_SHARE * top_score or sc <= 0:
+                continue
+            if (any(_related(hit.clause.id, cid) for cid in cited_ids) or _bare(sent) in _bare(lead)
+                    or any(_bare(sent) == _bare(x) for x in self.shown)):
+                continue
+            if shape is not None and not shape.search(sent):
+                continue  # the question asks for a time limit (a fine…): only sentences that state one
+            lines.append(self._doc_prefix(hit.clause) + _cited(sent, self.mark(hit)))
+            self.shown.append(sent)
+            cited_ids.add(hit.clause.id)
+        gap = self._not_settled(question)
+        if gap:
+            lines.append(gap)
+        return lines
+
+    def _not_settled(self, question: str) -> str | None:
+        """A specific word the question asks about that no cited clause (nor the corpus) holds:
+        say the text does not settle it instead of pretending it does."""
+        if self.reading is None or self.vocab is None:
+            return None
+        if self.unsettled and self.cites.citations:
+            return f"所引条文未规定{self.unsettled}[1]。"
+        cited = "".join(c.text for c in self.cites.citations)
+        missing = [w for w in self.reading.subject if len(w) >= 3 and specificity(w) >= 12 and w in question
+                   and _in_dictionary(w) and not _ASKY.search(w) and w not in cited and w not in self.vocab.text
+                   and not default_lexicon().supported(w, self.vocab.text)]
+        if not missing:
+            return None
+        return f"现有文件没有关于“{'、'.join(missing[:2])}”的规定。"
+
+    def _direct(self, question: str, hits: list[Hit], top: Hit, sent: str, qwords: set[str]) -> str:
+        """The first line: the most specific answer the text supports."""
+        # A table cell: the question names a row and a column.
+        for hit in hits[:3]:
+            c = hit.clause
+            if c.table is not None and c.table.key and c.table.key in question:
+                col = _column(c, question)
+                if col is not None:
+                    return f"{c.table.key}：{c.table.columns[col]}为{c.table.values[col]}{self.mark(hit)}。"
+                return f"{c.text}{self.mark(hit)}"
+        flat_q = question.replace(" ", "")
+        for hit in hits:
+            c = hit.clause
+            # A person named in the question, or the group's 组长/副组长 asked for.
+            m = re.search(r"成员 (\S+?)（", c.label)
+            if c.kind == "member" and m and m.group(1) in flat_q:
+                return f"{c.text}{self.mark(hit)}"
+            if c.kind == "leader" and c.title and c.title in flat_q and not ("副" + c.title in flat_q):
+                return f"{c.text}{self.mark(hit)}"
+        c = top.clause
+        best = max(self.scores.values(), default=0.0)
+        for hit in hits[:3]:
+            parts = child_titles(hit.clause)
+            near = hit is top or self.scores.get(hit.clause.id, 0.0) >= SUPPORT_SHARE * best
+            # A clause picked by its heading (七、实施步骤 for 下一步呢) is answered with its parts.
+            by_heading = hit is top and (sent == c.text.split("\n")[0] or _heading_score(c, qwords) >= _score(sent, qwords) > 0
+                                         or (_heading_score(c, qwords) > 0 and _score(sent, qwords) == 0))
+            if parts and near and (LISTS.search(question) or by_heading):
+                return f"{hit.clause.label.split(' ', 1)[-1]}包括：{'；'.join(parts)}{self.mark(hit)}。"
+        if c.kind == "duty" and ASKS_WHO.search(question):
+            return f"由{c.title or c.text.split('负责')[0]}负责：{c.text.split('.', 1)[-1]}{self.mark(top)}"
+        if c.kind in ("member", "leader"):
+            return f"{c.text}{self.mark(top)}"
+        prefix = self._doc_prefix(c)
+        # Legal shapes: a penalty, a time limit, the responsible authority, a definition.
+        sent_score = _score(sent, qwords)
+        for ask, pattern in SHAPES:
+            if not ask.search(question):
+                continue
+            about = [x for x in sentences(c.text) if x != sent and not is_heading(x, c)
+                     and _score(x, qwords) >= SHAPE_SHARE * sent_score]
+            for s in [sent, *about]:
+                if not pattern.search(s):
+                    continue
+                # A definition, or a short sentence, reads whole; a long one as the piece that
+                # holds the shape.
+                frag = s if pattern is DEFINITION or len(s) <= WHOLE_CHARS else (_fragment(s, pattern, qwords) or s)
+                frag = frag if len(frag) >= 8 else s
+                self.shown.append(frag)
+                return prefix + _cited(frag, self.mark(top))
+            if _EXPLICIT.search(question):
+                self.unsettled = UNSETTLED.get(pattern.pattern)
+            break
+        if ASKS_DATE.search(question) and (frag := _fragment(sent, DATE, qwords)):
+            self.shown.append(frag)
+            return prefix + _cited(frag, self.mark(top))
+        if ASKS_NUMBER.search(question) and (frag := _fragment(sent, NUMBER, qwords)):
+            self.shown.append(frag)
+            return prefix + _cited(frag, self.mark(top))
+        if _ASKS_AMOUNT.search(question) and not any(NUMBER.search(x) for x in sentences(c.text)):
+            self.unsettled = "具体数额或标准"  # 亩均税收低于多少算D类: the text names D类 but sets no figure
+        marker = self.mark(top)
+        # "有什么补助？" answered by a sentence without the amount: add the clause's sentences
+        # that state an amount of the kind asked for (补助 30%, 补助 10%).
+        # "有什么补助" with two amounts in the clause (30% for land, 10% for equity) states both.
+        extra = ([x for x in _amount_sentences(c, question) if x != sent]
+                 if not NUMBER.search(sent) or LISTS.search(question) else [])
+        order = sentences(c.text)
+        chosen = sorted([sent, *extra[:MAX_AMOUNT_SENTENCES]], key=lambda x: order.index(x) if x in order else 0)
+        self.shown.extend(chosen)
+        return prefix + "".join(_cited(x, marker) for x in chosen)
+
+    def basis(self, hits_by_id: dict[str, Hit], qwords: set[str]) -> list[str]:
+        """The 依据 list: each cited clause's label, and a short quote when the answer above
+        does not already show its words."""
+        out = ["依据："]
+        for i, cit in enumerate(self.cites.citations, start=1):
+            hit = hits_by_id.get(cit.id)
+            line = f"[{i}] {cit.label}"
+            if hit is not None:
+                quotes = [_short(x) for x in _supporting(hit.clause, qwords)
+                          if not any(_bare(x) in _bare(s) for s in self.shown)]
+                if quotes:
+                    line += "：" + "".join(f"“{q}”" for q in quotes[:MAX_QUOTES])
+            out.append(line)
+        return out
+
+
+def _heading_score(clause: Clause, qwords: set[str]) -> float:
+    """How well the clause's heading line matches the question (0 when it has none)."""
+    first = sentences(clause.text)[:1]
+    return _score(first[0], qwords) if first and is_heading(first[0], clause) else 0.0
+
+
+def _supporting(clause: Clause, qwords: set[str]) -> list[str]:
+    """The clause's sentences about the question, best first (headings aside)."""
+    scored = [(x, _score(x, qwords)) for x in sentences(clause.text) if not is_heading(x, clause)]
+    if sum(len(x) for x, _ in scored) <= SHORT_CLAUSE_CHARS:
+        return [x for x, _ in scored]  # a short clause is quoted whole, sentence by sentence
+    top = max((sc for _, sc in scored), default=0.0)
+    return [x for x, sc in sorted(scored, key=lambda t: -t[1]) if sc > 0 and sc >= QUOTE_SHARE * top]
+
+
+def _short(sentence: str) -> str:
+    s = _ARTICLE_START.sub("", sentence.strip())
+    return s if len(s) <= QUOTE_CHARS else s[:QUOTE_CHARS] + "…"
+
+
+def _in_dictionary(word: str) -> bool:
+    from assistant.retrieve.gate import _freq
+
+    return bool(_freq()[0].get(word))
+
+
+def _bare(text: str) -> str:
+    """A sentence without its article number, markers and punctuation, for comparisons."""
+    return re.sub(r"[\s。；;，,：:“”]|\[\d+\]", "", _ARTICLE_START.sub("", text.strip()))
+
+
+def _related(a: str, b: str) -> bool:
+    """Is one clause id inside the other (an article and its paragraph)?"""
+    return a.startswith(b + ".") or b.startswith(a + ".")
+
+
+def compose(question: str, hits: list[Hit], reading=None, vocab=None) -> Answer:
     """Build an extractive answer from retrieved clauses.
 
     Args:
         question: the normalised question.
         hits: retrieved clauses, best first (already past the abstention gate).
+        reading: the typed reading of the question (optional).
+        vocab: the index vocabulary (optional): names the document when several are held.
     Returns:
         The answer contract with markers pointing only at cited, retrieved clauses.
     """
-    cites = CitationList()
+    comp = _Composer(reading, vocab)
+    lines = comp.answer_lines(question, hits)
     qwords = set(words(question))
-    scored = []
-    wants_number = bool(WANTS_AMOUNT.search(question))
-    for rank, hit in enumerate(hits):
-        sent, sc = best_sentence(hit.clause, qwords, wants_number)
-        scored.append((hit, sent, sc + 0.01 * (len(hits) - rank)))
-    top_hit, top_sent, top_score = max(scored, key=lambda x: x[2])
-    lead = _direct(question, hits, top_hit, top_sent, qwords, cites)
-    lines = [lead, "", "依据："]
-    used = [s for s in scored if s[0].clause.id in {c.id for c in cites.citations}]
-    for hit, sent, _ in used:
-        quote = hit.clause.text if len(hit.clause.text) <= 320 else sent
-        lines.append(f"{cites.mark(hit.clause, hit.score)} {hit.clause.label}：“{quote}”")
-    return Answer(question=question, answer="\n".join(lines), abstained=False, citations=cites.citations)
+    lines += ["", *comp.basis({h.clause.id: h for h in hits}, qwords)]
+    return Answer(question=question, answer="\n".join(lines), abstained=False, citations=comp.cites.citations)
 
 
-def _direct(question: str, hits: list[Hit], top: Hit, sent: str, qwords: set[str], cites: CitationList) -> str:
-    """The first line: the most specific answer the text supports."""
-    # A table cell: the question names a row (a street) and a column.
-    for hit in hits[:3]:
-        c = hit.clause
-        if c.table is not None and c.table.key and c.table.key in question:
-            col = _column(c, question)
-            if col is not None:
-                return (f"{c.table.key}：{c.table.columns[col]}为{c.table.values[col]}"
-                        f"{cites.mark(c, hit.score)}。")
-            return f"{c.text}{cites.mark(c, hit.score)}"
-    flat_q = question.replace(" ", "")
-    for hit in hits:
-        c = hit.clause
-        # A person named in the question, or the group's 组长/副组长 asked for.
-        m = re.search(r"成员 (\S+?)（", c.label)
-        if c.kind == "member" and m and m.group(1) in flat_q:
-            return f"{c.text}{cites.mark(c, hit.score)}"
-        if c.kind == "leader" and c.title and c.title in flat_q and not ("副" + c.title in flat_q):
-            return f"{c.text}{cites.mark(c, hit.score)}"
-    c = top.clause
-    for hit in hits[:3]:
-        parts = child_titles(hit.clause)
-        if parts and (LISTS.search(question) or hit is top and sent == c.text.split("\n")[0]):
-            return f"{hit.clause.label.split(' ', 1)[-1]}包括：{'；'.join(parts)}{cites.mark(hit.clause, hit.score)}。"
-    if c.kind == "duty" and ASKS_WHO.search(question):
-        return f"由{c.title or c.text.split('负责')[0]}负责：{c.text.split('.', 1)[-1]}{cites.mark(c, top.score)}"
-    if c.kind in ("member", "leader"):
-        return f"{c.text}{cites.mark(c, top.score)}"
-    if ASKS_DATE.search(question) and (frag := _fragment(sent, _DATE, qwords)):
-        return _cited(frag, cites.mark(c, top.score))
-    if ASKS_NUMBER.search(question) and (frag := _fragment(sent, _NUMBER, qwords)):
-        return _cited(frag, cites.mark(c, top.score))
-    marker = cites.mark(c, top.score)
-    # "有什么补助？" answered by a sentence without the amount: add the clause's sentences
-    # that state an amount of the kind asked for (补助 30%, 补助 10%).
-    extra = [x for x in _amount_sentences(c, question) if x != sent] if not _NUMBER.search(sent) else []
-    return "".join(_cited(x, marker) for x in [sent, *extra[:MAX_AMOUNT_SENTENCES]])
+def compose_parts(question: str, reading, part_hits: list[list[Hit]], vocab=None) -> Answer:
+    """Answer a multi-part question part by part, each part with its own lead and markers.
+
+    A part that only asks to add up the parts before it (加起来呢, 一共多少) is answered with
+    the sum of the figures those parts stated, when they share a unit.
+    """
+    comp = _Composer(reading, vocab)
+    lines: list[str] = []
+    all_hits: dict[str, Hit] = {}
+    stated: list[str] = []
+    calls: list[ToolCall] = []
+    for i, (part, hits) in enumerate(zip(reading.parts, part_hits), start=1):
+        if "sum" in part.asks and not part.subject and stated:
+            total = _sum_line(stated)
+            if total is not None:
+                line, call = total
+                lines.append(f"（{i}）{part.text}：{line}")
+                calls.append(call)
+                continue
+        if not hits:
+            lines.append(f"（{i}）{part.text}：现有文件中没有找到相关规定。")
+            continue
+        all_hits.update({h.clause.id: h for h in hits})
+        got = comp.answer_lines(part.query if part.query != part.text else part.text, hits)
+        stated.append(got[0])
+        if any(_bare(got[0]) == _bare(x.split("：", 1)[-1]) for x in lines):
+            # The same sentence answers this part too: say so instead of repeating it.
+            marks = "".join(_MARKER.findall(got[0]))
+            got = [f"见上{marks}。", *got[1:]]
+        lines.append(f"（{i}）{part.text}：{got[0]}")
+        lines.extend(x for x in got[1:] if not any(_bare(x) == _bare(y.split("：", 1)[-1]) for y in lines))
+    lines += ["", *comp.basis(all_hits, set(words(question)))]
+    return Answer(question=question, answer="\n".join(lines), abstained=False,
+                  citations=comp.cites.citations, tool_calls=calls)
 
 
-MAX_AMOUNT_SENTENCES = 2
-_REWARD = re.compile(r"补助|补贴|奖励|资助|奖补|扶持资金")
+_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(万平方米|平方米|万元|亿元|元|亩|家|个|%)")
+
+
+def _sum_line(stated: list[str]) -> tuple[str, ToolCall] | None:
+    """"a+b=c" over the one figure each earlier part stated, when all share a unit."""
+    found = []
+    for line in stated:
+        amounts = _AMOUNT.findall(re.sub(r"\[\d+\]", "", line))
+        if len(amounts) != 1:
+            return None
+        found.append(amounts[0])
+    units = {u for _, u in found}
+    if len(found) < 2 or len(units) != 1:
+        return None
+    unit = units.pop()
+    values = [Decimal(v) for v, _ in found]
+    total = sum(values, Decimal(0))
+    expr = "+".join(f"{v}" for v in values)
+    call = ToolCall(name="sum_of_parts", arguments={"values": [str(v) for v in values], "unit": unit},
+                    result={"total": str(total), "formula": f"{expr}={total}{unit}"})
+    return f"合计{expr}={total}{unit}。", call
 
 
 def _amount_sentences(clause: Clause, question: str) -> list[str]:
@@ -153,17 +389,24 @@ def _amount_sentences(clause: Clause, question: str) -> list[str]:
     kinds = set(_REWARD.findall(question))
     if not kinds:
         return []
-    return [x for x in sentences(clause.text) if _NUMBER.search(x) and any(k in x for k in kinds)]
+    return [x for x in sentences(clause.text) if NUMBER.search(x) and any(k in x for k in kinds)]
 
 
 def _cited(span: str, marker: str) -> str:
     """A quoted span with its marker before the closing punctuation: ``…50天以内[1]。``"""
-    body = span.rstrip("。；;，,")
+    # The article number is in the label the answer names; the statement starts after it.
+    body = _ARTICLE_START.sub("", span.strip()).rstrip("。；;，,")
     return f"{body}{marker}。"
 
 
+_ARTICLE_START = re.compile(r"^第[一二三四五六七八九十百千零〇]+条(?:之[一二三四五六七八九十]+)?\s*")
+
+
 def abstain(question: str, reason: str, documents: list[str]) -> Answer:
-    """The answer when the corpus does not support one: no citation is presented."""
+    """The answer when the corpus does not support one: no citation is presented.
+
+    It says why, and what the corpus does hold, so the person knows where else to ask.
+    """
     held = "、".join(documents) if documents else "（无）"
     text = (f"现有文件不涉及这个问题，无法给出有依据的回答（{reason}）。\n"
             f"目前收录的文件：{held}。如需了解其他政策，请咨询相关主管部门。")

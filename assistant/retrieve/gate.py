@@ -1,11 +1,18 @@
 """The abstention gate: does the corpus support an answer to this question at all?
 
-Two measured signals (see ``gate.json`` for the thresholds and the figures they came from):
+Explicit out-of-scope signals come first: a document named that the index does not hold
+(《…》 or a 文号), a place the indexed texts never mention, a year outside the period of every
+document the question is about. Then measured evidence (see ``gate.json`` for the thresholds
+and the figures they came from):
 
 * **unsupported words**: the question's content words that occur nowhere in the corpus,
   weighted by how specific each word is in general Chinese (jieba's dictionary frequency),
   so a question about 公积金 or 人才购房 scores high while 哪天/阶段/处理 weigh little;
-* **dense similarity** of the best clause (the only signal for questions with no Chinese).
+* **dense similarity** of the best clause (the only signal for questions with no Chinese);
+* **coverage**: how much of the question's subject (its content words, weighted by
+  specificity) the best retrieved clauses actually contain.
+
+Missing words alone never refuse a question whose best clause is a strong dense match.
 
 A question naming a place (…区/…市/…县) that the corpus never mentions is out of scope too:
 the corpus is about Beilun, and 镇海区's plan is not in it.
@@ -30,6 +37,8 @@ _GENERIC_PLACES = {"开发区", "工业区", "集聚区", "园区", "本区", "�
                    "全市", "本市", "县区", "市区", "老旧工业区", "控制线区"}
 
 
+# Coverage reads the texts of this many best clauses.
+COVERAGE_HITS = 3
 # A question without Chinese needs a few English words to be a question at all.
 MIN_LATIN_WORDS = 3
 
@@ -40,6 +49,9 @@ class GateThresholds:
 
     unsupported_min: float = 0.5
     dense_min: float = 0.8
+    # Above this dense similarity the best clause is evidence enough on its own.
+    dense_strong: float = 1.01
+    coverage_min: float = 0.0
     measured: dict = field(default_factory=dict)
 
     @classmethod
@@ -62,6 +74,10 @@ class GateSignals:
     dense_top: float
     has_chinese: bool
     latin_words: int = 0
+    coverage: float = 1.0
+    unknown_documents: list[str] = field(default_factory=list)
+    years_outside: list[int] = field(default_factory=list)
+    periods: list[str] = field(default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -106,8 +122,17 @@ class Gate:
             return False  # a dictionary word is neither a typo nor half of one
         return self._is_typo(word) or any(len(x) <= 6 and self._is_typo(x) for x in (word + after, before + word))
 
-    def signals(self, question: str, dense_top: float) -> GateSignals:
-        """Measure a (normalised, simplified-Chinese) question."""
+    def signals(self, question: str, dense_top: float, hits: list | None = None,
+                reading=None, vocab=None) -> GateSignals:
+        """Measure a (normalised, simplified-Chinese) question.
+
+        Args:
+            question: the text retrieval ran on.
+            dense_top: the best dense cosine among the candidates.
+            hits: the retrieved clauses, best first (for coverage and the documents in play).
+            reading: the typed reading of the question (named documents, places, years).
+            vocab: the index vocabulary (document periods).
+        """
         jb = _jieba()
         segmented = jb.lcut(question)
         # Place names say where, not what: the corpus's own (北仑区) would otherwise count as
@@ -123,9 +148,48 @@ class Gate:
         places = [p for p in segmented if _PLACE.fullmatch(p)
                   and p not in _GENERIC_PLACES and p[:-1] not in self.corpus
                   and not any(p.endswith(g) for g in _GENERIC_PLACES)]
+        if reading is not None:
+            places = list(dict.fromkeys([*places, *reading.unknown_places]))
+        coverage = self._coverage(words, weights, hits, missing) if hits else 1.0
+        outside, periods = self._years_outside(reading, vocab, hits)
         return GateSignals(unsupported=round(unsupported, 4), unsupported_words=missing, unknown_places=places,
                            dense_top=round(dense_top, 4), has_chinese=bool(words) or bool(places),
-                           latin_words=len(_LATIN_WORD.findall(question)))
+                           latin_words=len(_LATIN_WORD.findall(question)), coverage=round(coverage, 4),
+                           unknown_documents=list(reading.unknown_documents) if reading is not None else [],
+                           years_outside=outside, periods=periods)
+
+    def _coverage(self, words: list[str], weights: dict[str, float], hits: list, missing: list[str]) -> float:
+        """Share of the question's subject (specificity-weighted) that the best clauses hold,
+        verbatim or through the lexicon; a word the corpus holds only as a typo of it counts as
+        held, a word the corpus lacks counts against. One content word is too little to judge
+        by (抄送给 -> 抄 / 送给): coverage 1.0."""
+        if len(set(words)) < 2:
+            return 1.0
+        text = re.sub(r"\s+", "", "".join(h.clause.text for h in hits[:COVERAGE_HITS]))
+        total = sum(weights[w] for w in set(words))
+        if not total:
+            return 1.0
+        held = sum(weights[w] for w in set(words)
+                   if w in text or self.lexicon.supported(w, text) or (w not in self.corpus and w not in missing))
+        return held / total
+
+    def _years_outside(self, reading, vocab, hits: list | None) -> tuple[list[int], list[str]]:
+        """Years the question names that no document in play covers and no text mentions."""
+        if reading is None or vocab is None or not reading.years:
+            return [], []
+        ids = list(reading.doc_ids) or list(dict.fromkeys(h.clause.doc_id for h in (hits or [])[:COVERAGE_HITS]))
+        docs = [d for d in (vocab.document(i) for i in ids) if d is not None]
+        if not docs or any(d.start_year is None and d.end_year is None for d in docs):
+            return [], []
+        # Only years the question asks about: "一块出让到2045年" in the background is a fact of
+        # the asker's, and a question naming any year a document covers is in its period.
+        asked = [y for y in reading.years if str(y) in reading.asking]
+        if not asked or any(any(d.covers(y) for d in docs) for y in asked):
+            return [], []
+        outside = [y for y in asked if f"{y}年" not in self.corpus]
+        periods = [f"{d.display}适用于{d.start_year or ''}年" + (f"至{d.end_year}年" if d.end_year else "起")
+                   for d in docs]
+        return outside, periods
 
     def _is_place(self, word: str) -> bool:
         return bool(_PLACE.fullmatch(word)) or f"{word}区" in self.corpus or f"{word}市" in self.corpus
@@ -133,13 +197,21 @@ class Gate:
     def abstain(self, s: GateSignals) -> str | None:
         """The reason to abstain, or None to answer."""
         t = self.thresholds
+        if s.unknown_documents:
+            return f"现有文件中没有{'、'.join(s.unknown_documents)}"
         if s.unknown_places:
             return f"现有文件未涉及“{'、'.join(s.unknown_places)}”"
+        if s.years_outside:
+            years = "、".join(f"{y}年" for y in s.years_outside)
+            return f"{'；'.join(s.periods)}，没有关于{years}的规定"
         if not s.has_chinese and s.latin_words < MIN_LATIN_WORDS:
             # Emoji, punctuation, "None", a path, a script the model does not read: nothing to look up.
             return "问题中没有可以检索的内容，请用中文写明要问的政策事项"
-        if s.has_chinese and s.unsupported >= t.unsupported_min:
+        strong = s.dense_top >= t.dense_strong
+        if s.has_chinese and s.unsupported >= t.unsupported_min and not strong:
             return "问题的主要内容在现有文件中找不到对应的规定"
+        if s.has_chinese and s.coverage < t.coverage_min and not strong:
+            return "检索到的条款没有谈到问题的主要内容"
         if s.dense_top < t.dense_min:
             return "现有文件中没有与问题足够相关的条款"
         return None

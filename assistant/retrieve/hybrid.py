@@ -11,6 +11,8 @@ from assistant.models import Clause
 Mode = Literal["hybrid", "dense", "bm25"]
 RRF_K = 60
 CANDIDATES = 30
+# With a document filter, fetch this many times more candidates so the filtered lists stay full.
+FILTERED_FACTOR = 8
 
 
 @dataclass
@@ -47,7 +49,8 @@ class Retriever:
         return self.index.embed_model.get_query_embedding(query)
 
     def search(self, query: str, k: int = 5, mode: Mode = "hybrid",
-               query_vec: list[float] | None = None, sparse_query: str | None = None) -> list[Hit]:
+               query_vec: list[float] | None = None, sparse_query: str | None = None,
+               doc_ids: list[str] | None = None) -> list[Hit]:
         """Top ``k`` clauses for ``query``.
 
         Args:
@@ -58,26 +61,33 @@ class Retriever:
         Returns:
             Hits, best first.
         """
-        return self.search_with_dense_top(query, k, mode, query_vec, sparse_query)[0]
+        return self.search_with_dense_top(query, k, mode, query_vec, sparse_query, doc_ids)[0]
 
     def search_with_dense_top(self, query: str, k: int = 5, mode: Mode = "hybrid",
                               query_vec: list[float] | None = None,
-                              sparse_query: str | None = None) -> tuple[list[Hit], float]:
+                              sparse_query: str | None = None,
+                              doc_ids: list[str] | None = None) -> tuple[list[Hit], float]:
         """Like :meth:`search`, also returning the best dense cosine among the candidates
         (-1.0 when the dense retriever did not run or found nothing), which the
         abstention gate needs; one search serves both.
 
         ``sparse_query`` is what BM25 reads instead of ``query`` (the question with the
         policy terms of its everyday words added); the dense side embeds ``query`` as asked.
+        ``doc_ids`` keeps only clauses of those documents (a question that names one).
         """
         clauses = self.index.clauses()
+        if doc_ids:
+            keep = set(doc_ids)
+            clauses = {cid: c for cid, c in clauses.items() if c.doc_id in keep}
+        n = CANDIDATES if not doc_ids else CANDIDATES * FILTERED_FACTOR
         dense: list[tuple[str, float]] = []
         sparse: list[tuple[str, float]] = []
         if mode in ("hybrid", "dense"):
             vec = query_vec if query_vec is not None else self.embed_query(query)
-            dense = [(cid, s) for cid, s in self.index.dense_search(vec, CANDIDATES) if cid in clauses]
+            dense = [(cid, s) for cid, s in self.index.dense_search(vec, n) if cid in clauses][:CANDIDATES]
         if mode in ("hybrid", "bm25"):
-            sparse = [(cid, s) for cid, s in self.index.bm25().search(sparse_query or query, CANDIDATES) if cid in clauses]
+            sparse = [(cid, s) for cid, s in self.index.bm25().search(sparse_query or query, n)
+                      if cid in clauses][:CANDIDATES]
         dense_by, sparse_by = dict(dense), dict(sparse)
         if mode == "dense":
             ranked = dense

@@ -1,0 +1,77 @@
+"""What a question asks for, and the shapes in which legal and policy texts state it.
+
+The composer looks for the shape the question asks about in the best clause: a penalty
+(处…以上…以下罚款), a time limit (…日内), the responsible authority (…负责 / 主管部门), a
+definition (本条例所称…是指…), a number or a date. These are patterns of the genre, not of
+one document.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.models import Clause
+
+_SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
+_CN_NUM = "零〇一二两三四五六七八九十百千万"
+# A number with its unit, in Arabic digits or Chinese numerals (三十日, 二千元, 5‰).
+NUMBER = re.compile(rf"(?:\d+(?:\.\d+)?|[{_CN_NUM}]+)\s*(?:%|‰|万元|亿元|千元|元|亿|万平方米|平方米|亩|天|日|"
+                    rf"个工作日|个月|个|家|年|月|倍)|百分之[{_CN_NUM}\d.]+|千分之[{_CN_NUM}\d.]+")
+DATE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?(?:底前|前|底)?|\d{1,2}月底前")
+ASKS_NUMBER = re.compile(r"多少|几|比例|百分|多大|多高|多长|上限|下限|最低|最高|额度|标准|how (much|many)", re.I)
+ASKS_DATE = re.compile(r"什么时候|何时|哪天|哪年|几月|日期|截止|时间|when", re.I)
+ASKS_WHO = re.compile(r"哪个部门|哪个单位|哪家单位|谁|哪些部门|负责|牵头|主管|哪个机关|which (department|bureau)|who", re.I)
+LISTS = re.compile(r"哪些|哪几|有什么|包括|分为|几种|几个方面|what are", re.I)
+WANTS_AMOUNT = re.compile(r"补助|补贴|奖励|资助|多少|比例|几|标准|上限|罚|how (much|many)", re.I)
+
+ASKS_PENALTY = re.compile(r"罚|处罚|法律责任|后果|会怎么样|追究|penalt|fine", re.I)
+ASKS_TIME_LIMIT = re.compile(r"多久|多长时间|几天|几日|多少天|多少日|多少个工作日|几个月|期限|时限|how long", re.I)
+ASKS_DEFINITION = re.compile(r"什么是|是指|指的是|指什么|所称|定义|什么意思|含义|怎么界定|如何界定|算中小|what is", re.I)
+ASKS_AUTHORITY = re.compile(r"哪个部门|哪个机关|哪个单位|谁负责|由谁|归谁|谁管|主管部门|谁来|找谁|向谁|哪里申请|"
+                            r"which (department|authority)", re.I)
+
+PENALTY = re.compile(rf"(?:处|并处|予以)[^。；]*?(?:罚款|罚金)|没收[^。；，]*|吊销[^。；，]*|责令[^。；，]*")
+TIME_LIMIT = re.compile(rf"(?:\d+|[{_CN_NUM}]+)\s*(?:个工作日|个月|日|天|年)\s*(?:内|以内|前)|期限[^。；，]*不得超过[^。；，]*")
+AUTHORITY = re.compile(r"[^，。；]{2,40}?(?:负责|主管|牵头|召集|审批|核准|受理|批准|实施)|"
+                       r"向[^，。；]{2,24}?(?:提出|申请|报送|报告|备案|投诉)")
+DEFINITION = re.compile(r"所称[^。]*?(?:是指|指)|^.{0,30}是指")
+
+# What to say when the question asks for a shape the best clause does not state.
+UNSETTLED: dict[str, str] = {}
+# (what the question asks, the shape that answers it), most specific first.
+SHAPES: list[tuple[re.Pattern, re.Pattern]] = [
+    (ASKS_PENALTY, PENALTY),
+    (ASKS_TIME_LIMIT, TIME_LIMIT),
+    (ASKS_DEFINITION, DEFINITION),
+    (ASKS_AUTHORITY, AUTHORITY),
+]
+# Headings of the genre: （八）安排专项资金, 六、政策举措, 第三章 总则. A numbered line (1.…)
+# is an item of a list, not a heading.
+_HEADING = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|第[一二三四五六七八九十百]+[章节])"
+                      r"\s*\S{0,24}$")
+
+
+def sentences(text: str) -> list[str]:
+    """Split clause text into sentences (kept verbatim, ending punctuation included)."""
+    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+
+
+def is_heading(sentence: str, clause: Clause | None = None) -> bool:
+    """Is ``sentence`` only a heading (（八）安排专项资金, 第三章 总则, the clause's title)?
+
+    A line that states a date or a figure (（一）全面排查摸底（2024年4月底前）) says something,
+    and so does the only sentence of a clause (1.区政府办负责…).
+    """
+    s = sentence.strip().rstrip("。；")
+    if DATE.search(s) or NUMBER.search(s):
+        return False
+    if clause is not None and len(sentences(clause.text)) <= 1:
+        return False
+    if clause is not None and clause.title and s.replace(" ", "") in (
+            clause.title, f"{clause.number or ''}{clause.title}".replace(" ", "")):
+        return True
+    return bool(_HEADING.match(s)) and not re.search(r"[，,：:]", s)
+
+
+UNSETTLED.update({PENALTY.pattern: "具体的处罚", TIME_LIMIT.pattern: "具体期限",
+                  DEFINITION.pattern: "明确的定义或认定标准", AUTHORITY.pattern: "具体的负责部门"})

@@ -1,0 +1,293 @@
+"""One typed reading of a question: what is asked, about what, with which numbers, rows,
+places, years and documents, and which part is background about the asker.
+
+The reading is built from the question and the index's own :class:`Vocabulary` (document
+titles and 文号, places the texts name, table row keys and headers, defined terms), so it
+works on any ingested document. Retrieval runs on the asking part; background such as
+"我们是白名单企业，现在才1.2" stays as context for calculators and the matcher.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from assistant.index.tokenize import QUESTION_WORDS, STOPWORDS, _jieba
+from assistant.tools.quantities import Quantity, find_quantities
+from assistant.understand.vocabulary import GENERIC_PLACES, PLACE_RE, Vocabulary
+
+AskKind = Literal["wording", "who", "when", "time_limit", "amount", "list", "compare", "superlative",
+                  "filter", "sum", "share", "penalty", "definition", "calculation", "eligibility", "yesno"]
+
+# How Chinese (and a little English) asks for each kind of thing. Order matters only for
+# ``primary``: the more specific kinds come first.
+ASK_PATTERNS: dict[str, re.Pattern] = {
+    "penalty": re.compile(r"罚|处罚|处分|法律责任|追究|违反.{0,12}(怎么|会|后果)|后果|会怎么样|吊销|penalt|fine", re.I),
+    "definition": re.compile(r"什么是|是指什么|指的是|所称|定义|什么意思|含义|怎么认定|如何认定|认定标准|算不算|属不属于|what is", re.I),
+    "time_limit": re.compile(r"多久|多长时间|几天|几日|多少天|多少日|多少个工作日|几个月|期限|时限|限期|how long", re.I),
+    "when": re.compile(r"什么时候|何时|哪天|哪一天|哪年|几月|日期|截止|最晚|最迟|哪个时间|when", re.I),
+    "who": re.compile(r"哪个部门|哪个单位|哪家单位|哪个机关|哪些部门|哪个局|谁|负责|牵头|主管|召集|归.{0,3}管|"
+                      r"which (department|bureau|authority)|who", re.I),
+    "sum": re.compile(r"加起来|一共|合计|总共|共计|总和|加在一起|in total", re.I),
+    "share": re.compile(r"占.{0,8}(百分之几|比例|多少|几成)|占比|百分之几|share of", re.I),
+    "superlative": re.compile(r"最多|最少|最高|最低|最大|最小|第一多|排第一|most|least|highest|lowest", re.I),
+    "compare": re.compile(r"比较一下|做个比较|哪个更|相比|对比|哪个多|哪个大|哪个高|差多少|区别|不同|一样吗|差别|compare", re.I),
+    "filter": re.compile(r"(超过|高于|低于|少于|不少于|不低于|大于|小于|多于|以上|以下|以内)\s*[\d一二三四五六七八九十百千万]"),
+    "list": re.compile(r"哪些|哪几|有什么|有啥|有哪|包括|分为|几种|几类|列一下|列出|都有|what are|which", re.I),
+    "wording": re.compile(r"原文|怎么写|怎么说的|怎么规定|如何规定|规定了什么|条文|wording", re.I),
+    "calculation": re.compile(r"能补多少|补多少|能拿多少|拿多少|能奖多少|奖多少|算一下|计算|是多少钱|多少钱|还差|达标|够不够|达没达到"),
+    "eligibility": re.compile(r"(我们|我司|我厂|我公司|本公司|本企业|我单位).{0,30}(能不能|能否|可以|可不可以|符合|享受|申请|适用|算)"),
+    "amount": re.compile(r"多少|几|比例|百分|多大|多高|多长|上限|下限|额度|标准|how (much|many)", re.I),
+    "yesno": re.compile(r"吗|(?<!什)[么嘛][？?]?$|是否|能不能|可不可以|有没有|是不是|要不要|需不需要|会不会|能否|可否|行不行|\b(is|are|can|does|do)\b", re.I),
+}
+# A segment asks something when it holds one of these (or ends with a question mark).
+_ASKING = re.compile(r"[？?]$|吗|呢|么|多少|几|哪|谁|什么|啥|怎么|怎样|如何|是否|能否|可否|有没有|能不能|可不可以|"
+                     r"是不是|要不要|会不会|列一下|列出|说明|介绍|原文|加起来|一共|合计|告诉|请问|\b(what|how|which|who|when|is|are|can)\b", re.I)
+_SEGMENT = re.compile(r"[^，,。；;！!？?\n]+[，,。；;！!？?]?")
+_SELF = re.compile(r"我们|我司|我厂|我公司|本公司|本企业|我单位|咱|俺|我家|我方|\b(we|our|us)\b", re.I)
+_DOC_TITLE = re.compile(r"《([^》]{2,60})》")
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*\d{1,4}\s*号")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
+# Words of asking itself: they say what kind of answer is wanted, not what about.
+_ASK_WORDS = frozenset("多少 多大 多高 多长 多久 哪些 哪个 哪几 哪几个 哪家 几个 几家 什么 怎么 怎样 如何 是否 能否 可否 "
+                       "有没有 能不能 可不可以 是不是 要不要 会不会 加起来 一共 合计 总共 共计 分别 各是 原文 请问 "
+                       "规定 具体 情况 问题 怎么办 怎么样 有啥 啥样 最多 最少 最高 最低".split())
+
+
+class Part(BaseModel):
+    """One asking part of a (possibly multi-part) question."""
+
+    text: str
+    asks: list[AskKind] = Field(default_factory=list)
+    subject: list[str] = Field(default_factory=list, description="content words, most specific first")
+    query: str = Field(description="what retrieval reads for this part (borrows the previous part's "
+                                   "subject when this one names none, as in 主任是谁)")
+
+
+class Reading(BaseModel):
+    """A typed reading of one question."""
+
+    question: str
+    asking: str = Field(description="the asking part: retrieval runs on it")
+    background: list[str] = Field(default_factory=list, description="statements about the asker, kept as context")
+    parts: list[Part] = Field(default_factory=list)
+    asks: list[AskKind] = Field(default_factory=list)
+    subject: list[str] = Field(default_factory=list, description="content words of the asking part")
+    numbers: list[Quantity] = Field(default_factory=list)
+    years: list[int] = Field(default_factory=list)
+    named_titles: list[str] = Field(default_factory=list, description="《…》 titles written in the question")
+    named_numbers: list[str] = Field(default_factory=list, description="文号 written in the question")
+    unknown_documents: list[str] = Field(default_factory=list, description="named documents the index lacks")
+    doc_ids: list[str] = Field(default_factory=list, description="held documents the question names")
+    places: list[str] = Field(default_factory=list)
+    unknown_places: list[str] = Field(default_factory=list)
+    rows: list[str] = Field(default_factory=list, description="table row keys named")
+    columns: list[str] = Field(default_factory=list, description="table column headers named")
+    terms: list[str] = Field(default_factory=list, description="defined terms named")
+    about_self: bool = False
+
+    @property
+    def multi_part(self) -> bool:
+        """Does the question ask two or more things that need separate answers?"""
+        return len(self.parts) >= 2
+
+    def asks_for(self, *kinds: str) -> bool:
+        """Does any part ask for one of ``kinds``?"""
+        return any(k in self.asks for k in kinds)
+
+
+def ask_kinds(text: str) -> list[AskKind]:
+    """The kinds of answer a piece of question text asks for, most specific first."""
+    return [k for k, p in ASK_PATTERNS.items() if p.search(text)]  # type: ignore[misc]
+
+
+def content_words(text: str) -> list[str]:
+    """Topic words of ``text``: Chinese words of two or more characters that are neither
+    particles, question words nor words of asking; most specific first, no repeats."""
+    from assistant.retrieve.gate import specificity
+
+    seen: list[str] = []
+    for w in _jieba().lcut(text):
+        if (_CJK_WORD.fullmatch(w) and w not in STOPWORDS and w not in QUESTION_WORDS
+                and w not in _ASK_WORDS and w not in seen):
+            seen.append(w)
+    return sorted(seen, key=lambda w: -specificity(w))
+
+
+def _segments(question: str) -> list[str]:
+    return [s.strip() for s in _SEGMENT.findall(question) if s.strip(" ，,。；;！!？?")]
+
+
+def _is_asking(segment: str) -> bool:
+    # Only words of asking count: a condition ("按最高标准的话", "如果每年涨6%") names a
+    # superlative or a number but sets the scene without asking.
+    return bool(_ASKING.search(segment))
+
+
+def _is_background(segment: str) -> bool:
+    """A statement (not a question) about the asker or their situation."""
+    return not _is_asking(segment)
+
+
+_SUFFIX = re.compile(r"(省|市|区|县|镇|乡|街道)$")
+
+
+def place_names(text: str) -> list[str]:
+    """Place names in ``text`` as jieba segments them (镇海区, or 大碶 + 街道), generic ones aside."""
+    toks = _jieba().lcut(text)
+    out = []
+    for i, w in enumerate(toks):
+        nxt = toks[i + 1] if i + 1 < len(toks) else ""
+        if PLACE_RE.fullmatch(w):
+            name = w
+        elif _CJK_WORD.fullmatch(w) and len(w) <= 4 and nxt in ("省", "市", "区", "县", "镇", "乡", "街道"):
+            name = w + nxt
+        else:
+            continue
+        # 哪个街道, 三个街道, 我们街道 are no places.
+        if re.search(r"[哪几个我你他这那各每本该其此某两三四五六七八九十\d]", _SUFFIX.sub("", name)):
+            continue
+        if name not in GENERIC_PLACES and not any(name.endswith(g) for g in GENERIC_PLACES if len(g) >= 3):
+            out.append(name)
+    return list(dict.fromkeys(out))
+
+
+def _places(question: str, vocab: Vocabulary) -> tuple[list[str], list[str]]:
+    """(places the texts name, places they never mention); a place is held when the texts
+    name it or its stem (北仑 for 北仑区)."""
+    found, unknown = [], []
+    for p in place_names(question):
+        (found if p in vocab.text or _SUFFIX.sub("", p) in vocab.text else unknown).append(p)
+    return found, unknown
+
+
+def _documents(question: str, vocab: Vocabulary) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(titles written, 文号 written, held doc ids named, named documents not held)."""
+    titles = _DOC_TITLE.findall(question)
+    numbers = [re.sub(r"\s", "", n) for n in _DOC_NUMBER.findall(question)]
+    ids: list[str] = []
+    unknown: list[str] = []
+    for t in titles:
+        got = vocab.match_title(t)
+        ids.extend(got)
+        if not got:
+            unknown.append(f"《{t}》")
+    for n in numbers:
+        got = vocab.match_number(n)
+        ids.extend(got)
+        if not got:
+            unknown.append(n)
+    flat = question.replace(" ", "")
+    for d in vocab.documents:
+        # A held title (or its place) written without 《》: 中小企业促进法, 上海的规划条例.
+        short = re.sub(r"^(?:中华人民共和国|中国)", "", re.sub(r"[（(].*?[)）]", "", d.title))
+        if len(short) >= 4 and short in flat:
+            ids.append(d.doc_id)
+    return titles, numbers, list(dict.fromkeys(ids)), unknown
+
+
+def _place_docs(places: list[str], vocab: Vocabulary) -> list[str]:
+    """Held documents whose title is about a place the question names (上海市… for 上海)."""
+    out = []
+    for p in places:
+        stem = _SUFFIX.sub("", p)
+        out.extend(d.doc_id for d in vocab.documents if len(stem) >= 2 and stem in d.title)
+    return out
+
+
+def read_question(question: str, vocab: Vocabulary) -> Reading:
+    """Read a normalised question against the index vocabulary.
+
+    Args:
+        question: the question after :func:`assistant.answer.normalize.normalize_question`.
+        vocab: the vocabulary of the index the question is asked of.
+    Returns:
+        The typed reading.
+    """
+    segs = _segments(question)
+    asking_segs = [s for s in segs if not _is_background(s)] or segs
+    background = [s.rstrip("，,。；;！!？? ") for s in segs if s not in asking_segs]
+    asking = "".join(asking_segs)
+    parts = _parts(asking_segs)
+    asks: list[str] = []
+    for p in parts:
+        asks.extend(k for k in p.asks if k not in asks)
+    titles, numbers, doc_ids, unknown_docs = _documents(question, vocab)
+    places, unknown_places = _places(question, vocab)
+    flat = question.replace(" ", "")
+    rows = [k for k in vocab.row_keys if k in flat or (len(k) > 2 and re.sub(r"(街道|镇|乡|区)$", "", k) in flat
+                                                     and len(re.sub(r"(街道|镇|乡|区)$", "", k)) >= 2)]
+    columns = [c for c in vocab.columns if re.sub(r"[（(].*?[)）]", "", c) in flat]
+    for p_doc in _place_docs(places, vocab):
+        if p_doc not in doc_ids:
+            doc_ids.append(p_doc)
+    # The subject of the whole question: the asking part's words, else (a bare "能补多少？")
+    # the background's.
+    subject = content_words(asking) or content_words(question)
+    return Reading(
+        question=question, asking=asking, background=background, parts=parts, asks=asks, subject=subject,
+        numbers=find_quantities(question), years=[int(y) for y in _YEAR.findall(question)],
+        named_titles=titles, named_numbers=numbers, unknown_documents=unknown_docs, doc_ids=doc_ids,
+        places=places, unknown_places=unknown_places, rows=rows, columns=columns,
+        terms=[t for t in vocab.defined_terms if t in flat], about_self=bool(_SELF.search(question)))
+
+
+def _parts(asking_segs: list[str]) -> list[Part]:
+    """Split the asking segments into parts; a segment without a subject of its own leans on
+    the one before (组长是谁？办公室主任是谁 — both about the same group)."""
+    parts: list[Part] = []
+    for seg in asking_segs:
+        text = seg.rstrip("，,。；;！!？? ")
+        kinds = ask_kinds(text)
+        subject = content_words(text)
+        if parts and (not kinds or (not subject and "sum" not in kinds and "share" not in kinds
+                                    and not kinds_differ(parts[-1].asks, kinds))):
+            # No new question here: it belongs to the part before (…，按成交价算吗 stays with 补多少).
+            prev = parts[-1]
+            merged = f"{prev.text}，{text}"
+            parts[-1] = Part(text=merged, asks=list(dict.fromkeys([*prev.asks, *kinds])),
+                             subject=prev.subject + [w for w in subject if w not in prev.subject],
+                             query=f"{prev.query}，{text}")
+            continue
+        # 主任是谁 after 办公室放在哪个局: a subject this general leans on the part before.
+        from assistant.retrieve.gate import specificity
+
+        own = any(specificity(w) >= MEDIUM for w in subject)
+        query = text if own or not parts else f"{parts[-1].query}，{text}"
+        parts.append(Part(text=text, asks=kinds, subject=subject, query=query))
+    return parts
+
+
+def kinds_differ(before: list[str], now: list[str]) -> bool:
+    """Does a segment ask a different kind of thing than the part before it?"""
+    return bool(set(now) - set(before) - {"yesno", "amount"})
+
+
+# A word this specific (-log probability in general Chinese) that the corpus holds makes the
+# asking part a question of its own; two of medium specificity do too.
+SPECIFIC = 12.0
+_POINTS_BACK = re.compile(r"这|那|此|该|上述|其|它|them|this|that", re.I)
+MEDIUM = 9.0
+
+
+def retrieval_text(reading: Reading, vocab: Vocabulary) -> str:
+    """What retrieval should read: the asking part when it names a subject the corpus holds
+    (容积率最低要求是多少？ without 我们现在才1.2), else the whole question (能补多少？ needs
+    the background that says what for).
+    """
+    if not reading.background:
+        return reading.question
+    # Only the asker's own figures are set aside ("我们现在才1.2"); a background that says what
+    # the question is about (想通过买股权…，这种方式…补多少) stays, and so does any asking part
+    # that points back at it.
+    if not any(re.search(r"\d", b) for b in reading.background) or _POINTS_BACK.search(reading.asking):
+        return reading.question
+    from assistant.retrieve.gate import specificity
+
+    held = [w for w in content_words(reading.asking) if w in vocab.text]
+    if any(specificity(w) >= SPECIFIC for w in held) or sum(specificity(w) >= MEDIUM for w in held) >= 2:
+        return reading.asking
+    return reading.question

@@ -1,0 +1,150 @@
+"""What the index itself is about, read from the indexed clauses and document records.
+
+The question reader and the abstention gate compare a question with this vocabulary: the
+documents held (titles, 文号, the years they cover), the places their texts name, table row
+keys and column headers, clause titles and defined terms (本条例所称X，是指…). Nothing here is
+written for one document: it is all derived from whatever was ingested.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from pydantic import BaseModel, Field, PrivateAttr
+
+from assistant.models import Clause, DocumentMeta
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# Places as texts write them: 2–6 characters before an administrative suffix.
+PLACE_RE = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:省|市|区|县|镇|乡|街道)")
+_DEFINED = re.compile(r"(?:本(?:条例|法|办法|规定|细则|方案|通知|意见)所称|本(?:条例|法|办法|规定)中)"
+                      r"的?([\u4e00-\u9fff、（）()“”]{2,30}?)[，,]?(?:是指|指|包括)")
+# Generic place words that name no particular place.
+GENERIC_PLACES = frozenset({"开发区", "工业区", "集聚区", "园区", "本区", "全区", "我区", "城区", "社区",
+                            "街区", "功能区", "全市", "本市", "县区", "市区", "老旧工业区", "控制线区",
+                            "本省", "全省", "全县", "本县", "各区", "各市", "各县", "城镇", "乡镇", "村镇",
+                            "各街道", "本街道", "辖区", "行政区", "保税区", "自贸区", "示范区", "试验区",
+                            "片区", "街道", "新区", "市县", "区县", "地区", "景区", "小区", "港区", "厂区"})
+# The prefix a law's title carries that people leave out (中华人民共和国中小企业促进法 -> 中小企业促进法).
+_TITLE_PREFIX = re.compile(r"^(?:中华人民共和国|中国)")
+
+
+class HeldDocument(BaseModel):
+    """One indexed document as questions name it."""
+
+    doc_id: str
+    title: str
+    number: str | None = Field(default=None, description="文号")
+    start_year: int | None = None
+    end_year: int | None = Field(default=None, description="last year it covers; None when open-ended")
+
+    @property
+    def display(self) -> str:
+        """How an answer names the document, as people cite it: a 规范性文件 by its 文号
+        (仑政办〔2024〕22号), a law or regulation by 《title》."""
+        if self.number and "〔" in self.number:
+            return self.number
+        return f"《{self.title}》"
+
+    def covers(self, year: int) -> bool:
+        """Does the document's period include ``year``?"""
+        if self.start_year is not None and year < self.start_year:
+            return False
+        return self.end_year is None or year <= self.end_year
+
+
+class Vocabulary(BaseModel):
+    """The index's own words, for reading questions and judging scope."""
+
+    documents: list[HeldDocument] = Field(default_factory=list)
+    row_keys: list[str] = Field(default_factory=list)
+    columns: list[str] = Field(default_factory=list)
+    clause_titles: list[str] = Field(default_factory=list)
+    defined_terms: dict[str, str] = Field(default_factory=dict, description="term -> clause id")
+    _text: str = PrivateAttr(default="")
+
+    @property
+    def text(self) -> str:
+        """All clause texts without whitespace (for containment checks)."""
+        return self._text
+
+    def document(self, doc_id: str) -> HeldDocument | None:
+        """The held document with this id, if any."""
+        return next((d for d in self.documents if d.doc_id == doc_id), None)
+
+    def match_title(self, name: str) -> list[str]:
+        """Ids of held documents a title written in a question (《…》, prefix optional) names."""
+        want = _TITLE_PREFIX.sub("", _clean_title(name))
+        if len(want) < 2:
+            return []
+        out = []
+        for d in self.documents:
+            have = _TITLE_PREFIX.sub("", _clean_title(d.title))
+            if want == have or (len(want) >= 4 and (want in have or have in want)):
+                out.append(d.doc_id)
+        return out
+
+    def match_number(self, number: str) -> list[str]:
+        """Ids of held documents with this 文号 (brackets of any kind)."""
+        want = _clean_number(number)
+        return [d.doc_id for d in self.documents if d.number and _clean_number(d.number) == want]
+
+
+def _clean_title(title: str) -> str:
+    return re.sub(r"[（(].*?[)）]|\s", "", title)
+
+
+def _clean_number(number: str) -> str:
+    return re.sub(r"[〔〕\[\]［］()（）【】\s]", "", number)
+
+
+def _period(meta: DocumentMeta, title: str) -> tuple[int | None, int | None]:
+    """The years a document covers: its record's validity, else the years its title names
+    (2024-2026年), else open-ended from when it was adopted or promulgated."""
+    start = meta.valid_from.year if meta.valid_from else None
+    end = meta.valid_to.year if meta.valid_to else None
+    if start is None and end is None:
+        years = [int(y) for y in re.findall(r"(?:19|20)\d{2}", title)]
+        if len(years) >= 2:
+            return min(years), max(years)
+    if start is None:
+        dates = [d for d in (getattr(meta, "adopted", None), getattr(meta, "promulgated", None),
+                             meta.signed, meta.printed) if d]
+        start = min(d.year for d in dates) if dates else None
+    return start, end
+
+
+def build_vocabulary(clauses: Iterable[Clause], metas: Iterable[DocumentMeta]) -> Vocabulary:
+    """Read the vocabulary of an index.
+
+    Args:
+        clauses: every indexed clause, in document order.
+        metas: the records of the indexed documents.
+    Returns:
+        The vocabulary; its ``text`` is the whole corpus without whitespace.
+    """
+    clauses = list(clauses)
+    by_doc: dict[str, list[Clause]] = {}
+    for c in clauses:
+        by_doc.setdefault(c.doc_id, []).append(c)
+    docs = []
+    for meta in metas:
+        start, end = _period(meta, meta.title)
+        docs.append(HeldDocument(doc_id=meta.id, title=meta.title, number=meta.doc_number,
+                                 start_year=start, end_year=end))
+    text = re.sub(r"\s+", "", "\n".join(c.text for c in clauses))
+    rows = [c.table for c in clauses if c.table is not None]
+    defined = {}
+    for c in clauses:
+        for m in _DEFINED.finditer(c.own_text):
+            for term in re.split(r"[、和]", re.sub(r"[（(].*?[)）]", "", m.group(1)).strip("“”")):
+                if len(term) >= 2:
+                    defined.setdefault(term, c.id)
+    vocab = Vocabulary(documents=docs,
+                       row_keys=sorted({r.key for r in rows}, key=lambda k: (-len(k), k)),
+                       columns=sorted({col for r in rows for col in r.columns}),
+                       clause_titles=sorted({c.title for c in clauses if c.title}),
+                       defined_terms=defined)
+    vocab._text = text
+    return vocab

@@ -1,0 +1,121 @@
+"""The answer-first composer over real clauses (parsed from real files; no index needed).
+
+Hits are built by hand from the parsed clauses so each test states exactly what retrieval
+handed the composer.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from assistant.answer.extractive import compose, compose_parts
+from assistant.answer.normalize import normalize_question
+from assistant.answer.shapes import is_heading
+from assistant.corpus import load_manifest, meta_for_file, parse_file, shipped_corpus_dir
+from assistant.retrieve.hybrid import Hit
+from assistant.understand.reading import read_question
+from assistant.understand.vocabulary import build_vocabulary
+
+LAWS = Path(__file__).resolve().parents[1] / "evals" / "documents"
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    shipped = next(m for m in load_manifest() if m.id == "lzb-2024-22")
+    metas, clauses = [shipped], parse_file(shipped_corpus_dir() / "lzb-2024-22.pdf", shipped)
+    for path in sorted(LAWS.glob("*-20*.md")):
+        meta = meta_for_file(path, [])
+        metas.append(meta)
+        clauses += parse_file(path, meta)
+    return {c.id: c for c in clauses}, build_vocabulary(clauses, metas)
+
+
+def hits(clauses, *ids):
+    return [Hit(clause=clauses[i], score=1.0 / (n + 1)) for n, i in enumerate(ids)]
+
+
+def lead(answer):
+    return answer.answer.split("\n", 1)[0]
+
+
+def ask(corpus, question, *ids):
+    clauses, vocab = corpus
+    q = normalize_question(question, 2000)
+    return compose(q, hits(clauses, *ids), reading=read_question(q, vocab), vocab=vocab)
+
+
+def test_the_answer_comes_first_and_the_clause_is_not_repeated(corpus):
+    a = ask(corpus, "以股权收购方式并购的补助多少？", "lzb-2024-22:s6.6")
+    assert lead(a) == "据仑政办〔2024〕22号六、政策举措（六）支持兼并收购，按不超过股权收购价格的10%给予补助[1]。"
+    # The basis names the clause; it does not quote the whole clause a second time.
+    assert a.answer.count("经备案认可且提交区政府常务会议审定后") <= 1
+    assert "\n依据：\n[1] 仑政办〔2024〕22号 六、政策举措（六）支持兼并收购" in a.answer
+    assert [c.id for c in a.citations] == ["lzb-2024-22:s6.6"]
+
+
+def test_a_heading_never_leads(corpus):
+    clauses, _ = corpus
+    assert is_heading("（八）安排专项资金。", clauses["lzb-2024-22:s6.8"])
+    a = ask(corpus, "专项资金从哪来", "lzb-2024-22:s6.8")
+    assert "（八）安排专项资金。" not in lead(a)
+    assert lead(a).startswith("据仑政办〔2024〕22号六、政策举措（八）安排专项资金，提取")
+    assert "提取土地出让收入的0.5%与征收的差别化电费合并作为“腾笼换鸟”专项经费" in lead(a)
+
+
+def test_penalty_is_stated_first(corpus):
+    a = ask(corpus, "以欺骗手段取得项目核准文件要罚多少钱", "investment-project-approval-2016:art18")
+    assert lead(a).endswith("处项目总投资额1‰以上5‰以下的罚款[1]。")
+    assert lead(a).startswith("据《企业投资项目核准和备案管理条例》第十八条，")
+
+
+def test_time_limit_is_stated_first(corpus):
+    a = ask(corpus, "核准机关多长时间内要作出是否核准的决定", "investment-project-approval-2016:art10")
+    assert lead(a) == ("据《企业投资项目核准和备案管理条例》第十条，"
+                       "核准机关应当自受理申请之日起20个工作日内，作出是否予以核准的决定[1]。")
+
+
+def test_definition_reads_as_the_whole_sentence(corpus):
+    a = ask(corpus, "营商环境指的是什么", "business-environment-2019:art2")
+    assert lead(a) == ("据《优化营商环境条例》第二条，本条例所称营商环境，"
+                       "是指企业等市场主体在市场经济活动中所涉及的体制机制性因素和条件[1]。")
+
+
+def test_each_clause_that_bears_on_the_question_is_cited(corpus):
+    a = ask(corpus, "中小企业是指什么样的企业", "sme-payment-2025:art3", "sme-promotion-law-2017:art2",
+            "business-environment-2019:art10")
+    ids = [c.id for c in a.citations]
+    assert ids[:2] == ["sme-payment-2025:art3", "sme-promotion-law-2017:art2"]
+    assert "business-environment-2019:art10" not in ids  # says nothing about 中小企业
+    assert "[2]" in a.answer.split("依据：")[0]
+
+
+def test_multi_part_question_is_answered_part_by_part_with_a_sum(corpus):
+    clauses, vocab = corpus
+    q = normalize_question("柴桥的存量工业用地空间挖潜新增竣工建筑面积是多少，"
+                           "霞浦的存量工业用地空间挖潜新增竣工建筑面积是多少，加起来呢", 2000)
+    reading = read_question(q, vocab)
+    assert [p.asks for p in reading.parts][2] == ["sum"]
+    a = compose_parts(q, reading, [hits(clauses, "lzb-2024-22:a2.r5"), hits(clauses, "lzb-2024-22:a2.r6"), []],
+                      vocab)
+    col = "存量工业用地空间挖潜新增竣工建筑面积（万平方米）"
+    v5 = clauses["lzb-2024-22:a2.r5"].table.cell(col)
+    v6 = clauses["lzb-2024-22:a2.r6"].table.cell(col)
+    lines = a.answer.split("\n")
+    assert lines[0].endswith(f"柴桥：{col}为{v5}[1]。")
+    assert lines[1].endswith(f"霞浦：{col}为{v6}[2]。")
+    assert lines[2].startswith("（3）加起来呢：")
+    assert [c.id for c in a.citations] == ["lzb-2024-22:a2.r5", "lzb-2024-22:a2.r6"]
+
+
+def test_a_part_the_text_does_not_settle_says_so(corpus):
+    clauses, vocab = corpus
+    q = normalize_question("亩均评价里D类企业是怎么认定的，亩均税收低于多少算D类", 2000)
+    reading = read_question(q, vocab)
+    assert len(reading.parts) == 2
+    a = compose_parts(q, reading, [hits(clauses, "lzb-2024-22:s6.3"), hits(clauses, "lzb-2024-22:s6.3")], vocab)
+    lines = a.answer.split("\n")
+    assert lines[0].startswith("（1）亩均评价里D类企业是怎么认定的：据仑政办〔2024〕22号六、政策举措（三）加快腾笼置换，")
+    assert "倒逼C、D类低效企业（用地）进行改造提升或关停淘汰[1]。" in lines[0]
+    # The same sentence is not repeated for the second part; what the text leaves open is said.
+    assert lines[1] == "（2）亩均税收低于多少算D类：见上[1]。"
+    assert lines[2] == "所引条文未规定具体数额或标准[1]。"

@@ -1,0 +1,89 @@
+"""Scope and evidence with several documents indexed: the shipped plan and six regulations.
+
+Explicit out-of-scope signals (a document not held, a place the texts never name, a year
+outside every document in play) decline; questions that name a held document or its place
+are answered from it; the shipped document is still answered with the others beside it.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from assistant.answer.cite import dangling_markers
+from tests.conftest import CORPUS_PDF, ROOT
+
+pytestmark = pytest.mark.slow
+
+LAWS = sorted((ROOT / "evals" / "documents").glob("*-20*.md"))
+
+
+@pytest.fixture(scope="module")
+def multi(tmp_path_factory):
+    """An Assistant over the shipped PDF and the regulations of evals/documents."""
+    from assistant.config import Settings
+    from assistant.core import Assistant
+    from assistant.index.ingest import ingest
+
+    home = tmp_path_factory.mktemp("multi") / "home"
+    settings = Settings.from_env(home=home)
+    report = ingest([CORPUS_PDF, *LAWS], settings)
+    assert len(report.added) == 1 + len(LAWS)
+    return Assistant(settings, auto_ingest=False)
+
+
+def lead(answer):
+    return answer.answer.split("\n", 1)[0]
+
+
+@pytest.mark.parametrize("question, named", [
+    ("《中华人民共和国公司法》对股东出资有什么规定", "《中华人民共和国公司法》"),
+    ("仑政办〔2023〕5号文件讲了什么", "仑政办〔2023〕5号"),
+])
+def test_a_document_not_held_is_declined_by_name(multi, question, named):
+    a = multi.ask(question)
+    assert a.abstained and a.citations == []
+    assert f"现有文件中没有{named}" in a.answer
+    assert "优化营商环境条例" in a.answer  # what the corpus does hold
+
+
+def test_a_place_the_texts_never_name_is_declined(multi):
+    a = multi.ask("杭州市的城乡规划许可怎么办")
+    assert a.abstained
+    assert "现有文件未涉及“杭州市”" in a.answer
+
+
+def test_a_year_outside_the_plan_period_is_declined(multi):
+    a = multi.ask("2030年北仑区低效工业用地改造的目标是多少亩")
+    assert a.abstained
+    assert "仑政办〔2024〕22号适用于2024年至2026年，没有关于2030年的规定" in a.answer
+
+
+def test_the_shipped_document_is_answered_with_others_indexed(multi):
+    a = multi.ask("兼并收购有什么补助？")
+    assert not a.abstained
+    assert a.citations[0].id == "lzb-2024-22:s6.6"
+    assert lead(a).startswith("据仑政办〔2024〕22号六、政策举措（六）支持兼并收购，")
+    assert "30%" in lead(a)
+
+
+def test_a_named_document_is_answered_from_it(multi):
+    a = multi.ask("《中小企业促进法》里中小企业是怎么定义的")
+    assert not a.abstained
+    assert {c.id.split(":")[0] for c in a.citations} == {"sme-promotion-law-2017"}
+    assert a.citations[0].id == "sme-promotion-law-2017:art2"
+    assert "本法所称中小企业，是指" in lead(a)
+
+
+def test_a_named_place_is_answered_from_its_document(multi):
+    a = multi.ask("上海市城乡规划批准后多长时间内要向社会公布")
+    assert not a.abstained
+    assert a.citations[0].id.startswith("shanghai-urban-rural-planning-2018:art24")
+    assert "二十日内" in lead(a)
+
+
+def test_penalty_question_on_a_regulation_leads_with_the_fine(multi):
+    a = multi.ask("以欺骗手段取得项目核准文件要罚多少钱")
+    assert not a.abstained
+    assert a.citations[0].id.startswith("investment-project-approval-2016:art18")
+    assert "1‰以上5‰以下的罚款" in lead(a)
+    assert dangling_markers(a.answer, len(a.citations)) == []

@@ -1,0 +1,128 @@
+"""The typed reading of a question, built from the index's own vocabulary.
+
+The vocabulary here is read from real files: the shipped document and the regulations in
+evals/documents (parsed, not embedded, so these tests need no index).
+"""
+
+from pathlib import Path
+
+import pytest
+
+from assistant.answer.normalize import normalize_question
+from assistant.corpus import load_manifest, meta_for_file, parse_file, shipped_corpus_dir
+from assistant.understand.reading import ask_kinds, read_question, retrieval_text
+from assistant.understand.vocabulary import build_vocabulary
+
+LAWS = Path(__file__).resolve().parents[1] / "evals" / "documents"
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    shipped = next(m for m in load_manifest() if m.id == "lzb-2024-22")
+    metas, clauses = [shipped], parse_file(shipped_corpus_dir() / "lzb-2024-22.pdf", shipped)
+    for path in sorted(LAWS.glob("*-20*.md")):
+        meta = meta_for_file(path, [])
+        metas.append(meta)
+        clauses += parse_file(path, meta)
+    return build_vocabulary(clauses, metas)
+
+
+def read(q, vocab):
+    return read_question(normalize_question(q, 2000), vocab)
+
+
+def test_vocabulary_reads_titles_numbers_periods_and_defined_terms(vocab):
+    docs = {d.doc_id: d for d in vocab.documents}
+    assert (docs["lzb-2024-22"].start_year, docs["lzb-2024-22"].end_year) == (2024, 2026)
+    assert docs["shanghai-urban-rural-planning-2018"].title == "上海市城乡规划条例"
+    assert docs["shanghai-urban-rural-planning-2018"].end_year is None  # a regulation in force has no end
+    assert vocab.defined_terms["营商环境"] == "business-environment-2019:art2"
+    assert "企业投资项目" in vocab.defined_terms
+    assert vocab.row_keys[:1] == ["戚家山"]  # longest row keys first
+    assert "完成老工业区块改造涉企用地（亩）" in vocab.columns
+
+
+def test_background_about_the_asker_is_kept_apart_from_the_question(vocab):
+    r = read("容积率最低要求是多少？我们现在才1.2，是不是必须改", vocab)
+    assert r.background == ["我们现在才1.2"]
+    assert r.asking.replace("?", "？") == "容积率最低要求是多少？是不是必须改"
+    assert [p.text for p in r.parts] == ["容积率最低要求是多少", "是不是必须改"]
+    assert r.about_self is True
+    assert [str(q.value) for q in r.numbers] == ["1.2"]
+    # The asking part names a subject the corpus holds: retrieval reads it alone.
+    assert retrieval_text(r, vocab) == r.asking
+
+
+def test_a_bare_question_keeps_its_background_for_retrieval(vocab):
+    r = read("我们收购的那块地国有土地征收实际评估价是3500万，按政策能补多少钱", vocab)
+    assert r.background == ["我们收购的那块地国有土地征收实际评估价是3500万"]
+    assert "calculation" in r.asks
+    assert retrieval_text(r, vocab) == r.question
+
+
+def test_a_condition_is_background_not_a_part(vocab):
+    r = read("按最高标准的话，150亩能奖多少", vocab)
+    assert r.background == ["按最高标准的话"]
+    assert len(r.parts) == 1
+
+
+def test_multi_part_question_is_split_with_a_sum_part(vocab):
+    r = read("柴桥跟霞浦的存量工业用地空间挖潜新增竣工建筑面积各是多少，两个加起来呢", vocab)
+    assert r.multi_part
+    assert r.parts[1].asks == ["sum"]
+    assert sorted(r.rows) == ["柴桥", "霞浦"]
+
+
+def test_a_part_without_a_subject_borrows_the_one_before(vocab):
+    r = read("低效用地改造领导小组组长是谁？办公室放在哪个局，主任是谁", vocab)
+    assert [p.text for p in r.parts] == ["低效用地改造领导小组组长是谁", "办公室放在哪个局", "主任是谁"]
+    assert r.parts[2].query == "办公室放在哪个局，主任是谁"
+
+
+@pytest.mark.parametrize("question, held, unknown", [
+    ("《中华人民共和国公司法》对股东出资有什么规定", [], ["《中华人民共和国公司法》"]),
+    ("《中小企业促进法》里中小企业是怎么定义的", ["sme-promotion-law-2017"], []),
+    ("仑政办〔2023〕5号文件讲了什么", [], ["仑政办〔2023〕5号"]),
+    ("仑政办[2024]22号是谁印发的", ["lzb-2024-22"], []),
+    ("保障中小企业款项支付条例规定多少天内付款", ["sme-payment-2020", "sme-payment-2025"], []),
+])
+def test_named_documents_are_matched_against_the_held_ones(vocab, question, held, unknown):
+    r = read(question, vocab)
+    assert r.doc_ids == held
+    assert r.unknown_documents == unknown
+
+
+@pytest.mark.parametrize("question, places, unknown, docs", [
+    ("镇海区那边的低效工业用地整治有什么补贴政策", [], ["镇海区"], []),
+    ("上海市的村民建房怎么申请", ["上海市"], [], ["shanghai-urban-rural-planning-2018"]),
+    ("哪几个街道创建绿色工厂的任务超过15家？", [], [], []),
+    ("2030年北仑区的目标是多少亩", ["北仑区"], [], ["lzb-2024-22"]),
+])
+def test_places_come_from_the_indexed_texts(vocab, question, places, unknown, docs):
+    r = read(question, vocab)
+    assert (r.places, r.unknown_places, r.doc_ids) == (places, unknown, docs)
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("骗取项目核准文件要罚多少钱", "penalty"),
+    ("核准机关多少个工作日内要作出决定", "time_limit"),
+    ("营商环境指的是什么", "definition"),
+    ("宿舍型保障性租赁住房建设是哪个部门负责的", "who"),
+    ("哪个街道的改造涉企用地任务最少", "superlative"),
+    ("哪几个街道创建绿色工厂的任务超过15家", "filter"),
+    ("三个街道一共多少个", "sum"),
+    ("占全区的百分之几", "share"),
+    ("原文怎么写的", "wording"),
+    ("我们公司能不能享受补助", "eligibility"),
+])
+def test_ask_kinds(text, kind):
+    assert kind in ask_kinds(text)
+
+
+def test_everyday_adverbs_are_not_comparisons():
+    assert "compare" not in ask_kinds("厂房改造资金缺口比较大")
+    assert "yesno" not in ask_kinds("这个文件讲了什么")
+
+
+def test_years_are_read(vocab):
+    assert read("2024年亩均税收15万，2026年做到17万，年均增长率是多少", vocab).years == [2024, 2026]
