@@ -39,6 +39,22 @@ class FileTooLargeError(AssistantError):
     """A file is larger than the configured size limit."""
 
 
+class ExpandedTooLargeError(FileTooLargeError):
+    """A packed file (DOCX, compressed PDF streams) unpacks to more than the configured limit."""
+
+
+class TooManyParagraphsError(FileTooLargeError):
+    """A document has more paragraphs than the configured limit."""
+
+
+class NotAFileError(DocumentNotFoundError):
+    """A path names a folder, a device or a pipe, not a regular file."""
+
+
+class AmountOutOfRangeError(AssistantError):
+    """A question holds an amount that is negative or beyond any sane range."""
+
+
 class DuplicateClauseIdError(AssistantError):
     """Two clauses of one document would get the same id (a numbering the parser cannot tell apart)."""
 
@@ -69,3 +85,11 @@ class ToolInputError(AssistantError):
 
 class UnknownToolError(AssistantError):
     """No calculator has the requested name."""
+
+
+class UnknownDocumentError(AssistantError):
+    """No indexed document has the requested id (the message lists the ids there are)."""
+
+
+class IndexReadOnlyError(AssistantError):
+    """The data folder cannot be written (read-only, or not a folder)."""

@@ -188,7 +188,7 @@ def test_api_answer_is_the_ask_json_contract(server):
     question, history = "那股权收购呢？", ["白名单企业收购土地厂房有什么补助？"]
     event, answer = _ask(url, question, history)
     assert event == "complete", answer
-    assert set(answer) == {"question", "answer", "abstained", "citations", "tool_calls"}
+    assert set(answer) == {"question", "answer", "abstained", "citations", "tool_calls", "notes"}
     assert answer["question"] == question
     assert answer["abstained"] is False
     assert "lzb-2024-22:s6.6" in [c["id"] for c in answer["citations"]]
@@ -198,13 +198,13 @@ def test_api_answer_is_the_ask_json_contract(server):
 def test_empty_question_is_a_clear_error(server, question):
     url, _ = server
     message = _error_message(_ask(url, question, []))
-    assert "empty" in message
+    assert "问题是空的" in message
 
 
 def test_huge_question_is_a_clear_error(server):
     url, _ = server
     message = _error_message(_ask(url, "补助" * 50_000, []))
-    assert "100000 characters" in message and "limit" in message
+    assert "问题有100000个字" in message and "上限2000个字" in message
 
 
 @pytest.mark.parametrize("history", ["白名单企业收购土地厂房有什么补助？", [1, 2], ["问"] * 51])

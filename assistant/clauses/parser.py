@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 
 from assistant.clauses import patterns as P
 from assistant.clauses.numerals import cn_to_int
+from assistant.clauses.split import MAX_CLAUSE_CHARS, pack_paragraphs
 from assistant.errors import DuplicateClauseIdError
 from assistant.models import Clause, DocumentMeta, TableRow
 from assistant.read.base import Paragraph
 
 # Bump when a change to reading or parsing changes clause ids or texts.
-PARSER_VERSION = "3"
+PARSER_VERSION = "4"
 
 
 @dataclass
@@ -91,7 +92,9 @@ class _Parser:
             self.roots.append(notice)
             rest = front[cut:]
         titles = []
-        while rest and not P.TERMINAL_END.search(rest[0].text) and len(rest[0].text) <= 80:
+        # A dated line (an adoption history: …通过 …公布 …施行) is text, not part of the title.
+        while rest and not P.TERMINAL_END.search(rest[0].text) and len(rest[0].text) <= 80 \
+                and not re.search(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日", rest[0].text):
             titles.append(rest[0].text)
             rest = rest[1:]
         if rest:
@@ -362,6 +365,20 @@ class _Parser:
                 intro.children.append(it)
         node.paras = []
 
+    def split_long(self, node: _Node) -> None:
+        """Text of a clause's own longer than :data:`MAX_CLAUSE_CHARS` moves into numbered
+        parts (``<id>.part1`` …) cut at sentence ends; a short first paragraph (a heading)
+        stays with the clause. The ids follow from the text alone, so they are stable."""
+        for child in node.children:
+            self.split_long(child)
+        if sum(len(p) + 1 for p in node.paras) - 1 <= MAX_CLAUSE_CHARS:
+            return
+        keep = node.paras[:1] if len(node.paras) > 1 and len(node.paras[0]) <= 100 else []
+        parts = [_Node(f"{node.path}.part{i}", "text", f"{node.label}（第{i}部分）", node.page, paras=group)
+                 for i, group in enumerate(pack_paragraphs(node.paras[len(keep):]), start=1)]
+        node.paras = keep
+        node.children = parts + node.children
+
 
 def child_titles(clause: Clause) -> list[str]:
     """The headings of a clause's sub-clauses as they stand in its text (（一）政府收储改造 …)."""
@@ -397,6 +414,7 @@ def parse_paragraphs(paragraphs: list[Paragraph], meta: DocumentMeta, source: st
     for root in parser.roots:
         parser.split_points(root)
         parser.split_article_paragraphs(root)
+        parser.split_long(root)
     clauses: list[Clause] = []
 
     def emit(node: _Node, parent: Clause | None, path: list[str]) -> None:

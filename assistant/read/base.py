@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.errors import (
-    DocumentNotFoundError,
     FileTooLargeError,
     NoTextError,
     UnsupportedFormatError,
 )
+from assistant.read.limits import ReadLimits, check_zip_expansion, regular_file
 
 SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md", ".markdown", ".docx")
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -41,25 +41,29 @@ class RawDocument:
     path: Path
     format: str
     pages: list[Page] = field(default_factory=list)
+    # Cleaning refuses a document with more paragraphs than this (None: no limit).
+    max_paragraphs: int | None = None
 
 
-def read_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocument:
+def read_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES,
+                  limits: ReadLimits | None = None) -> RawDocument:
     """Read a PDF, DOCX, Markdown or plain-text file into pages.
 
     Args:
-        path: the file to read.
-        max_bytes: files larger than this are refused before reading.
+        path: the file to read (a symbolic link is followed).
+        max_bytes: files larger than this are refused before reading (when ``limits`` is not given).
+        limits: all reading limits; the defaults of :class:`ReadLimits` with ``max_bytes`` when omitted.
     Returns:
-        The document's pages, uncleaned.
+        The document's pages, uncleaned; cleaning applies ``limits.max_paragraphs``.
     Raises:
-        DocumentNotFoundError, UnsupportedFormatError, FileTooLargeError,
-        UnreadableDocumentError, NoTextError.
+        DocumentNotFoundError, NotAFileError, UnsupportedFormatError, FileTooLargeError,
+        ExpandedTooLargeError, UnreadableDocumentError, NoTextError.
     """
+    limits = limits or ReadLimits(max_bytes=max_bytes)
+    max_bytes = limits.max_bytes
     path = Path(path)
-    if not path.exists():
-        raise DocumentNotFoundError(f"{path}: no such file. Check the path and try again.")
-    if not path.is_file():
-        raise DocumentNotFoundError(f"{path}: not a regular file. Give a file, not a folder or device.")
+    # Before anything opens it: a FIFO would block the reader and /dev/zero never ends.
+    regular_file(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise UnsupportedFormatError(
@@ -77,10 +81,11 @@ def read_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDo
     if suffix == ".pdf":
         from assistant.read.pdf import read_pdf
 
-        doc = read_pdf(path)
+        doc = read_pdf(path, max_text_bytes=limits.max_expanded_bytes)
     elif suffix == ".docx":
         from assistant.read.docx import read_docx
 
+        check_zip_expansion(path, limits.max_expanded_bytes)
         doc = read_docx(path)
     else:
         from assistant.read.text import read_text
@@ -89,4 +94,5 @@ def read_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDo
     if not any(p.text.strip() for p in doc.pages):
         hint = " (no text layer was found: it may be a scanned image; run OCR first)" if suffix == ".pdf" else ""
         raise NoTextError(f"{path}: no text could be extracted{hint}.")
+    doc.max_paragraphs = limits.max_paragraphs
     return doc

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 
 from assistant.read.base import Page, Paragraph, RawDocument
+from assistant.read.limits import too_many_paragraphs
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RE = re.compile(f"[{CJK}]")
@@ -131,8 +132,13 @@ def clean(doc: RawDocument) -> list[Paragraph]:
     PDF lines are joined when the line above is full width (it wrapped) and the line below
     does not start a clause; text files keep their lines, and a blank line breaks a paragraph
     unless a sentence was plainly cut by a page turn.
+
+    Raises:
+        TooManyParagraphsError: more paragraphs than ``doc.max_paragraphs`` (checked as they
+            are formed, so a huge document stops early).
     """
     pages = _strip_furniture(doc.pages)
+    limit = doc.max_paragraphs
     is_pdf = doc.format == "pdf"
     widths = sorted(visual_width(ln.strip()) for lines in pages for ln in lines if ln.strip())
     full = widths[int(len(widths) * 0.9)] - 5 if widths else 0
@@ -143,6 +149,8 @@ def clean(doc: RawDocument) -> list[Paragraph]:
             s = ln.strip()
             if not s:
                 continue
+            if limit is not None and len(paras) > limit:
+                raise too_many_paragraphs(doc.path, len(paras), limit)
             cells = _tabular(ln)
             if cells is not None:
                 if cells[0] == "":

@@ -5,15 +5,21 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from assistant.errors import UnreadableDocumentError
+from assistant.errors import ExpandedTooLargeError, UnreadableDocumentError
 from assistant.read.base import Page, RawDocument
+from assistant.read.limits import expanded_too_large
 
 
-def read_pdf(path: Path) -> RawDocument:
+def read_pdf(path: Path, max_text_bytes: int | None = None) -> RawDocument:
     """Extract the text of each page of a PDF.
 
+    Args:
+        path: the PDF.
+        max_text_bytes: stop and refuse once the extracted text (UTF-8) grows past this:
+            compressed content streams can unpack to far more than the file's size.
     Raises:
         UnreadableDocumentError: encrypted, corrupt or truncated PDFs.
+        ExpandedTooLargeError: more text than ``max_text_bytes``.
     """
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
@@ -36,7 +42,15 @@ def read_pdf(path: Path) -> RawDocument:
                 raise UnreadableDocumentError(
                     f"{path}: the PDF is encrypted with a password. Save an unprotected copy and ingest that."
                 )
-        pages = [Page(number=i, text=page.extract_text() or "") for i, page in enumerate(reader.pages, start=1)]
+        pages, total = [], 0
+        for i, page in enumerate(reader.pages, start=1):
+            text = page.extract_text() or ""
+            total += len(text.encode("utf-8"))
+            if max_text_bytes is not None and total > max_text_bytes:
+                raise expanded_too_large(path, max_text_bytes, f"读到第{i}页时提取出的文字")
+            pages.append(Page(number=i, text=text))
+    except ExpandedTooLargeError:
+        raise
     except UnreadableDocumentError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, AssertionError, IndexError) as err:

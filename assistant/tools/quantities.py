@@ -22,7 +22,8 @@ QuantityKind = Literal["money", "area", "percent", "year", "years", "date", "mon
 DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
           "六": 6, "七": 7, "八": 8, "九": 9}
 SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．％－", "0123456789.%-")
+# U+2212 (the minus sign of typeset text) reads as a hyphen-minus, keeping the length.
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．％－\u2212", "0123456789.%--")
 _NUM_CHARS = "0-9.零〇○一二两三四五六七八九十百千万亿点"
 NUMBER_RE = re.compile(f"[{_NUM_CHARS}]+")
 # A thousands separator sits between a digit and exactly three digits.
@@ -57,7 +58,7 @@ class Quantity(BaseModel):
 
     ``value`` is in ``unit``: money in 元 (2000万元 -> 20000000), areas in the unit
     written (亩, 平方米 or 公顷; 5.1万平方米 -> 51000 平方米), percents as the number
-    before % (6% -> 6). Dates carry ``day``; a 月日 without a year is ``month_day``
+    before % (8% -> 8). Dates carry ``day``; a 月日 without a year is ``month_day``
     with ``year`` None.
     """
 
@@ -70,6 +71,8 @@ class Quantity(BaseModel):
     start: int
     end: int
     implied_unit: bool = False
+    # Written with a sign in front (-5元, 负5万元); ``value`` is then negative.
+    negative: bool = False
     year: int | None = None
     month: int | None = None
     day: date | None = None
@@ -250,9 +253,29 @@ def find_quantities(text: str) -> list[Quantity]:
             continue
         raw, value, start = q
         end = start + len(raw)
-        add(_with_unit(s, raw, value, start, end))
+        found_q = _with_unit(s, raw, value, start, end)
+        if _signed(s, start) and found_q.value is not None:
+            found_q = found_q.model_copy(update={"value": -found_q.value, "negative": True})
+        add(found_q)
     found.sort(key=lambda q: q.start)
     return found
+
+
+_NUMERAL_SET = frozenset("0123456789.零〇○一二两三四五六七八九十百千万亿点")
+
+
+def _signed(s: str, start: int) -> bool:
+    """Is the number at ``start`` written negative (``-5元``, ``负5万元``)? A hyphen after a
+    digit or a Latin letter is a range or a code (2024-2026年, B-2地块), and 正负 is ±."""
+    if start == 0:
+        return False
+    before = s[start - 1]
+    if before == "负":
+        return s[max(0, start - 2):start] != "正负"
+    if before != "-":
+        return False
+    prev = s[start - 2] if start >= 2 else ""
+    return not (prev in _NUMERAL_SET or (prev.isascii() and prev.isalnum()))
 
 
 def _number_at(s: str, start: int, end: int) -> tuple[str, Decimal, int] | None:
