@@ -34,6 +34,9 @@ def register(subparsers) -> None:
     p.add_argument("--baselines", action=argparse.BooleanOptionalAction, default=None,
                    help="also run the BM25, dense, hybrid and LlamaIndex baselines "
                         "(default: on when the assistant runs, off with --answers)")
+    p.add_argument("--llm", action="store_true",
+                   help="answer through the model at POLICY_ASSISTANT_LLM_URL (each answer checked, the "
+                        "extractive one as fallback); without it the extractive answers are scored")
     p.set_defaults(func=run_command)
 
 
@@ -43,7 +46,7 @@ def run_command(args: argparse.Namespace) -> int:
     from evals.runner import run_eval
 
     run = run_eval(gold_path=args.gold, answers_path=args.answers, k=args.k,
-                   baselines=args.baselines, thresholds_path=args.thresholds)
+                   baselines=args.baselines, thresholds_path=args.thresholds, llm=args.llm)
     if args.json:
         print(run.model_dump_json(indent=1))
     else:

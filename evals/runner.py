@@ -234,9 +234,11 @@ def run_answers_fn(gold: list[GoldItem], ask: Callable[[GoldItem], Answer], k: i
     the error, so one failing question does not hide the figures of all the others.
     ``texts`` are the authoritative clause texts (the shipped corpus's when omitted).
     """
+    from evals.progress import progress_bar
+
     results = []
     texts = corpus_texts() if texts is None else texts
-    for item in gold:
+    for item in progress_bar(gold, "评测提问", total=len(gold)):  # a bar on a terminal only
         start = time.perf_counter()
         error = None
         try:
@@ -251,7 +253,7 @@ def run_answers_fn(gold: list[GoldItem], ask: Callable[[GoldItem], Answer], k: i
     return results
 
 
-def run_assistant(gold: list[GoldItem], k: int, assistant: Any = None) -> SystemResult:
+def run_assistant(gold: list[GoldItem], k: int, assistant: Any = None, llm: bool = False) -> SystemResult:
     """Score ``Assistant().ask`` over the gold set (one warm-up question is not timed).
 
     Args:
@@ -259,14 +261,20 @@ def run_assistant(gold: list[GoldItem], k: int, assistant: Any = None) -> System
         k: cut-off for recall@k.
         assistant: an object with ``ask(question, history=None)``; a new
             :class:`assistant.Assistant` when omitted.
+        llm: answer through the configured model endpoint (``eval --llm``); otherwise an
+            :class:`assistant.Assistant` answers extractively even when an endpoint is set.
     """
-    if assistant is None:
-        from assistant import Assistant
+    from assistant.core import Assistant
 
+    if assistant is None:
         assistant = Assistant()
-    assistant.ask(gold[0].question, history=None)
+    mode = {"llm": llm} if llm or isinstance(assistant, Assistant) else {}
+    assistant.ask(gold[0].question, history=None, **mode)
     texts = _index_texts(assistant)
-    items = run_answers_fn(gold, lambda it: assistant.ask(it.question, history=it.history), k, texts)
+    items = run_answers_fn(gold, lambda it: assistant.ask(it.question, history=it.history, **mode), k, texts)
+    if llm:
+        return system_result("assistant+llm", "Assistant().ask(llm=True): the model's answer, checked sentence "
+                             "by sentence, the extractive answer as fallback", items, answers=True)
     return system_result("assistant", "Assistant().ask: hybrid retrieval, gate, extractive answer, calculators",
                          items, answers=True)
 
@@ -383,7 +391,7 @@ def corpus_assistant(spec: CorpusSpec, gold_file: Path, progress: Callable[[str]
 
 def run_eval(gold_path: str | Path | None = None, answers_path: str | Path | None = None, k: int = 5,
              baselines: bool | None = None, thresholds_path: str | Path | None = None,
-             assistant: Any = None) -> EvalRun:
+             assistant: Any = None, llm: bool = False) -> EvalRun:
     """Run a whole evaluation.
 
     Args:
@@ -393,6 +401,7 @@ def run_eval(gold_path: str | Path | None = None, answers_path: str | Path | Non
         baselines: run the retrieval baselines too; by default only when the assistant runs.
         thresholds_path: bounds to check; ``thresholds.toml`` beside the gold set by default.
         assistant: an already built assistant (tests, or to reuse loaded models).
+        llm: answer through the configured model endpoint (see :func:`run_assistant`).
     Returns:
         An :class:`EvalRun`; ``violations`` lists the thresholds the primary system broke.
     """
@@ -413,7 +422,7 @@ def run_eval(gold_path: str | Path | None = None, answers_path: str | Path | Non
             from assistant import Assistant
 
             assistant = Assistant()
-        primary = run_assistant(gold, k, assistant)
+        primary = run_assistant(gold, k, assistant, llm=llm)
     systems = [primary]
     if baselines if baselines is not None else not answers_path:
         from evals.baselines import run_baselines

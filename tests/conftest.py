@@ -31,6 +31,11 @@ DOC = "lzb-2024-22:"
 CHROMA_URL = os.environ.get("POLICY_ASSISTANT_CHROMA_URL", "").strip() or None
 
 
+# A model endpoint of the person running the tests must not answer them (tests that want one
+# start a scripted server and set these themselves).
+LLM_VARS = ("POLICY_ASSISTANT_LLM_URL", "POLICY_ASSISTANT_LLM_MODEL", "POLICY_ASSISTANT_LLM_API_KEY",
+            "POLICY_ASSISTANT_LLM_TIMEOUT")
+
 # A hang guard for command-line runs, not a speed requirement (a model load is a few seconds).
 HANG_GUARD_S = 120
 
@@ -66,7 +71,7 @@ def run_cli(*args: str | bytes, home: Path, env: dict[str, str] | None = None,
     full = {**os.environ, "POLICY_ASSISTANT_HOME": str(home), "HF_HUB_OFFLINE": "1",
             "ANONYMIZED_TELEMETRY": "False", "PYTHONIOENCODING": "utf-8"}
     for var in ("POLICY_ASSISTANT_MAX_QUESTION_CHARS", "POLICY_ASSISTANT_MAX_FILE_MB",
-                "POLICY_ASSISTANT_CHROMA_URL", "POLICY_ASSISTANT_ADMIN_PASSWORD"):
+                "POLICY_ASSISTANT_CHROMA_URL", "POLICY_ASSISTANT_ADMIN_PASSWORD", *LLM_VARS):
         full.pop(var, None)
     full.update(env or {})
     proc = subprocess.run([sys.executable, "-m", "assistant.cli", *args], cwd=ROOT, env=full,
@@ -88,7 +93,9 @@ def squash(text: str) -> str:
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory):
     """Point POLICY_ASSISTANT_HOME at a temporary folder for the whole session."""
     saved = {k: os.environ.get(k) for k in ("POLICY_ASSISTANT_HOME", "POLICY_ASSISTANT_EMBEDDING",
-                                             "POLICY_ASSISTANT_CHROMA_URL", "HF_HUB_OFFLINE")}
+                                             "POLICY_ASSISTANT_CHROMA_URL", "HF_HUB_OFFLINE", *LLM_VARS)}
+    for var in LLM_VARS:
+        os.environ.pop(var, None)
     os.environ["POLICY_ASSISTANT_HOME"] = str(tmp_path_factory.mktemp("env-home"))
     os.environ.pop("POLICY_ASSISTANT_EMBEDDING", None)
     if not CHROMA_URL:

@@ -88,7 +88,7 @@ def test_annex2_cell_question(assistant) -> None:
 def test_json_contract_round_trips(assistant) -> None:
     answer = assistant.ask("兼并收购有什么补助？")
     data = json.loads(answer.model_dump_json())
-    assert set(data) == {"question", "answer", "abstained", "citations", "tool_calls"}
+    assert set(data) == {"question", "answer", "abstained", "citations", "tool_calls", "notes"}
     assert set(data["citations"][0]) == {"id", "label", "text", "source", "page", "score"}
 
 
@@ -100,7 +100,7 @@ def test_ask_on_an_empty_home_ingests_first(tmp_path: Path) -> None:
     assert (home / "index.json").is_file()
     state = json.loads((home / "index.json").read_text(encoding="utf-8"))
     assert len(json.loads((home / state["clauses_file"]).read_text(encoding="utf-8"))["clauses"]) == 124
-    assert any("1 added" in m and "124 clauses" in m for m in messages)
+    assert any(m.startswith("导入完成：新增 1，") and "共 124 条条款" in m for m in messages)
 
 
 def test_asking_does_not_import_ui_or_torch(built_home: Path) -> None:
