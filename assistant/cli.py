@@ -27,9 +27,12 @@ COMMAND_MODULES = (
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every available subcommand."""
+    from assistant.llm.config import mode_line
+
     parser = argparse.ArgumentParser(
         prog="policy-assistant",
         description="北仑政策助手: cited answers over Chinese policy documents.",
+        epilog=mode_line(),
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
@@ -50,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    from assistant.index.threads import limit_threads
+
+    limit_threads()  # before any model library loads: they read the thread counts once
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -1,4 +1,4 @@
-"""Core subcommands: ingest, ask, clause, clauses, documents."""
+"""Core subcommands: ingest, remove, ask, clause, clauses, documents."""
 
 from __future__ import annotations
 
@@ -20,15 +20,30 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="wait this long for another ingestion of the same index to finish (default 300; 0 fails at once)")
     p.add_argument("--verify", action="store_true",
                    help="compare the vector store with the clause store and repair any difference")
+    p.add_argument("--replace", metavar="DOC_ID",
+                   help="the one FILE given replaces this indexed document (its id stays)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("ask", help="answer a question with cited clauses")
+    p = sub.add_parser("remove", help="remove one document from the index (its source file is not touched)")
+    p.add_argument("doc_id", metavar="DOC_ID", help="the document id ('policy-assistant documents' lists them)")
+    p.add_argument("--wait", type=float, default=300, metavar="SECONDS",
+                   help="wait this long for an ingestion of the same index to finish (default 300)")
+    p.set_defaults(func=cmd_remove)
+
+    from assistant.llm.config import mode_line
+
+    p = sub.add_parser("ask", help="answer a question with cited clauses", description=mode_line())
     p.add_argument("question", nargs="?", help="the question (omit with --batch)")
     p.add_argument("--json", action="store_true", help="print the answer contract as JSON")
     p.add_argument("--batch", type=Path, help="file with one question a line; prints JSON lines")
     p.add_argument("--history", action="append", default=[], metavar="Q",
                    help="an earlier question of the conversation (repeatable, oldest first)")
+    p.add_argument("--llm", action=argparse.BooleanOptionalAction, default=None,
+                   help="write the answer with the model at POLICY_ASSISTANT_LLM_URL (checked sentence by "
+                        "sentence; default: on when the URL is set) or not (--no-llm: extractive)")
+    p.add_argument("--stream", action="store_true",
+                   help="with the model: print its draft to stderr as it comes, then the checked answer")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("clause", help="print one clause verbatim")
@@ -52,22 +67,58 @@ def _assistant():
     return Assistant(progress=lambda msg: print(msg, file=sys.stderr))
 
 
+def _embed_bar():
+    """A tqdm bar for embedding on a terminal; (None, None) when stderr is not one (the
+    per-batch lines would only fill a log: the steps are still printed)."""
+    if not sys.stderr.isatty():
+        return (lambda done, total: None), None
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, unit="条", desc="嵌入向量", file=sys.stderr, leave=False)
+
+    def update(done: int, total: int) -> None:
+        if bar.total != total:
+            bar.reset(total=total)
+        bar.update(done - bar.n)
+
+    return update, bar
+
+
 def cmd_ingest(args) -> int:
     """``policy-assistant ingest``."""
     from assistant.config import Settings
     from assistant.index.ingest import ingest
 
     settings = Settings.from_env()
-    report = ingest(args.paths or None, settings, rebuild=args.rebuild, strict=not args.keep_going,
-                    progress=lambda msg: print(msg, file=sys.stderr), wait=args.wait, verify=args.verify)
+    update, bar = _embed_bar()
+    try:
+        report = ingest(args.paths or None, settings, rebuild=args.rebuild, strict=not args.keep_going,
+                        progress=lambda msg: print(msg, file=sys.stderr), wait=args.wait,
+                        verify=args.verify, replace=args.replace, embed_progress=update)
+    finally:
+        if bar is not None:
+            bar.close()
     if args.json:
         print(json.dumps(report.__dict__, ensure_ascii=False, default=str))
     else:
         print(report.summary())
+        for note in report.notes:
+            print(f"  {note}")
         for path, why in report.skipped:
-            print(f"  skipped {path}: {why}")
+            print(f"  已跳过 {path}：{why}")
     # A copy of a file already indexed is not a failure; an unreadable file (--keep-going) is.
     return 1 if report.failures else 0
+
+
+def cmd_remove(args) -> int:
+    """``policy-assistant remove DOC_ID``."""
+    from assistant.config import Settings
+    from assistant.index.ingest import remove_document
+
+    report = remove_document(args.doc_id, Settings.from_env(), wait=args.wait)
+    print(f"已移除文档 {args.doc_id}（{'、'.join(report.removed)}）；索引中还有 {report.clauses} 条条款。"
+          "源文件未改动。")
+    return 0
 
 
 def cmd_ask(args) -> int:
@@ -91,14 +142,17 @@ def cmd_ask(args) -> int:
         failures = 0
         for line in lines:
             try:
-                out = assistant.ask(line).model_dump(mode="json")
+                out = assistant.ask(line, llm=args.llm).model_dump(mode="json")
             except AssistantError as err:  # one bad line must not lose the others
                 out, failures = {"question": line, "error": str(err)}, failures + 1
             print(json.dumps(out, ensure_ascii=False), flush=True)
         return 1 if failures else 0
     if args.question is None or not args.question.strip():
-        raise EmptyQuestionError("the question is empty. Example: policy-assistant ask \"兼并收购有什么补助？\"")
-    answer = _assistant().ask(_argv_text(args.question), history=[_argv_text(h) for h in args.history])
+        raise EmptyQuestionError("问题是空的。请输入一个问题，例如：policy-assistant ask \"兼并收购有什么补助？\"")
+    answer = _assistant().ask(_argv_text(args.question), history=[_argv_text(h) for h in args.history],
+                              llm=args.llm, on_token=_draft_printer() if args.stream else None)
+    if args.stream:
+        print("\n——以上为草稿；核对后的回答——", file=sys.stderr, flush=True)
     if args.json:
         print(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False, indent=2))
     else:
@@ -114,6 +168,15 @@ def _argv_text(value: str) -> str:
     except UnicodeEncodeError:  # a surrogate that is not an escaped byte
         raw = value.encode("utf-8", "replace")
     return raw.decode("utf-8", "replace")
+
+
+def _draft_printer():
+    """Print a model's draft to stderr piece by piece (stdout keeps the checked answer only)."""
+    def write(piece: str) -> None:
+        sys.stderr.write(piece)
+        sys.stderr.flush()
+
+    return write
 
 
 def render_answer(answer) -> str:
@@ -136,6 +199,9 @@ def render_answer(answer) -> str:
         for i, c in enumerate(answer.citations, start=1):
             where = c.source + (f" 第{c.page}页" if c.page else "")
             out.append(f"  [{i}] {c.label}  ({c.id}; {where})")
+    if getattr(answer, "notes", None):
+        out.append("")
+        out += [f"注：{note}" for note in answer.notes]
     return "\n".join(out)
 
 
@@ -166,12 +232,18 @@ def cmd_clauses(args) -> int:
 
 def cmd_documents(args) -> int:
     """``policy-assistant documents``."""
+    from assistant.config import Settings
+    from assistant.documents.validity import describe, state
+
     docs = _assistant().documents()
+    today = Settings.from_env().clock()
     if args.json:
-        print(json.dumps([d.model_dump(mode="json") for d in docs], ensure_ascii=False, indent=2))
+        print(json.dumps([{**d.model_dump(mode="json"), "state": state(d, today, docs)} for d in docs],
+                         ensure_ascii=False, indent=2))
         return 0
+    from assistant.llm.config import mode_line
+
     for d in docs:
-        period = f"{d.valid_from} 至 {d.valid_to}" if d.valid_from else "未注明"
-        print(f"{d.id}\t{d.short_name}\t{d.title}\n\t发文机关：{'、'.join(d.issuers) or '未注明'}；"
-              f"成文日期：{d.signed or '未注明'}；有效期：{period}")
+        print(describe(d, today, docs))
+    print(mode_line())
     return 0

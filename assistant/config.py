@@ -7,12 +7,16 @@
 | POLICY_ASSISTANT_CHROMA_URL | use a chroma server (``http://127.0.0.1:8000``) instead of the local folder | unset |
 | POLICY_ASSISTANT_MAX_FILE_MB | largest file accepted for ingestion | 50 |
 | POLICY_ASSISTANT_MAX_QUESTION_CHARS | longest question accepted | 2000 |
+| POLICY_ASSISTANT_MAX_EXPANDED_MB | largest unpacked size of a DOCX, or of a PDF's extracted text | 200 |
+| POLICY_ASSISTANT_MAX_PARAGRAPHS | most paragraphs of one document | 20000 |
 | POLICY_ASSISTANT_ADMIN_PASSWORD | password for upload/re-index in the UI beyond loopback | unset |
+| POLICY_ASSISTANT_TODAY | the date validity is judged at (YYYY-MM-DD) | today |
 """
 
 from __future__ import annotations
 
 import os
+from datetime import date
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlparse
@@ -27,7 +31,10 @@ ENV_VARS = (
     "POLICY_ASSISTANT_CHROMA_URL",
     "POLICY_ASSISTANT_MAX_FILE_MB",
     "POLICY_ASSISTANT_MAX_QUESTION_CHARS",
+    "POLICY_ASSISTANT_MAX_EXPANDED_MB",
+    "POLICY_ASSISTANT_MAX_PARAGRAPHS",
     "POLICY_ASSISTANT_ADMIN_PASSWORD",
+    "POLICY_ASSISTANT_TODAY",
 )
 
 
@@ -49,8 +56,11 @@ class Settings(BaseModel):
     chroma_url: str | None = None
     max_file_mb: int = Field(default=50, gt=0)
     max_question_chars: int = Field(default=2000, gt=0)
+    max_expanded_mb: int = Field(default=200, gt=0)
+    max_paragraphs: int = Field(default=20_000, gt=0)
     admin_password: str | None = Field(default=None, repr=False)
     top_k: int = Field(default=5, gt=0, le=50)
+    today: date | None = Field(default=None, description="the date validity is judged at; None: the real date")
 
     def __repr_args__(self):
         for key, value in super().__repr_args__():
@@ -82,7 +92,9 @@ class Settings(BaseModel):
                 )
             values["chroma_url"] = url
         for var, key in (("POLICY_ASSISTANT_MAX_FILE_MB", "max_file_mb"),
-                         ("POLICY_ASSISTANT_MAX_QUESTION_CHARS", "max_question_chars")):
+                         ("POLICY_ASSISTANT_MAX_QUESTION_CHARS", "max_question_chars"),
+                         ("POLICY_ASSISTANT_MAX_EXPANDED_MB", "max_expanded_mb"),
+                         ("POLICY_ASSISTANT_MAX_PARAGRAPHS", "max_paragraphs")):
             if env.get(var):
                 try:
                     values[key] = int(env[var])
@@ -92,10 +104,25 @@ class Settings(BaseModel):
                     raise ConfigError(f"{var}={env[var]!r} must be positive.")
         if env.get("POLICY_ASSISTANT_ADMIN_PASSWORD"):
             values["admin_password"] = env["POLICY_ASSISTANT_ADMIN_PASSWORD"]
+        if env.get("POLICY_ASSISTANT_TODAY"):
+            from assistant.documents.validity import today_from_env
+
+            values["today"] = today_from_env(env)
         values.update(overrides)
         return cls(**values)
+
+    def clock(self) -> date:
+        """The date validity is judged at: ``today`` when set (tests, POLICY_ASSISTANT_TODAY), else the real date."""
+        return self.today or date.today()
 
     @property
     def max_file_bytes(self) -> int:
         """The file size limit in bytes."""
         return self.max_file_mb * 1024 * 1024
+
+    def read_limits(self):
+        """The limits a reader applies to one file (:class:`assistant.read.limits.ReadLimits`)."""
+        from assistant.read.limits import ReadLimits
+
+        return ReadLimits(max_bytes=self.max_file_bytes, max_expanded_bytes=self.max_expanded_mb * 1024 * 1024,
+                          max_paragraphs=self.max_paragraphs)

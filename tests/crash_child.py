@@ -3,8 +3,9 @@
 Usage: ``python crash_child.py STEP LOG -- ARGS...``
 
 Every write the index makes is a numbered step, before and after it: JSON writes and the
-renames inside them, dense-store deletes and adds, collection drops, the journal removal
-and the pruning of old snapshots. Each step is appended to LOG as it is reached, and at
+renames inside them (the embedding cache's batch files too), dense-store deletes and adds,
+collection drops, the journal removal and the pruning of old snapshots.
+``CRASH_EMBED_BATCH`` sets the texts embedded per batch. Each step is appended to LOG as it is reached, and at
 step STEP the process kills itself the way ``kill -9`` would: no cleanup, no ``finally``.
 STEP 0 runs to the end and only records the steps (to count them).
 """
@@ -30,11 +31,19 @@ def main() -> int:
     log = open(log_path, "a", encoding="utf-8")
     count = 0
 
+    # CRASH_AT="LABEL:N": die at the N-th step whose name starts with LABEL instead.
+    at_label, _, at_nth = os.environ.get("CRASH_AT", "").rpartition(":")
+    seen = 0
+
     def step(name: str) -> None:
-        nonlocal count
+        nonlocal count, seen
         count += 1
         log.write(f"{count} {name}\n")
         log.flush()
+        if at_label and name.startswith(at_label):
+            seen += 1
+            if seen == int(at_nth):
+                os.kill(os.getpid(), signal.SIGKILL)
         if count == step_at:
             os.kill(os.getpid(), signal.SIGKILL)
 
@@ -56,7 +65,10 @@ def main() -> int:
     wrap(store, "atomic_write_json", file_label)
     wrap(os, "replace", lambda src, dst, *_: "rename to " + re.sub(r"-\d+\.json$", "-N.json", Path(dst).name))
     wrap(ChromaVectorStore, "add", "dense add")
-    wrap(ChromaVectorStore, "delete", "dense delete")
+    wrap(store.ClauseIndex, "_delete_doc", "dense delete")
+    if os.environ.get("CRASH_EMBED_BATCH"):
+        # Small embedding batches, so that a kill can land between two of them.
+        store.ClauseIndex.embed_batch = int(os.environ["CRASH_EMBED_BATCH"])
     wrap(store.ClauseIndex, "clear_journal", "journal removal")
     wrap(store.ClauseIndex, "_prune_snapshots", "snapshot pruning")
     wrap(store.ClauseIndex, "drop_collections", "collection drop")

@@ -4,7 +4,8 @@ the same index as a run that was never interrupted, and a reader never sees half
 Two ways of killing: at a write step chosen by a seed (``crash_child.py`` numbers every
 write the index makes), and after a random delay, as an operator's ``kill -9`` would.
 Each case starts from the same index (the corpus plus two small documents), changes the
-documents (one edited, one deleted, one added) or rebuilds, and compares with a clean run.
+documents (one edited, one added), rebuilds, or removes a document, and compares with a
+clean run. A run killed while embedding resumes from the batches it had finished.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from conftest import DATA, ROOT, copy_home
 from assistant.config import Settings
 from assistant.index.ingest import ingest
 from assistant.index.store import JOURNAL_FILE, ClauseIndex, retrieval_text
+from assistant.models import Clause
 
 CHILD = Path(__file__).resolve().parent / "crash_child.py"
 EXTRA = """北仑区测试补充规定
@@ -36,10 +38,12 @@ EXTRA = """北仑区测试补充规定
 第三条 本规定自发布之日起施行。
 """
 SCENARIOS = {
-    # Edit one document, delete another, add a third.
+    # Edit one document, add another.
     "update": ["ingest", "{docs}"],
     # Drop everything and index the folder again.
     "rebuild": ["ingest", "--rebuild", "{docs}"],
+    # Take one document out.
+    "remove": ["remove", "st-english"],
 }
 STEP_SEEDS = range(6)
 TIME_SEEDS = range(3)
@@ -50,10 +54,9 @@ def write_docs(folder: Path, version: int) -> None:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     shutil.copy(DATA / "manifest.toml", folder / "manifest.toml")
+    shutil.copy(DATA / "st-english.txt", folder / "st-english.txt")
     banfa = (DATA / "banfa.txt").read_text(encoding="utf-8")
-    if version == 1:
-        shutil.copy(DATA / "st-english.txt", folder / "st-english.txt")
-    else:
+    if version == 2:
         banfa = banfa.replace("不低于2.0", "不低于1.6")
         banfa = "\n".join(line for line in banfa.splitlines() if not line.startswith("第六条"))
         (folder / "extra.txt").write_text(EXTRA, encoding="utf-8")
@@ -61,10 +64,10 @@ def write_docs(folder: Path, version: int) -> None:
 
 
 def run_cli(home: Path, args: list[str], step: int = 0, log: Path | None = None,
-            kill_after: float | None = None) -> tuple[int | None, str]:
+            kill_after: float | None = None, extra_env: dict[str, str] | None = None) -> tuple[int | None, str]:
     """Run ``policy-assistant ARGS`` in a child process (killed at ``step`` or after ``kill_after`` s)."""
     env = {"POLICY_ASSISTANT_HOME": str(home), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1",
-           "ANONYMIZED_TELEMETRY": "False", "PYTHONPATH": str(ROOT)}
+           "ANONYMIZED_TELEMETRY": "False", "PYTHONPATH": str(ROOT), **(extra_env or {})}
     if os.environ.get("POLICY_ASSISTANT_CHROMA_URL"):
         env["POLICY_ASSISTANT_CHROMA_URL"] = os.environ["POLICY_ASSISTANT_CHROMA_URL"]
     cmd = [sys.executable, str(CHILD), str(step), str(log or home.parent / "steps.log"), "--", *args]
@@ -165,8 +168,12 @@ def _crash_and_recover(world: dict, name: str, tmp_path: Path, monkeypatch: pyte
         # A reader sees a whole committed index: the old one, the new one or (mid-rebuild) none.
         view = reader_view(home)
         assert view in (world["base_view"], world[name]["view"], {}), "reader saw a half-written index"
-        # The same command again (in this process: the same code the CLI runs) finishes the job.
+        # The same command again (in this process: the same code the CLI runs) finishes the job;
+        # a document already removed is not there to remove again, and any ingestion finishes
+        # the change instead.
         monkeypatch.setenv("POLICY_ASSISTANT_HOME", str(home))
+        if name == "remove" and not any(cid.startswith("st-english:") for cid in view):
+            args = ["ingest"]
         assert cli.main(args) == 0
     finally:
         write_docs(docs, 1)
@@ -182,7 +189,48 @@ def _crash_and_recover(world: dict, name: str, tmp_path: Path, monkeypatch: pyte
 def test_the_clean_runs_differ_from_the_start(world: dict, name: str) -> None:
     # Otherwise a recovery that did nothing would pass.
     assert world[name]["content"] != content(world["base"])
-    assert any("dense add" in s for s in world[name]["steps"])
+    assert any(("dense add" if name != "remove" else "dense delete") in s for s in world[name]["steps"])
+
+
+def test_a_run_killed_while_embedding_resumes_from_the_finished_batches(
+        world: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant import cli
+    from assistant.index.embedcache import EmbeddingCache
+
+    home = tmp_path / "home"
+    copy_home(world["base"], home)
+    docs = world["docs"]
+    write_docs(docs, 2)
+    # The texts the update embeds: every retrievable clause of the documents it changes.
+    base, want = content(world["base"])["clauses"], world["update"]["content"]["clauses"]
+    changed = [d for d in want if want[d] != base.get(d)]
+    total = sum(1 for d in changed for c in want[d] if retrieval_text(Clause(**c)))
+    assert total > 12
+    embedded: list[int] = []
+    original = EmbeddingCache.put
+
+    def counting(self, texts, vectors):  # called once per batch the model embedded
+        embedded.append(len(texts))
+        return original(self, texts, vectors)
+
+    try:
+        args = [a.format(docs=docs) for a in SCENARIOS["update"]]
+        rc, out = run_cli(home, args, log=tmp_path / "steps.log",
+                          extra_env={"CRASH_EMBED_BATCH": "4", "CRASH_AT": "after write batch-:3"})
+        assert rc == -signal.SIGKILL, out
+        assert len(list((home / "embed-cache").rglob("batch-*.json"))) == 3
+        assert reader_view(home) == world["base_view"]  # nothing committed yet
+        monkeypatch.setattr(ClauseIndex, "embed_batch", 4)
+        monkeypatch.setattr(EmbeddingCache, "put", counting)
+        monkeypatch.setenv("POLICY_ASSISTANT_HOME", str(home))
+        assert cli.main(args) == 0
+    finally:
+        write_docs(docs, 1)
+    rest = total - 12  # the three finished batches are not embedded again
+    assert embedded == [min(4, rest - i) for i in range(0, rest, 4)]
+    assert content(home) == world["update"]["content"]
+    assert_same_dense(dense(home), world["update"]["dense"])
+    assert not (home / "embed-cache").exists()
 
 
 @pytest.mark.parametrize("seed", STEP_SEEDS)

@@ -83,13 +83,18 @@ def test_stored_clauses_equal_the_parsed_ones(built_home: Path) -> None:
 # -- incremental ----------------------------------------------------------------------------
 
 def test_reingesting_unchanged_files_does_no_work(home_copy: Path) -> None:
-    before, times = index_files(home_copy), index_mtimes(home_copy)
+    # Chroma's own files aside: ingestion compares the dense store's ids with the clauses
+    # (to repair a store deleted outside this program), and opening chroma's PersistentClient
+    # rewrites its sqlite file and HNSW headers whatever is asked (chromadb's doing).
+    before, times = index_files(home_copy), index_mtimes(home_copy, chroma=False)
+    dense_before = _dense_ids(home_copy, "")
     report = ingest(None, Settings.from_env(home=home_copy))
     assert (report.added, report.updated, report.unchanged, report.removed) == ([], [], ["lzb-2024-22.pdf"], [])
-    assert report.changed is False
+    assert (report.changed, report.repaired) == (False, [])
     assert report.clauses == 124
     assert index_files(home_copy) == before
-    assert index_mtimes(home_copy) == times
+    assert index_mtimes(home_copy, chroma=False) == times
+    assert _dense_ids(home_copy, "") == dense_before
 
 
 def test_ids_are_stable_across_reingestion(docs: Path, tmp_path: Path) -> None:
@@ -140,19 +145,57 @@ def test_a_clause_removed_from_a_file_leaves_the_index(home_copy: Path, docs: Pa
                                     .get("test-banfa:art6", []), ensure_ascii=False)
 
 
-def test_removed_file_clauses_go(home_copy: Path, docs: Path) -> None:
+def test_a_file_that_vanished_keeps_its_document(home_copy: Path, docs: Path) -> None:
     settings = Settings.from_env(home=home_copy)
     ingest([docs / "banfa.txt"], settings)
+    before = index_files(home_copy)
     (docs / "banfa.txt").unlink()
     report = ingest(None, settings)
+    assert (report.removed, report.unchanged, report.changed) == ([], ["lzb-2024-22.pdf"], False)
+    assert index_files(home_copy) == before
+    assert len(_dense_ids(home_copy, "test-banfa:")) == 15
+
+
+def test_remove_takes_out_one_document(home_copy: Path, docs: Path) -> None:
+    from assistant.index.ingest import remove_document
+
+    settings = Settings.from_env(home=home_copy)
+    ingest([docs / "banfa.txt"], settings)
+    report = remove_document("test-banfa", settings)
     assert report.removed == ["banfa.txt"]
-    assert report.unchanged == ["lzb-2024-22.pdf"]
+    assert report.clauses == 124
     stored = _stored(home_copy)
     assert [cid for cid in stored if not cid.startswith(DOC)] == []
-    assert len(stored) == 124
     assert _dense_ids(home_copy, "test-banfa:") == []
     state = json.loads((home_copy / "index.json").read_text(encoding="utf-8"))
     assert list(state["files"]) == [str(CORPUS_PDF.resolve())]
+    assert "test-banfa:art4" not in ClauseIndex(settings).bm25().ids
+    assert (docs / "banfa.txt").is_file()  # the source file is not touched
+
+
+def test_remove_refuses_an_unknown_id_listing_the_ids(home_copy: Path) -> None:
+    from assistant.errors import UnknownDocumentError
+    from assistant.index.ingest import remove_document
+
+    before = index_files(home_copy)
+    with pytest.raises(UnknownDocumentError) as err:
+        remove_document("lzb-2024-2", Settings.from_env(home=home_copy))
+    assert str(err.value) == ("索引中没有编号为 'lzb-2024-2' 的文档。已有的文档编号：lzb-2024-22。"
+                              "运行 policy-assistant documents 查看详情。")
+    assert index_files(home_copy) == before
+
+
+def test_remove_from_the_command_line(home_copy: Path, docs: Path) -> None:
+    from conftest import run_cli
+
+    ingest([docs / "banfa.txt"], Settings.from_env(home=home_copy))
+    proc = run_cli("remove", "test-banfa", home=home_copy)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "已移除文档 test-banfa（banfa.txt）；索引中还有 124 条条款。源文件未改动。\n"
+    proc = run_cli("remove", "test-banfa", home=home_copy)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == ("policy-assistant: error: 索引中没有编号为 'test-banfa' 的文档。"
+                                   "已有的文档编号：lzb-2024-22。运行 policy-assistant documents 查看详情。")
 
 
 # -- refusals ---------------------------------------------------------------------------------
@@ -199,17 +242,17 @@ def test_a_second_ingest_waits_for_the_first_and_says_who_holds_the_lock(home_co
     try:
         refused = subprocess.run([*cmd, "--wait", "0"], env=env, capture_output=True, text=True, timeout=120)
         assert refused.returncode == 2
-        assert f"another ingestion (pid {os.getpid()} on " in refused.stderr and "--wait" in refused.stderr
+        assert f"的进程 {os.getpid()}，开始于 " in refused.stderr and "--wait" in refused.stderr
         waiting = subprocess.Popen([*cmd, "--wait", "120"], env=env, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True)
         first = waiting.stderr.readline()
-        assert first.startswith("waiting up to 120s for another ingestion (pid ")
+        assert first.startswith("另一个导入（主机 ") and first.rstrip().endswith("，最多等待 120 秒")
     finally:
         (home_copy / ".lock.json").unlink(missing_ok=True)
         held.release()
     out, err = waiting.communicate(timeout=120)
     assert waiting.returncode == 0, err
-    assert "1 added" in out
+    assert "新增 1" in out
     assert "test-banfa:art4" in _stored(home_copy)
 
 
@@ -308,7 +351,7 @@ def test_bad_file_is_skipped_when_not_strict(home_copy: Path, tmp_path: Path) ->
 @pytest.mark.parametrize("question", ["", "   ", "\n\t", "\u200b\u200b", "\x00\x07"])
 def test_empty_question_is_refused_and_index_untouched(home_copy: Path, question: str) -> None:
     before, times = index_files(home_copy), index_mtimes(home_copy)
-    with pytest.raises(EmptyQuestionError, match="empty"):
+    with pytest.raises(EmptyQuestionError, match="问题是空的"):
         Assistant(Settings.from_env(home=home_copy)).ask(question)
     assert index_files(home_copy) == before
     assert index_mtimes(home_copy) == times

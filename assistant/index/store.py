@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import re
 import tempfile
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,12 +36,16 @@ from assistant.clauses import PARSER_VERSION
 from assistant.clauses.parser import child_titles
 from assistant.config import Settings, redact_url
 from assistant.errors import ConfigError, IndexCorruptError, IndexMismatchError
+from assistant.index.records import REBUILD, check_home, damaged, valid_clauses, valid_sparse, valid_state
 from assistant.index.sparse import BM25
 from assistant.index.tokenize import tokens
 from assistant.models import Clause
 
 FORMAT_VERSION = 2
 STATE_FILE = "index.json"
+# A copy of the files table, written before index.json at every commit, so that a rebuild
+# knows which source files to read even when index.json itself is damaged.
+SOURCES_FILE = "sources.json"
 JOURNAL_FILE = "ingest.journal.json"
 _SNAPSHOT = re.compile(r"^(clauses|sparse)-(\d+)\.json$")
 _LEGACY_FILES = ("clauses.json", "sparse.json")
@@ -103,10 +107,9 @@ def read_json(path: Path, default: Any) -> Any:
     except FileNotFoundError:
         return default
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise IndexCorruptError(
-            f"{path} is damaged ({err}); it was changed outside policy-assistant. Rebuild the index "
-            "with 'policy-assistant ingest --rebuild'."
-        ) from None
+        raise damaged(path, f"不是完整的 JSON：{err}") from None
+    except IsADirectoryError:
+        raise damaged(path, "应为文件，却是文件夹") from None
 
 
 def remove_stray_temp_files(home: Path) -> list[str]:
@@ -149,13 +152,16 @@ def collection_name(embedding: str, index_id: str) -> str:
     return f"clauses_{digest}_{index_id}"
 
 
-def _nodes(clauses: list[Clause], embed_model) -> list:
-    """llama-index nodes (with embeddings) for the retrievable clauses of one document."""
+def _units(clauses: list[Clause]) -> list[tuple[Clause, str]]:
+    """The retrievable clauses with the text each is embedded by."""
+    units = [(c, retrieval_text(c)) for c in clauses]
+    return [(c, t) for c, t in units if t]
+
+
+def _nodes(units: list[tuple[Clause, str]], vectors: list[list[float]]) -> list:
+    """llama-index nodes (with embeddings) for retrievable clauses."""
     from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
-    units = [(c, retrieval_text(c)) for c in clauses]
-    units = [(c, t) for c, t in units if t]
-    vectors = embed_model.get_text_embedding_batch([t for _, t in units]) if units else []
     return [TextNode(
         id_=c.id, text=t, embedding=vec,
         metadata={"clause_id": c.id, "doc_id": c.doc_id, "kind": c.kind, "label": c.label,
@@ -164,21 +170,39 @@ def _nodes(clauses: list[Clause], embed_model) -> list:
     ) for (c, t), vec in zip(units, vectors)]
 
 
+def _forget_chroma_system(folder: Path) -> None:
+    """Drop chromadb's per-process record of a local folder's client: after a failed open it
+    keeps the half-made one, and every later client of that folder would get it."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient._identifier_to_system.pop(str(folder), None)
+    SharedSystemClient._identifier_to_refcount.pop(str(folder), None)
+
+
 class ClauseIndex:
     """Read/write access to the index in ``settings.home``.
+
+    ``embed_batch`` texts are embedded per model call: the unit of progress messages and
+    of the resume cache (:mod:`assistant.index.embedcache`).
 
     Args:
         settings: where the index lives and which embedding it uses.
         embed_model: a llama-index embedding (made from settings when omitted).
     """
 
-    def __init__(self, settings: Settings, embed_model=None) -> None:
+    embed_batch = 64
+
+    def __init__(self, settings: Settings, embed_model=None, tolerant: bool = False) -> None:
         from assistant.index.embeddings import embedding_id
 
         self.settings = settings
         self.home = Path(settings.home)
+        check_home(self.home)
         self.embedding = embedding_id(settings)
         self._embed_model = embed_model
+        # At most this many records go to chroma in one call (None: the client's own limit,
+        # ``get_max_batch_size()``, which is the only limit that matters in production).
+        self.max_batch: int | None = None
         self._client = None
         self._store = None
         self._store_name: str | None = None
@@ -186,7 +210,9 @@ class ClauseIndex:
         self._stamp: tuple | None = None
         self._clauses: dict[str, Clause] | None = None
         self._bm25: BM25 | None = None
-        self.refresh()
+        # True when a tolerant read found neither index.json nor its backup usable.
+        self.sources_lost = False
+        self.refresh(tolerant=tolerant)
 
     # -- state ----------------------------------------------------------------------
     def _state_stamp(self) -> tuple | None:
@@ -196,12 +222,54 @@ class ClauseIndex:
             return None
         return st.st_ino, st.st_mtime_ns, st.st_size
 
-    def refresh(self) -> None:
-        """Re-read what is indexed from disk (another process may have ingested meanwhile)."""
+    def refresh(self, tolerant: bool = False) -> None:
+        """Re-read what is indexed from disk (another process may have ingested meanwhile).
+
+        Args:
+            tolerant: for a rebuild: a damaged or missing ``index.json`` is replaced by what
+                its backup records (the files to read), instead of refused.
+        Raises:
+            IndexCorruptError: ``index.json`` is damaged, of the wrong shape, or missing from
+                a home that holds an index (naming it and the command that fixes it).
+        """
         self._stamp = self._state_stamp()
-        self.state = read_json(self.home / STATE_FILE, {})
         self._clauses = None
         self._bm25 = None
+        self.sources_lost = False
+        path = self.home / STATE_FILE
+        try:
+            self.state = valid_state(read_json(path, {}), path)
+            if not self.state and self._has_index_files():
+                raise damaged(path, "文件不存在，但文件夹里有索引的其他文件")
+        except IndexCorruptError:
+            if not tolerant:
+                raise
+            self.state = self._recovered_state()
+
+    def _has_index_files(self) -> bool:
+        """True when the home holds snapshots or recorded files (an index whose record is gone;
+        not a first ingestion killed before its first commit)."""
+        try:
+            if any(_SNAPSHOT.match(p.name) for p in self.home.iterdir()):
+                return True
+            data = read_json(self.home / SOURCES_FILE, None)
+        except (FileNotFoundError, NotADirectoryError):
+            return False
+        except IndexCorruptError:
+            return True
+        return isinstance(data, dict) and bool(data.get("files") or data.get("pending_files"))
+
+    def _recovered_state(self) -> dict:
+        """What a rebuild needs from the backup of the files table (no clauses: it rebuilds)."""
+        path = self.home / SOURCES_FILE
+        try:
+            data = valid_state(read_json(path, None) or {}, path)
+        except IndexCorruptError:
+            data = {}
+        if not data.get("files") and not data.get("pending_files"):
+            self.sources_lost = True
+        keep = ("index_id", "generation", "files", "pending_files")
+        return {k: data[k] for k in keep if k in data}
 
     def is_stale(self) -> bool:
         """True when ``index.json`` changed on disk since this object read it (a new commit)."""
@@ -216,9 +284,9 @@ class ClauseIndex:
     def embed_model(self):
         """The embedding model, loaded on first use."""
         if self._embed_model is None:
-            from assistant.index.embeddings import make_embedding
+            from assistant.index.embeddings import make_embedder
 
-            self._embed_model = make_embedding(self.settings)
+            self._embed_model = make_embedder(self.settings)
         return self._embed_model
 
     def is_empty(self) -> bool:
@@ -240,15 +308,14 @@ class ClauseIndex:
         built = (self.state.get("embedding"), self.state.get("parser_version"))
         if built != (self.embedding, PARSER_VERSION):
             raise IndexMismatchError(
-                f"the index in {self.home} was built with embedding {built[0]!r} and parser "
-                f"{built[1]!r}, but the configuration asks for {self.embedding!r} and parser "
-                f"{PARSER_VERSION!r}. Rebuild it with 'policy-assistant ingest --rebuild', or point "
-                "POLICY_ASSISTANT_HOME at another folder."
+                f"{self.home} 中的索引用嵌入模型 {built[0]!r}、解析器版本 {built[1]!r} 建成，而当前配置为 "
+                f"{self.embedding!r}、解析器版本 {PARSER_VERSION!r}；请运行 {REBUILD} 重建，"
+                "或把 POLICY_ASSISTANT_HOME 指向另一个文件夹。"
             )
         if self.outdated_format():
             raise IndexMismatchError(
-                f"the index in {self.home} is in on-disk format {self.state.get('format')!r}; this version "
-                f"reads format {FORMAT_VERSION}. Run 'policy-assistant ingest' to rebuild it."
+                f"{self.home} 中的索引存储格式为 {self.state.get('format')!r}，本版本读取格式 {FORMAT_VERSION}；"
+                "请运行 policy-assistant ingest 升级重建。"
             )
 
     # -- chroma ---------------------------------------------------------------------
@@ -283,9 +350,23 @@ class ClauseIndex:
                         "Start it with 'chroma run --path DIR --port PORT' or unset POLICY_ASSISTANT_CHROMA_URL."
                     ) from None
             else:
-                (self.home / "chroma").mkdir(parents=True, exist_ok=True)
-                self._client = chromadb.PersistentClient(path=str(self.home / "chroma"), settings=chroma_settings)
+                folder = self.home / "chroma"
+                try:
+                    folder.mkdir(parents=True, exist_ok=True)
+                    self._client = chromadb.PersistentClient(path=str(folder), settings=chroma_settings)
+                except Exception as err:  # noqa: BLE001 - sqlite and rust errors vary
+                    _forget_chroma_system(folder)
+                    raise damaged(folder / "chroma.sqlite3", f"向量库无法打开：{err}") from None
         return self._client
+
+    def wipe_local_dense_store(self) -> None:
+        """Delete the local chroma folder (for a rebuild when it cannot even be opened)."""
+        import shutil
+
+        self.close()
+        if not self.settings.chroma_url:
+            shutil.rmtree(self.home / "chroma", ignore_errors=True)
+            _forget_chroma_system(self.home / "chroma")
 
     def _own_collections(self) -> list[str]:
         """Names of the chroma collections that belong to this index (any model or format)."""
@@ -306,6 +387,45 @@ class ClauseIndex:
         if client is not None and hasattr(client, "close"):
             client.close()
 
+    def batch_size(self) -> int:
+        """Records per chroma call: the client's limit, capped by :attr:`max_batch`."""
+        limit = None
+        try:
+            limit = int(self.client().get_max_batch_size())
+        except Exception:  # noqa: BLE001 - an old client or server without the call
+            limit = None
+        if self.max_batch is not None:
+            limit = min(limit, self.max_batch) if limit else self.max_batch
+        return max(1, limit or 1000)
+
+    def _add_nodes(self, store, nodes: list) -> None:
+        """Add nodes to the dense store, at most :meth:`batch_size` per call."""
+        size = self.batch_size()
+        for start in range(0, len(nodes), size):
+            store.add(nodes[start:start + size])
+
+    def _delete_doc(self, store, doc_id: str) -> None:
+        """Delete a document's nodes by id, in batches (a where-delete is one unbounded call)."""
+        ids = list(store._collection.get(where={"document_id": doc_id}, include=[])["ids"])
+        known = set(ids)
+        ids += [i for i in store._collection.get(where={"doc_id": doc_id}, include=[])["ids"]
+                if i not in known]
+        size = self.batch_size()
+        for start in range(0, len(ids), size):
+            store._collection.delete(ids=ids[start:start + size])
+
+    def collection(self):
+        """This index's chroma collection (None before the first ingestion), without
+        importing llama-index: what answering questions needs."""
+        name = self.state.get("collection")
+        if name is None:
+            return None
+        if self._store is not None and self._store_name == name:
+            return self._store._collection
+        # A lookup in chroma's own catalogue (about a millisecond), so nothing here goes stale
+        # when a reset drops and re-creates the collection.
+        return self.client().get_or_create_collection(name, metadata={"hnsw:space": "cosine"})
+
     def vector_store(self):
         """The llama-index ChromaVectorStore over this index's collection (None before the first ingestion)."""
         name = self.state.get("collection")
@@ -319,33 +439,40 @@ class ClauseIndex:
         return self._store
 
     # -- clauses & sparse -------------------------------------------------------------
-    def _snapshot(self, key: str, default: Any) -> Any:
-        """The clause or sparse snapshot that ``index.json`` names (``default`` before any)."""
+    def _snapshot(self, key: str, default: Any) -> tuple[Any, Path | None]:
+        """The clause or sparse snapshot that ``index.json`` names, and its path
+        (``default`` and None before any)."""
         for _ in range(2):
             name = self.state.get(f"{key}_file")
             if name is None:
-                return default
+                return default, None
             data = read_json(self.home / name, None)
             if data is not None:
-                return data
+                return data, self.home / name
             # Gone: two commits happened since this object read index.json; read the newest.
             self.refresh()
-        raise IndexCorruptError(
-            f"{self.home / STATE_FILE} names {name}, which is missing; the folder was changed outside "
-            "policy-assistant. Rebuild the index with 'policy-assistant ingest --rebuild'."
-        )
+        raise damaged(self.home / name, f"文件不存在（{STATE_FILE} 指向它）")
 
     def clauses(self) -> dict[str, Clause]:
-        """Every stored clause by id, in document order."""
+        """Every stored clause by id, in document order.
+
+        Raises:
+            IndexCorruptError: the clause snapshot is missing or damaged.
+        """
         if self._clauses is None:
-            raw = self._snapshot("clauses", {"clauses": []})
-            self._clauses = {c["id"]: Clause(**c) for c in raw["clauses"]}
+            raw, path = self._snapshot("clauses", {"clauses": []})
+            self._clauses = valid_clauses(raw, path or self.home / STATE_FILE)
         return self._clauses
 
     def bm25(self) -> BM25:
-        """The sparse index."""
+        """The sparse index.
+
+        Raises:
+            IndexCorruptError: the sparse snapshot is missing or damaged.
+        """
         if self._bm25 is None:
-            self._bm25 = BM25.from_json(self._snapshot("sparse", {"docs": {}}))
+            raw, path = self._snapshot("sparse", {"docs": {}})
+            self._bm25 = BM25.from_json(valid_sparse(raw, path or self.home / STATE_FILE))
         return self._bm25
 
     # -- writing ----------------------------------------------------------------------
@@ -376,6 +503,8 @@ class ClauseIndex:
         }
         if pending:
             state["pending_files"] = pending
+        atomic_write_json(self.home / SOURCES_FILE, {k: state[k] for k in (
+            "index_id", "generation", "files", "pending_files") if k in state})
         atomic_write_json(self.home / STATE_FILE, state)
         self.state, self._stamp = state, self._state_stamp()
         self._clauses = {c.id: c for c in clauses}
@@ -397,8 +526,18 @@ class ClauseIndex:
         atomic_write_json(self.home / JOURNAL_FILE, {"docs": sorted(docs), "reset": reset})
 
     def journal(self) -> dict | None:
-        """The unfinished change recorded by an ingestion that did not finish, or None."""
-        return read_json(self.home / JOURNAL_FILE, None)
+        """The unfinished change recorded by an ingestion that did not finish, or None.
+
+        A damaged journal still says that a change was under way: the whole dense store is
+        then compared with the clauses.
+        """
+        try:
+            data = read_json(self.home / JOURNAL_FILE, None)
+        except IndexCorruptError:
+            return {"docs": [], "reset": False}
+        if data is not None and not isinstance(data, dict):
+            return {"docs": [], "reset": False}
+        return data
 
     def clear_journal(self) -> None:
         """Forget the journal once the dense store matches the committed clauses again."""
@@ -406,30 +545,39 @@ class ClauseIndex:
         _fsync_dir(self.home)
 
     def replace_documents(self, new: dict[str, list[Clause]], removed_docs: set[str],
-                          files_state: dict[str, dict]) -> None:
+                          files_state: dict[str, dict],
+                          on_embed: Callable[[int, int], None] | None = None) -> None:
         """Swap in new clauses for some documents and drop others, in a crash-safe order.
 
         Args:
             new: doc id -> its complete new clause list.
             removed_docs: doc ids whose clauses go.
             files_state: the ``files`` table to record in ``index.json``.
+            on_embed: progress, called as ``on_embed(done, total)`` after each embedding batch.
         """
-        # 1. Embed first: a failure here changes nothing on disk.
-        nodes = [n for clauses in new.values() for n in _nodes(clauses, self.embed_model)]
+        # 1. Embed first: a failure here changes nothing on disk. Finished batches go to the
+        # resume cache, so a run killed while embedding does not start over.
+        from assistant.index.embedcache import EmbeddingCache, embed_texts
+
+        units = [u for clauses in new.values() for u in _units(clauses)]
+        cache = EmbeddingCache(self.home, self.embedding)
+        vectors = embed_texts([t for _, t in units], self.embed_model, cache, self.embed_batch, on_embed)
+        nodes = _nodes(units, vectors)
         if self.index_id is None:
             self._commit([], {})  # an empty first generation names the index and its collection
         # 2. Journal, then the dense store: remove the old nodes of every touched document, add the new.
         touched = set(new) | removed_docs
         self._write_journal(touched)
         store = self.vector_store()
-        for doc_id in touched:
-            store.delete(ref_doc_id=doc_id)
+        for doc_id in sorted(touched):
+            self._delete_doc(store, doc_id)
         if nodes:
-            store.add(nodes)
+            self._add_nodes(store, nodes)
         # 3. Commit a new generation of the clause store and sparse index, index.json last.
         kept = [c for c in self.clauses().values() if c.doc_id not in touched]
         self._commit(kept + [c for clauses in new.values() for c in clauses], files_state)
         self.clear_journal()
+        cache.clear()
 
     def verify(self) -> tuple[set[str], set[str]]:
         """Compare the dense store with the committed clauses.
@@ -478,9 +626,17 @@ class ClauseIndex:
         (and a journal that makes the next ingestion finish the job). The files it held are
         kept in that record as pending, for the rebuild to read again.
         """
-        names = self._own_collections()  # before the commit renames the collection
+        try:
+            names = self._own_collections()  # before the commit renames the collection
+        except IndexCorruptError:
+            self.wipe_local_dense_store()  # it cannot be opened: nothing in it is worth keeping
+            names = []
         pending = {**self.state.get("files", {}), **self.pending_files()}
-        self._write_journal({c.doc_id for c in self.clauses().values()}, reset=True)
+        try:
+            docs = {c.doc_id for c in self.clauses().values()}
+        except IndexCorruptError:
+            docs = {rec["doc_id"] for rec in pending.values()}
+        self._write_journal(docs, reset=True)
         self.state = {k: v for k, v in self.state.items() if k in ("index_id", "generation")}
         self._commit([], {}, pending=pending)
         self.drop_collections(names)
@@ -501,20 +657,32 @@ class ClauseIndex:
 
     # -- reading ----------------------------------------------------------------------
     def dense_search(self, query_vec: list[float], k: int) -> list[tuple[str, float]]:
-        """Top ``k`` (clause id, cosine similarity) from the dense store."""
-        from llama_index.core.vector_stores.types import VectorStoreQuery
+        """Top ``k`` (clause id, cosine similarity) from the dense store.
 
-        store = self.vector_store()
-        if store is None:
+        Asks the chroma collection directly: going through llama-index here would import it
+        for every question (about half of a cold start).
+        """
+        col = self.collection()
+        if col is None:
             return []
-        result = store.query(VectorStoreQuery(query_embedding=query_vec, similarity_top_k=k))
-        out = []
-        for node, sim in zip(result.nodes, result.similarities or []):
-            # ChromaVectorStore reports exp(-distance); with cosine distance, cos = 1 + ln(sim).
-            out.append((node.node_id, 1.0 + math.log(sim) if sim > 0 else -1.0))
-        return out
+        result = col.query(query_embeddings=[query_vec], n_results=k, include=["distances"])
+        # The collection's space is cosine: distance = 1 - cos.
+        return [(cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], result["distances"][0])]
+
+    def dense_agrees(self) -> bool:
+        """True when the dense store holds exactly the retrievable committed clauses (by id).
+
+        A cheap check (ids only) made at every ingestion and worker start-up, so that a
+        dense store deleted or emptied outside this program is repaired, not silently used.
+        """
+        col = self.collection()
+        if col is None:
+            return True
+        expected = {c.id for c in self.clauses().values() if retrieval_text(c)}
+        got = col.get(include=[])["ids"]
+        return len(got) == len(expected) and set(got) == expected
 
     def dense_count(self) -> int:
         """Number of nodes in the dense store."""
-        store = self.vector_store()
-        return 0 if store is None else store._collection.count()
+        col = self.collection()
+        return 0 if col is None else col.count()
