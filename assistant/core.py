@@ -5,21 +5,27 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable
+from typing import Any
 
-from assistant.answer.extractive import abstain, compose
-from assistant.answer.normalize import normalize_question, retrieval_query
+from assistant.answer.document_facts import document_fact_answer
+from assistant.answer.extractive import abstain, compose, compose_parts
+from assistant.answer.finalise import finalise
+from assistant.answer.normalize import normalize_history, normalize_question, retrieval_query
 from assistant.config import Settings
 from assistant.corpus import get_clause
-from assistant.errors import EmptyQuestionError, IndexBusyError
+from assistant.documents.validity import prefer_in_force
 from assistant.index.store import ClauseIndex
 from assistant.models import Answer, Clause, DocumentMeta
 from assistant.retrieve.gate import Gate, GateSignals
 from assistant.retrieve.hybrid import Hit, Mode, Retriever
 from assistant.understand.lexicon import default_lexicon
+from assistant.understand.reading import Reading, read_question, retrieval_text
+from assistant.understand.vocabulary import Vocabulary, build_vocabulary
 
 # Composers tried before retrieval: each returns an Answer, or None when the question is
 # not for it. Optional modules that are not installed are skipped.
 ROUTES = (
+    ("table", "assistant.tables.answer", "table_answer"),
     ("tool", "assistant.tools.answer", "tool_answer"),
     ("eligibility", "assistant.eligibility.chat", "match_answer"),
 )
@@ -48,6 +54,26 @@ def _has_number(question: str) -> bool:
     return bool(_DIGIT.search(question))
 
 
+def _tool_ran(answer: Answer) -> bool:
+    return bool(answer.tool_calls) and all(c.error is None for c in answer.tool_calls)
+
+
+def _related(a: str, b: str) -> bool:
+    """Whether two clause ids are the same clause or one holds the other (``x:s6`` / ``x:s6.2``)."""
+    return a == b or a.startswith(b + ".") or b.startswith(a + ".")
+
+
+def _retrieval_agrees(answer: Answer, hits: list[Hit]) -> bool:
+    """Whether the question's own retrieval found the clause a calculator answer rests on.
+
+    A calculator that could not run (an argument missing or refused) only shows that its
+    trigger words occur in the question; the answer is kept when the clause defining the
+    rule is among the retrieved clauses, otherwise the retrieval answer serves the question.
+    """
+    cited = [c.id for c in answer.citations]
+    return any(_related(cid, h.clause.id) for cid in cited for h in hits)
+
+
 class Assistant:
     """Answers questions over the indexed corpus with citations.
 
@@ -58,38 +84,33 @@ class Assistant:
     """
 
     def __init__(self, settings: Settings | None = None, auto_ingest: bool = True,
-                 progress: Callable[[str], None] | None = None) -> None:
+                 progress: Callable[[str], None] | None = None, llm: Any = None) -> None:
         self.settings = settings or Settings.from_env()
+        # A model endpoint (assistant.llm.config.LLMConfig), False for none, or None: the
+        # POLICY_ASSISTANT_LLM_* variables, read when an answer first needs them.
+        self._llm = llm
         self.auto_ingest = auto_ingest
         self.progress = progress or (lambda msg: None)
         self._index: ClauseIndex | None = None
         self._retriever: Retriever | None = None
         self._gate: Gate | None = None
+        self._vocab: Vocabulary | None = None
         self._routes: list[tuple[str, Callable]] | None = None
 
     # -- setup --------------------------------------------------------------------
     @property
     def index(self) -> ClauseIndex:
-        """The clause index, ingesting the shipped corpus first if it is empty.
+        """The clause index, ingesting the shipped corpus first into a home that never held one.
 
-        With ``auto_ingest`` an empty index is built, an index in an older format is
-        rebuilt, and one left by a killed ingestion is repaired, before it is used.
+        With ``auto_ingest`` an index in an older format is rebuilt, and one left by a
+        killed ingestion or with a dense store that disagrees with its clauses is repaired,
+        before it is used (:func:`assistant.index.startup.prepare_for_questions`).
         """
         if self._index is None:
-            index = ClauseIndex(self.settings)
-            if self.auto_ingest and (index.is_empty() or index.outdated_format() or index.journal()):
-                from assistant.index.ingest import ingest
+            from assistant.index.startup import prepare_for_questions
 
-                if index.is_empty() or index.outdated_format():
-                    self.progress(f"索引为空或格式过旧：正在导入内置文件到 {self.settings.home} …")
-                try:
-                    # Several workers may start on one fresh home: the first builds, the others wait.
-                    report = ingest(None, self.settings, index=index, progress=self.progress,
-                                    wait=0 if not index.is_empty() else 600)
-                    if report.changed:
-                        self.progress(report.summary())
-                except IndexBusyError:
-                    index.refresh()  # another process is ingesting and will finish the job
+            index = ClauseIndex(self.settings)
+            prepare_for_questions(index, self.settings, self.auto_ingest, self.progress)
             index.check_compatible()
             self._index = index
         return self._index
@@ -98,7 +119,7 @@ class Assistant:
         """Forget cached index state (after an ingestion by another object or process)."""
         if self._index is not None:
             self._index.close()
-        self._index = self._retriever = self._gate = None
+        self._index = self._retriever = self._gate = self._vocab = None
 
     def _sync(self) -> None:
         """Pick up a new commit of the index by another process (a cheap stat of index.json)."""
@@ -119,6 +140,23 @@ class Assistant:
             self._gate = Gate("\n".join(c.text for c in self.index.clauses().values()))
         return self._gate
 
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The index's own words (documents, places, rows, defined terms) for reading questions."""
+        if self._vocab is None:
+            self._vocab = build_vocabulary(self.index.clauses().values(), self.documents())
+        return self._vocab
+
+    def _evidence(self, q: str, hist: list[str], k: int) -> tuple[Reading, str, list[Hit], GateSignals]:
+        """Read the question, retrieve on its asking part (within the documents it names) and
+        measure what the gate weighs."""
+        reading = read_question(q, self.vocabulary)
+        query = retrieval_query(retrieval_text(reading, self.vocabulary), hist)
+        hits, dense_top = self.retriever.search_with_dense_top(query, k=k, sparse_query=sparse_query(query),
+                                                               doc_ids=reading.doc_ids or None)
+        signals = self.gate.signals(query, dense_top, hits=hits, reading=reading, vocab=self.vocabulary)
+        return reading, query, hits, signals
+
     def _route_fns(self) -> list[tuple[str, Callable]]:
         if self._routes is None:
             self._routes = []
@@ -132,7 +170,35 @@ class Assistant:
         return self._routes
 
     # -- API ------------------------------------------------------------------------
-    def ask(self, question: str, history: list[str] | None = None) -> Answer:
+    @property
+    def llm(self) -> Any:
+        """The model endpoint answers are written with (an ``LLMConfig``), or None."""
+        if self._llm is None:
+            from assistant.llm.config import LLMConfig
+
+            self._llm = LLMConfig.from_env() or False
+        return self._llm or None
+
+    def ask(self, question: str, history: list[str] | None = None, llm: bool | None = None,
+            on_token: Callable[[str], None] | None = None) -> Answer:
+        """Answer one question (see :meth:`_answer`); every answer passes the finaliser
+        (:func:`assistant.answer.finalise.finalise`) before it leaves.
+
+        ``llm``: True requires the model endpoint, False answers extractively, None uses the
+        endpoint when one is configured (:mod:`assistant.llm`: the model's answer is checked
+        sentence by sentence, the extractive one is the fallback). ``on_token`` receives the
+        model's draft as it streams.
+        """
+        answer = self._answer(question, history)
+        final = finalise(answer, self.index.clauses(), self.documents(), self.settings.clock()).answer
+        if llm is False or (llm is None and self.llm is None):
+            return final
+        from assistant.llm.config import resolve
+        from assistant.llm.flow import llm_answer
+
+        return llm_answer(self, resolve(self.llm, llm), question, history, final, on_token)
+
+    def _answer(self, question: str, history: list[str] | None = None) -> Answer:
         """Answer one question.
 
         Args:
@@ -142,49 +208,59 @@ class Assistant:
             The answer contract: text with ``[n]`` markers, citations, tool calls, and
             ``abstained`` when the corpus does not support an answer.
         Raises:
-            EmptyQuestionError, QuestionTooLongError.
+            EmptyQuestionError, QuestionTooLongError, AmountOutOfRangeError.
         """
         self._sync()
         q = normalize_question(question, self.settings.max_question_chars)
         # The question as the user wrote it, less what cannot be encoded (lone surrogates).
         shown = _SURROGATE.sub("\ufffd", question)
-        hist = []
-        for h in history or []:
-            try:
-                hist.append(normalize_question(h, self.settings.max_question_chars))
-            except EmptyQuestionError:
-                continue  # an earlier turn with nothing in it adds no context
+        hist = normalize_history(history, self.settings.max_question_chars)
         clauses = self.index.clauses()
-        query = retrieval_query(q, hist)
-        hits, dense_top = self.retriever.search_with_dense_top(query, k=self.settings.top_k,
-                                                               sparse_query=sparse_query(query))
-        reason = self.gate.abstain(self.gate.signals(query, dense_top))
+        reading, query, hits, signals = self._evidence(q, hist, self.settings.top_k)
+        hits = prefer_in_force(hits, self.documents(), self.settings.clock())
+        reason = self.gate.abstain(signals)
+        if not reason or reading.doc_ids:
+            fact = document_fact_answer(shown, reading, hits, clauses, self.documents())
+            if fact is not None:
+                return fact
         # A calculation with numbers in it is answered by the tool even when the gate hesitates
         # (its words may be rare); anything else the gate rejects is out of scope.
         for name, route in self._route_fns():
             if not _route_applies(name, q, hist):
                 continue
-            answer = route(q, clauses, history=hist)
+            answer = route(q, clauses, history=hist, home=self.settings.home)  # packs live in the home
             if answer is None:
                 continue
             if name == "tool" and not answer.tool_calls and not _has_number(q):
                 continue  # a rule question without numbers: quote the rule instead of asking
-            if reason and not (name == "tool" and answer.tool_calls):
+            if name == "tool" and not _tool_ran(answer) and not _retrieval_agrees(answer, hits):
+                continue  # trigger words alone: the question is about something else
+            if reason and not (name in ("tool", "table") and answer.tool_calls):
                 break
             return answer.model_copy(update={"question": shown})
         if not hits:
             reason = "索引中没有任何条款"
         if reason:
             return abstain(shown, reason, self._document_names())
-        answer = compose(q, hits)
+        if reading.multi_part:
+            answer = compose_parts(q, reading, [self._part_hits(p.query, hist, reading) for p in reading.parts],
+                                   self.vocabulary)
+        else:
+            answer = compose(q, hits, reading=reading, vocab=self.vocabulary)
         return answer.model_copy(update={"question": shown})
+
+    def _part_hits(self, query: str, hist: list[str], reading: Reading) -> list[Hit]:
+        """Clauses for one part of a multi-part question."""
+        q = retrieval_query(query, hist)
+        hits = self.retriever.search(q, k=self.settings.top_k, sparse_query=sparse_query(q),
+                                     doc_ids=reading.doc_ids or None)
+        return prefer_in_force(hits, self.documents(), self.settings.clock())
 
     def gate_signals(self, question: str, history: list[str] | None = None) -> GateSignals:
         """What the abstention gate measures for a question (for calibration and reports)."""
         self._sync()
-        q = retrieval_query(normalize_question(question, self.settings.max_question_chars), history)
-        _, dense_top = self.retriever.search_with_dense_top(q, k=1, sparse_query=sparse_query(q))
-        return self.gate.signals(q, dense_top)
+        q = normalize_question(question, self.settings.max_question_chars)
+        return self._evidence(q, list(history or []), self.settings.top_k)[3]
 
     def retrieve(self, question: str, k: int = 5, mode: Mode = "hybrid") -> list[Hit]:
         """Retrieve clauses without composing an answer (``mode``: hybrid, dense, bm25)."""

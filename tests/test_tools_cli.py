@@ -88,7 +88,7 @@ def test_answer_equity_example(clauses):
 
 
 def test_answer_cites_the_street_row(clauses):
-    a = tool_answer("新碶已完成120亩，完成率多少？", clauses)
+    a = tool_answer("新碶已完成120亩，完成率多少？", clauses, tables=True)
     assert a.answer.splitlines()[0] == (
         "新碶的“完成老工业区块改造涉企用地（亩）”任务为300亩，已完成120亩，完成率40%，还差180亩[1]。")
     assert [c.id for c in a.citations] == [S + "a2.r2"]
@@ -108,17 +108,24 @@ def test_answer_asks_for_a_missing_argument(clauses):
     assert [c.id for c in a.citations] == [S + "s6.6"]
 
 
-@pytest.mark.parametrize("question, field", [
-    ("街道改造了200亩，按每亩6万元奖励多少？", "rate_wan_yuan_per_mu"),
-    ("北京街道的绿色工厂任务是多少？", "street"),
+@pytest.mark.parametrize("question, field, shown", [
+    ("街道改造了200亩，按每亩6万元奖励多少？", "rate_wan_yuan_per_mu", "每亩奖励标准（万元/亩）"),
+    ("北京街道的绿色工厂任务是多少？", "street", "表中没有“北京”这一行"),
 ])
-def test_answer_reports_bad_input_without_a_result(clauses, question, field):
-    a = tool_answer(question, clauses)
+def test_answer_reports_bad_input_without_a_result(clauses, question, field, shown):
+    a = tool_answer(question, clauses, tables=True)
     assert a.answer.startswith("无法计算[1]：")
-    assert field in a.answer
+    # The person reads the field's Chinese name; the code name stays in the tool call.
+    assert shown in a.answer and field not in a.answer
+    assert not re.search(r"[A-Za-z_]{3,}", a.answer)
     assert "万元（" not in a.answer and "任务为" not in a.answer
     (call,) = a.tool_calls
     assert call.result is None and field in call.error
+
+
+def test_chat_leaves_table_questions_to_the_table_route(clauses):
+    assert tool_answer("新碶已完成120亩，完成率多少？", clauses) is None
+    assert tool_answer("北京街道的绿色工厂任务是多少？", clauses) is None
 
 
 def test_answer_approval_says_calendar_days(clauses):

@@ -22,7 +22,9 @@ from assistant.answer.shapes import (
     DEFINITION,
     LISTS,
     NUMBER,
+    PENALTY,
     SHAPES,
+    TIME_LIMIT,
     UNSETTLED,
     WANTS_AMOUNT,
     is_heading,
@@ -57,8 +59,15 @@ WHOLE_CHARS = 90
 _EXPLICIT = re.compile(r"罚|多久|多长时间|几天|几日|多少天|多少日|多少个工作日|期限|时限")
 _MARKER = re.compile(r"\[\d+\]")
 _ASKS_AMOUNT = re.compile(r"多少|比例|百分之几|标准是|额度")
-_ASKY = re.compile(r"多|几|怎|什么|哪|吗|呢")
+# Words with these characters ask (由谁来, 谁来管, 啥时候): never quoted as a subject the text lacks.
+_ASKY = re.compile(r"多|几|怎|什么|哪|吗|呢|谁|啥|么|咋")
 _REWARD = re.compile(r"补助|补贴|奖励|资助|奖补|扶持资金")
+
+_AMOUNT_UNSETTLED = "具体数额或标准"
+# A figure that answers "多少": a number with a unit other than a date's year or month.
+_FIGURE = re.compile(NUMBER.pattern.replace("年|月|", ""))
+# Words that negate or ask (没拿到, 不申请): never a subject the documents lack.
+_NOT_SUBJECT = re.compile(r"^[没不未别无]")
 
 __all__ = ["abstain", "best_sentence", "compose", "compose_parts", "sentences"]
 
@@ -121,6 +130,8 @@ class _Composer:
         self.vocab = vocab
         self.shown: list[str] = []  # sentences already stated, so quotes do not repeat them
         self.unsettled: str | None = None  # what was asked that the best clause does not state
+        self.lead_sentence = ""
+        self.missing_subject: str | None = None  # the question's main subject, held by no document
 
     def mark(self, hit: Hit) -> str:
         return self.cites.mark(hit.clause, hit.score)
@@ -143,9 +154,10 @@ class _Composer:
         for rank, hit in enumerate(hits):
             sent, sc = best_sentence(hit.clause, qwords, wants_number)
             scored.append((hit, sent, sc + 0.01 * (len(hits) - rank)))
-        top_hit, top_sent, top_score = max(scored, key=lambda x: x[2])
+        top_hit, top_sent, top_score = _prior(question, scored, self.reading)
         self.scores = {h.clause.id: sc for h, _, sc in scored}
         lead = self._direct(question, hits, top_hit, top_sent, qwords)
+        self.lead_sentence = _ARTICLE_START.sub("", top_sent.strip())
         lines = [lead]
         shape = next((p for ask, p in SHAPES if ask.search(question)), None)
         # Other clauses that bear on the question: one sentence each, with their own marker.
@@ -163,24 +175,58 @@ class _Composer:
             lines.append(self._doc_prefix(hit.clause) + _cited(sent, self.mark(hit)))
             self.shown.append(sent)
             cited_ids.add(hit.clause.id)
-        gap = self._not_settled(question)
+        gap = self._not_settled(question, lines)
         if gap:
             lines.append(gap)
         return lines
 
-    def _not_settled(self, question: str) -> str | None:
+    def unstated(self, text: str) -> str | None:
+        """An abstention when the question asks for a figure, standard or time limit that none of
+        the cited clauses gives (补助标准另行制定), or about a subject no document holds; it says
+        what the documents do say. None when the answer states what was asked.
+
+        Args:
+            text: the composed answer, quotes included.
+        """
+        if not self.cites.citations:
+            return None
+        body = _MARKER.sub("", text.split("\n依据：")[0]) + "".join(_supporting_text(text))
+        if self.unsettled:
+            if self.unsettled in (UNSETTLED.get(TIME_LIMIT.pattern), _AMOUNT_UNSETTLED) and not _states(self.unsettled, body):
+                first = self.cites.citations[0]
+                said = _short(self.lead_sentence).rstrip("。；;") if self.lead_sentence else ""
+                return (f"现有文件没有给出所问的{self.unsettled}：{first.label}只写道“{said}”，未规定{self.unsettled}。\n"
+                        f"如需{self.unsettled}，请咨询相关主管部门。")
+        if self.missing_subject:
+            return (f"现有文件没有关于“{self.missing_subject}”的规定，无法给出有依据的回答。\n"
+                    f"如需了解，请咨询相关主管部门。")
+        return None
+
+    def _asking(self, question: str) -> str:
+        """The question less its background ("合同里没写付款期限" states, it does not ask)."""
+        for segment in (self.reading.background if self.reading is not None else []):
+            question = question.replace(segment, "")
+        return question
+
+    def _not_settled(self, question: str, lines: list[str]) -> str | None:
         """A specific word the question asks about that no cited clause (nor the corpus) holds:
         say the text does not settle it instead of pretending it does."""
         if self.reading is None or self.vocab is None:
             return None
         if self.unsettled and self.cites.citations:
+            if (self.unsettled in (UNSETTLED.get(TIME_LIMIT.pattern), _AMOUNT_UNSETTLED)
+                    and _states(self.unsettled, "".join(_MARKER.sub("", x) for x in lines))):
+                self.unsettled = None  # another cited clause states it (…30日内确认…)
+                return None
             return f"所引条文未规定{self.unsettled}[1]。"
         cited = "".join(c.text for c in self.cites.citations)
         missing = [w for w in self.reading.subject if len(w) >= 3 and specificity(w) >= 12 and w in question
-                   and _in_dictionary(w) and not _ASKY.search(w) and w not in cited and w not in self.vocab.text
-                   and not default_lexicon().supported(w, self.vocab.text)]
+                   and _in_dictionary(w) and not _ASKY.search(w) and not _NOT_SUBJECT.search(w) and w not in cited and w not in self.vocab.text
+                   and not default_lexicon().supported(w, self.vocab.text) and not _parts_held(w, cited, self.vocab.text)]
         if not missing:
             return None
+        if self.reading.subject and missing[0] == self.reading.subject[0]:
+            self.missing_subject = missing[0]  # what the question is about: nothing answers it
         return f"现有文件没有关于“{'、'.join(missing[:2])}”的规定。"
 
     def _direct(self, question: str, hits: list[Hit], top: Hit, sent: str, qwords: set[str]) -> str:
@@ -224,7 +270,12 @@ class _Composer:
                 continue
             about = [x for x in sentences(c.text) if x != sent and not is_heading(x, c)
                      and _score(x, qwords) >= SHAPE_SHARE * sent_score]
-            for s in [sent, *about]:
+            # The sentence that states the shape may share fewer words with the question than the
+            # best one (…公开征求意见… / …期限一般不少于30日): any sentence of the clause about the
+            # question that states it answers before "not settled" is said.
+            rest = sorted((x for x in sentences(c.text) if x != sent and x not in about and not is_heading(x, c)
+                           and _score(x, qwords) > 0), key=lambda x: -_score(x, qwords))
+            for s in [sent, *about, *rest]:
                 if not pattern.search(s):
                     continue
                 # A definition, or a short sentence, reads whole; a long one as the piece that
@@ -233,7 +284,7 @@ class _Composer:
                 frag = frag if len(frag) >= 8 else s
                 self.shown.append(frag)
                 return prefix + _cited(frag, self.mark(top))
-            if _EXPLICIT.search(question):
+            if _EXPLICIT.search(self._asking(question)):
                 self.unsettled = UNSETTLED.get(pattern.pattern)
             break
         if ASKS_DATE.search(question) and (frag := _fragment(sent, DATE, qwords)):
@@ -243,7 +294,7 @@ class _Composer:
             self.shown.append(frag)
             return prefix + _cited(frag, self.mark(top))
         if _ASKS_AMOUNT.search(question) and not any(NUMBER.search(x) for x in sentences(c.text)):
-            self.unsettled = "具体数额或标准"  # 亩均税收低于多少算D类: the text names D类 but sets no figure
+            self.unsettled = _AMOUNT_UNSETTLED  # 亩均税收低于多少算D类: the text names D类 but sets no figure
         marker = self.mark(top)
         # "有什么补助？" answered by a sentence without the amount: add the clause's sentences
         # that state an amount of the kind asked for (补助 30%, 补助 10%).
@@ -271,6 +322,47 @@ class _Composer:
         return out
 
 
+# Asked shapes that pick the clause to lead with: a definition (所称…是指), a time limit, a
+# penalty. "Who" is left out: 负责/实施 occur in nearly every clause.
+_PRIOR_SHAPES = (DEFINITION, TIME_LIMIT, PENALTY)
+_PRIOR_KIND = {DEFINITION.pattern: "definition", TIME_LIMIT.pattern: "time_limit", PENALTY.pattern: "penalty"}
+
+
+def _prior(question: str, scored: list[tuple[Hit, str, float]], reading=None) -> tuple[Hit, str, float]:
+    """The clause to lead with: the best-scoring one, unless the question asks for a definition,
+    a time limit or a penalty and other retrieved clauses about as relevant state one; then the
+    best of those, and of an article and its own paragraph both stating it, the paragraph (the
+    narrower cite)."""
+    best = max(scored, key=lambda x: x[2])
+    pattern = next((p for ask, p in SHAPES if ask.search(question)), None)
+    if pattern not in _PRIOR_SHAPES:
+        return best
+    if reading is not None and reading.asks and reading.asks[0] != _PRIOR_KIND[pattern.pattern]:
+        return best  # 算中小企业还是大型企业按什么时候定 asks when, not what 中小企业 means
+    stating = [x for x in scored if x[2] > 0 and any(pattern.search(s) for s in sentences(x[0].clause.text)
+                                                      if not is_heading(s, x[0].clause))]
+    if pattern is DEFINITION:
+        # The clause that defines the asked term: the term stands just before 是指 (郊区是指…).
+        qwords = [w for w in words(question) if len(w) >= 2]
+        defining = [x for x in stating if any(any(w in m.group(1) for w in qwords)
+                                              for s in sentences(x[0].clause.text)
+                                              for m in re.finditer(r"([^。；]{0,24})是指", s))]
+        # Of clauses that hold one definition (an item, its article, its chapter) the narrowest;
+        # otherwise retrieval's order.
+        inner = [x for x in defining if not any(y is not x and len(y[0].clause.text) < len(x[0].clause.text)
+                                                 and _bare(y[0].clause.text) in _bare(x[0].clause.text)
+                                                 for y in defining)]
+        if inner:
+            return inner[0]
+    # A time limit or penalty about something else (临时许可证的有效期 for 许可证多久失效) does not lead.
+    stating = [x for x in stating if x[2] >= SUPPORT_SHARE * best[2]]
+    if not stating or best in stating and not any(_related(best[0].clause.id, x[0].clause.id) for x in stating):
+        return best
+    narrow = [x for x in stating if not any(y[0].clause.id.startswith(x[0].clause.id + ".") for y in stating)]
+    # Of several that state it, the best-scoring.
+    return max(narrow or stating, key=lambda x: x[2])
+
+
 def _heading_score(clause: Clause, qwords: set[str]) -> float:
     """How well the clause's heading line matches the question (0 when it has none)."""
     first = sentences(clause.text)[:1]
@@ -289,6 +381,27 @@ def _supporting(clause: Clause, qwords: set[str]) -> list[str]:
 def _short(sentence: str) -> str:
     s = _ARTICLE_START.sub("", sentence.strip())
     return s if len(s) <= QUOTE_CHARS else s[:QUOTE_CHARS] + "…"
+
+
+def _states(unsettled: str, text: str) -> bool:
+    """Whether ``text`` gives what was found unsettled: a time limit, or a figure."""
+    wanted = TIME_LIMIT if unsettled == UNSETTLED.get(TIME_LIMIT.pattern) else _FIGURE
+    return bool(wanted.search(text))
+
+
+def _supporting_text(text: str) -> list[str]:
+    """The quotes under 依据 (they show the cited clauses' own words)."""
+    return re.findall(r"“([^”]*)”", text.split("\n依据：", 1)[1]) if "\n依据：" in text else []
+
+
+def _parts_held(word: str, cited: str, corpus: str) -> bool:
+    """Whether a compound the corpus lacks (成员名单) is made of words the documents hold, one of
+    them in the cited text (成员 …): then the lead speaks of it, and "no provision on it" would
+    be false."""
+    from assistant.index.tokenize import _jieba
+
+    parts = [p for p in _jieba().lcut_for_search(word) if len(p) >= 2 and p != word]
+    return bool(parts) and all(p in corpus for p in parts)
 
 
 def _in_dictionary(word: str) -> bool:
@@ -322,7 +435,11 @@ def compose(question: str, hits: list[Hit], reading=None, vocab=None) -> Answer:
     lines = comp.answer_lines(question, hits)
     qwords = set(words(question))
     lines += ["", *comp.basis({h.clause.id: h for h in hits}, qwords)]
-    return Answer(question=question, answer="\n".join(lines), abstained=False, citations=comp.cites.citations)
+    text = "\n".join(lines)
+    unstated = comp.unstated(text)
+    if unstated is not None:
+        return Answer(question=question, answer=unstated, abstained=True, citations=[])
+    return Answer(question=question, answer=text, abstained=False, citations=comp.cites.citations)
 
 
 def compose_parts(question: str, reading, part_hits: list[list[Hit]], vocab=None) -> Answer:

@@ -215,7 +215,7 @@ _FOLLOW_UP = r"呢|如果|要是|换成|改成|假如|假设"
 
 
 def route(question: str, history: list[str] | None = None, clauses: Mapping[str, Clause] | None = None,
-          dirs: Iterable[Path] | None = None) -> Routed | None:
+          dirs: Iterable[Path] | None = None, tables: bool = True) -> Routed | None:
     """Pick the calculator a question asks for and fill its arguments.
 
     Args:
@@ -228,6 +228,9 @@ def route(question: str, history: list[str] | None = None, clauses: Mapping[str,
         clauses: the indexed clauses (they decide which packs are active); the index in
             the data folder when omitted.
         dirs: folders holding the packs (default: the data folder's ``packs/`` and the shipped corpus).
+        tables: also route to the packs' table tools (``table_*`` mechanisms). In chat the
+            table route (:mod:`assistant.tables`) reads any indexed table, so chat passes False
+            and a table tool cannot claim a question because a row-like word occurs in it.
     Returns:
         The routing, or None when the question is not a calculation.
     """
@@ -235,7 +238,7 @@ def route(question: str, history: list[str] | None = None, clauses: Mapping[str,
         from assistant.tools.registry import indexed_clauses
 
         clauses = indexed_clauses()
-    tools = active_tools(clauses, dirs)
+    tools = [t for t in active_tools(clauses, dirs) if tables or not _table(t)]
     by_name = {t.name: t for t in tools}
     history = history or []
     p = Parsed.of(question)

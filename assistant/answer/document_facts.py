@@ -1,0 +1,207 @@
+"""Questions about a document itself: when it takes effect, its signing date, the years it
+covers, who issued it, its 文号.
+
+Such a fact is stated once, in a clause of the document ("本条例自2020年1月1日起施行",
+the 通知's signature date, the title's "（2024-2026年）", the colophon), while retrieval ranks
+clauses by topic words the question hardly has. This route reads which fact is asked, picks
+the document (the one the question names, the only one held, or the one retrieval prefers),
+finds the clause whose text holds the fact (from the document's record or the text's own
+wording) and answers with that clause cited. When no clause holds the fact it answers nothing
+and the question goes on to retrieval.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from pydantic import BaseModel
+
+from assistant.answer.cite import CitationList
+from assistant.models import Answer, Clause, DocumentMeta
+from assistant.retrieve.hybrid import Hit
+from assistant.understand.reading import Reading
+
+# The question must be about a document: it names one, or says 这个条例 / 本办法 / 通知 …
+_DOC_WORD = re.compile(r"条例|法律|[^方办做]法(?![律规定人])|办法|规定|方案|文件|通知|细则|决定|意见|政策|文$|号文")
+_WHEN = re.compile(r"什么时候|何时|哪天|哪一天|哪日|几号|几月|日期|时间|哪年|起始|从哪|开始")
+_FACTS: dict[str, re.Pattern] = {
+    # 实行 and 生效 are how people write 施行.
+    "effective": re.compile(r"施行|实行|生效|开始执行|起执行|开始实施|起实施|正式实施"),
+    "signed": re.compile(r"落款|签发|发文日期|成文日期"),
+    "printed": re.compile(r"印发(?:日期|时间|的日期|于)|哪天印发|什么时候印发|何时印发"),
+    "promulgated": re.compile(r"公布|颁布|发布"),
+    "adopted": re.compile(r"通过"),
+    "period": re.compile(r"哪几年|哪些年|几年|管到|到哪年|起止|执行期|实施期|有效期|期限是"),
+    "issuer": re.compile(r"(哪个|哪些|哪家|什么)(单位|部门|机关|机构).{0,4}(印发|发布|制定|发文|出台|下发|颁布)|"
+                         r"(由|是)谁(印发|发布|制定|发的|出台|下发|颁布)|发文(单位|机关)|印发单位|制定机关"),
+    "number": re.compile(r"文号|发文字号|几号文"),
+}
+_DATE_FACTS = ("effective", "signed", "printed", "promulgated", "adopted")
+_EFFECTIVE_TEXT = re.compile(r"自\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[^，。；]{2,12}之日)\s*起"
+                             r"\s*(?:施行|实施|执行|生效)")
+_RANGE = re.compile(r"((?:19|20)\d{2})\s*(?:年)?\s*[-—–~～至到]\s*((?:19|20)\d{2})\s*年")
+_NAMES = {"effective": "施行日期", "signed": "落款日期", "printed": "印发日期", "promulgated": "公布日期",
+          "adopted": "通过日期", "period": "实施期限", "issuer": "印发单位", "number": "文号"}
+
+
+class DocumentFact(BaseModel):
+    """One fact about a document and the clause that states it."""
+
+    doc_id: str
+    fact: str
+    value: str
+    clause_id: str
+
+
+def asked_fact(reading: Reading) -> str | None:
+    """Which document-level fact the question asks for, or None."""
+    text = reading.asking or reading.question
+    if not (reading.doc_ids or _DOC_WORD.search(text)):
+        return None
+    for fact, pattern in _FACTS.items():
+        if not pattern.search(text):
+            continue
+        if fact in _DATE_FACTS and fact != "signed" and not _WHEN.search(text):
+            continue  # 公布了哪些信息 asks about content, not the date
+        return fact
+    return None
+
+
+def _cn_date(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _pick_document(reading: Reading, hits: Sequence[Hit], metas: Sequence[DocumentMeta]) -> DocumentMeta | None:
+    by_id = {m.id: m for m in metas}
+    named = [by_id[d] for d in reading.doc_ids if d in by_id]
+    if len(named) > 1 and reading.years:
+        # 2020年那版: the version whose name carries the year, else the one in force from that year.
+        for year_of in (lambda m: str(m.cite_as or m.title), lambda m: str(m.valid_from or "")[:4]):
+            dated = [m for m in named if any(str(y) in year_of(m) for y in reading.years)]
+            if dated:
+                named = dated
+                break
+    if len(named) > 1:
+        ranked = [h.clause.doc_id for h in hits if h.clause.doc_id in {m.id for m in named}]
+        if ranked:
+            return by_id[ranked[0]]
+    if named:
+        return named[0]
+    if len(metas) == 1:
+        return metas[0]
+    return by_id.get(hits[0].clause.doc_id) if hits else None
+
+
+def _first_holding(clauses: Sequence[Clause], needle: str, prefer_articles: bool = False) -> Clause | None:
+    flat = _flat(needle)
+    holding = [c for c in clauses if flat and flat in _flat(c.own_text or c.text)]
+    if prefer_articles:
+        # The article that states it ("第七十二条 本条例自…起施行") over the front matter.
+        stated = [c for c in holding if re.match(r"第[一二三四五六七八九十百千零〇]+条", c.text.strip())]
+        holding = stated or holding
+    return holding[0] if holding else None
+
+
+def find_fact(fact: str, meta: DocumentMeta, clauses: Sequence[Clause]) -> DocumentFact | None:
+    """The value of ``fact`` for the document and the clause whose text states it, or None.
+
+    Args:
+        fact: one of the keys of the fact patterns (effective, signed, period, issuer …).
+        meta: the document's record.
+        clauses: the document's clauses in document order.
+    """
+    def found(value: str, clause: Clause | None) -> DocumentFact | None:
+        return DocumentFact(doc_id=meta.id, fact=fact, value=value, clause_id=clause.id) if clause else None
+
+    if fact == "effective":
+        # The text's own "自…起施行" sentence first: it is what a person would cite.
+        texts = sorted(clauses, key=lambda c: 0 if re.match(r"第[一二三四五六七八九十百千零〇]+条", c.text.strip()) else 1)
+        for c in texts:
+            m = _EFFECTIVE_TEXT.search(c.own_text or c.text)
+            if m and re.search(r"本(条例|法|办法|规定|细则|决定|方案|意见|通知)|自", m.group(0)):
+                return found(_flat(m.group(1)), c)
+        return found(_cn_date(meta.valid_from), _first_holding(clauses, _cn_date(meta.valid_from))) \
+            if meta.valid_from else None
+    if fact in ("signed", "printed", "promulgated", "adopted"):
+        order = {"signed": ("signed", "printed"), "printed": ("printed", "signed"),
+                 "promulgated": ("promulgated", "signed"), "adopted": ("adopted",)}[fact]
+        for attr in order:
+            d = getattr(meta, attr)
+            if d is not None:
+                hit = found(_cn_date(d), _first_holding(clauses, _cn_date(d)))
+                if hit:
+                    return hit
+        return None
+    if fact == "period":
+        for c in clauses:
+            m = _RANGE.search(c.own_text or c.text)
+            if m:
+                return found(_flat(m.group(0)), c)
+        return None
+    if fact == "issuer":
+        names = [n for n in meta.issuers if _first_holding(clauses, n)]
+        return found("、".join(names), _first_holding(clauses, names[0])) if names else None
+    if fact == "number" and meta.doc_number:
+        return found(meta.doc_number, _first_holding(clauses, meta.doc_number))
+    return None
+
+
+def document_fact_answer(question: str, reading: Reading, hits: Sequence[Hit],
+                         clauses: Mapping[str, Clause], metas: Sequence[DocumentMeta]) -> Answer | None:
+    """Answer a question about a document itself, citing the clause that states the fact.
+
+    Args:
+        question: the question as shown to the user.
+        reading: the typed reading of the question.
+        hits: the question's retrieved clauses (they pick the document when none is named).
+        clauses: all indexed clauses by id.
+        metas: the records of the indexed documents.
+    Returns:
+        The cited answer, or None when the question asks no document fact or no clause states it.
+    """
+    fact = asked_fact(reading)
+    if fact is None or reading.unknown_documents:
+        return None
+    meta = _pick_document(reading, hits, metas)
+    if meta is None:
+        return None
+    own = [c for c in clauses.values() if c.doc_id == meta.id]
+    got = find_fact(fact, meta, own)
+    if got is None:
+        return None
+    cites = CitationList()
+    marker = cites.mark(clauses[got.clause_id])
+    name = _display(meta)
+    text = f"{name}的{_NAMES[fact]}：{got.value}{marker}。"
+    if fact == "effective" and "之日" in got.value:
+        text = f"{name}自{got.value}起施行{marker}。"
+    label = clauses[got.clause_id].label
+    quote = _quote(clauses[got.clause_id], got.value)
+    body = f"{text}\n\n依据：\n[1] {label}" + (f"：“{quote}”" if quote else "")
+    return Answer(question=question, answer=body, abstained=False, citations=cites.citations)
+
+
+def _display(meta: DocumentMeta) -> str:
+    """仑政办〔2024〕22号, 《优化营商环境条例》, or 《保障中小企业款项支付条例》（2020） for one
+    of two versions."""
+    if meta.doc_number and "〔" in meta.doc_number and not meta.cite_as:
+        return meta.doc_number
+    if meta.cite_as and meta.cite_as.startswith(meta.title):
+        return f"《{meta.title}》{meta.cite_as[len(meta.title):]}"
+    return f"《{meta.cite_as or meta.title}》"
+
+
+def _quote(clause: Clause, value: str) -> str:
+    """The sentence (or line) of the clause that holds the value, short."""
+    flat_value = _flat(value.split("、")[0])
+    for piece in re.split(r"(?<=[。；\n])", clause.own_text or clause.text):
+        if flat_value and flat_value in _flat(piece):
+            s = piece.strip()
+            return s if len(s) <= 120 else s[:120] + "…"
+    return ""
