@@ -347,6 +347,13 @@ def test_values_equal(expected, actual, ok):
     (["a"], ["x"], 5, 0.0, 0.0),
     ([["a", "b"], ["c"]], ["b"], 1, 1.0, 1.0),
     (["a"], [], 5, None, None),
+    # a clause inside an expected one (a row of a table, a paragraph of an article) counts;
+    # a broader one, or one whose id merely starts with the same characters, does not
+    (["d:s1", "d:a2.r4"], ["d:a2"], 5, 1.0, 0.5),
+    (["d:art59.k1"], ["d:art59"], 5, 1.0, 1.0),
+    (["d:art5"], ["d:art59"], 5, 0.0, 0.0),
+    (["d:art59"], ["d:art5"], 5, 0.0, 0.0),
+    (["d:s6"], ["d:s6.6"], 5, 0.0, 0.0),
 ])
 def test_recall_and_reciprocal_rank(ranking, expected, k, recall, rr):
     assert clause_recall_at_k(ranking, expected, k) == recall

@@ -14,8 +14,8 @@ and the figures they came from):
 
 Missing words alone never refuse a question whose best clause is a strong dense match.
 
-A question naming a place (…区/…市/…县) that the corpus never mentions is out of scope too:
-the corpus is about Beilun, and 镇海区's plan is not in it.
+A question naming a place (…区/…市/…县) that the indexed texts never mention is out of scope
+too: the places a corpus is about are read from its own texts, never from a list in code.
 """
 
 from __future__ import annotations
