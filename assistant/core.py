@@ -59,7 +59,7 @@ def _tool_ran(answer: Answer) -> bool:
 
 
 def _related(a: str, b: str) -> bool:
-    """Whether two clause ids are the same clause or one holds the other (``x:s6`` / ``x:s6.2``)."""
+    """Whether two clause ids are the same clause or one holds the other (``doc:ch2`` / ``doc:ch2.art9``)."""
     return a == b or a.startswith(b + ".") or b.startswith(a + ".")
 
 

@@ -91,9 +91,11 @@ def test_every_annex2_column_is_asked(gold, clauses):
 
 
 def test_every_calculator_has_an_item(gold):
-    from evals.gold import TOOL_NAMES
+    from evals.gold import CALCULATOR_NAMES, TABLE_OPERATIONS
 
-    assert TOOL_NAMES - {item.expected_tool for item in gold} == set()
+    expected = {item.expected_tool for item in gold}
+    assert CALCULATOR_NAMES - expected == set()
+    assert expected & TABLE_OPERATIONS == {"table_cell", "table_progress", "table_totals"}
 
 
 def test_facts_of_clause_items_are_in_an_expected_clause(gold, clauses):

@@ -188,7 +188,7 @@ def document_fact_answer(question: str, reading: Reading, hits: Sequence[Hit],
 
 
 def _display(meta: DocumentMeta) -> str:
-    """仑政办〔2024〕22号, 《优化营商环境条例》, or 《保障中小企业款项支付条例》（2020） for one
+    """X政办〔2025〕3号, 《某某条例》, or 《某某条例》（2020） for one
     of two versions."""
     if meta.doc_number and "〔" in meta.doc_number and not meta.cite_as:
         return meta.doc_number

@@ -30,15 +30,20 @@ Kind = Literal["document", "clause", "annex", "member", "duty", "table", "calc",
 Variant = Literal["plain", "paraphrase", "typo", "traditional", "colloquial", "english", "followup",
                   "background", "multi_part"]
 
-TOOL_NAMES = frozenset({
+# Calculators that answer chat questions (from the packs' mechanisms) ...
+CALCULATOR_NAMES = frozenset({
     "land_acquisition_subsidy", "equity_acquisition_subsidy", "street_reward", "plot_ratio_check",
     "ancillary_facilities_check", "special_fund", "small_micro_reserve", "tax_per_mu",
     "tax_growth_path", "tax_growth_rate", "joint_renovation_terms", "approval_deadline",
-    "street_target", "target_progress", "annex2_totals_check", "convert_area", "convert_money",
-    # operations of the table route (assistant.tables) on any indexed table
+    "convert_area", "convert_money",
+})
+# ... operations of the table route (assistant.tables) on any indexed table ...
+TABLE_OPERATIONS = frozenset({
     "table_cell", "table_row", "table_column", "table_extreme", "table_filter", "table_sum",
     "table_compare", "table_progress", "table_totals",
 })
+# ... and the names a pack may give a table lookup for the calculator forms and `calc`.
+TOOL_NAMES = CALCULATOR_NAMES | TABLE_OPERATIONS | {"street_target", "target_progress", "annex2_totals_check"}
 
 
 class GoldItem(BaseModel):
