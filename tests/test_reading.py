@@ -126,3 +126,12 @@ def test_everyday_adverbs_are_not_comparisons():
 
 def test_years_are_read(vocab):
     assert read("2024年亩均税收15万，2026年做到17万，年均增长率是多少", vocab).years == [2024, 2026]
+
+
+def test_a_pasted_wall_of_questions_is_read_as_a_few_parts(vocab):
+    # The same question 10,000 times is one part; many different ones stop at MAX_PARTS.
+    from assistant.understand.reading import MAX_PARTS
+
+    assert len(read_question("兼并收购有什么补助？" * 10_000, vocab).parts) == 1
+    many = "".join(f"第{n}个街道的任务是多少？" for n in range(1, 500))
+    assert len(read_question(many, vocab).parts) == MAX_PARTS

@@ -198,6 +198,11 @@ def _place_docs(places: list[str], vocab: Vocabulary) -> list[str]:
     return out
 
 
+# How much of a question is read, and how many parts are answered one by one.
+READ_CHARS = 2000
+MAX_PARTS = 6
+
+
 def read_question(question: str, vocab: Vocabulary) -> Reading:
     """Read a normalised question against the index vocabulary.
 
@@ -207,7 +212,9 @@ def read_question(question: str, vocab: Vocabulary) -> Reading:
     Returns:
         The typed reading.
     """
-    segs = _segments(question)
+    # A question is read from its first READ_CHARS characters (retrieval reads no more either):
+    # a pasted 100,000-character text must not become thousands of parts.
+    segs = _segments(question[:READ_CHARS])
     asking_segs = [s for s in segs if not _is_background(s)] or segs
     background = [s.rstrip("，,。；;！!？? ") for s in segs if s not in asking_segs]
     asking = "".join(asking_segs)
@@ -241,6 +248,8 @@ def _parts(asking_segs: list[str]) -> list[Part]:
     parts: list[Part] = []
     for seg in asking_segs:
         text = seg.rstrip("，,。；;！!？? ")
+        if any(text == p.text for p in parts):
+            continue  # the same question twice is one part
         kinds = ask_kinds(text)
         subject = content_words(text)
         if parts and (not kinds or (not subject and "sum" not in kinds and "share" not in kinds
@@ -257,6 +266,8 @@ def _parts(asking_segs: list[str]) -> list[Part]:
 
         own = any(specificity(w) >= MEDIUM for w in subject)
         query = text if own or not parts else f"{parts[-1].query}，{text}"
+        if len(parts) == MAX_PARTS:
+            break  # more parts than a person asks at once: the rest is not answered part by part
         parts.append(Part(text=text, asks=kinds, subject=subject, query=query))
     return parts
 
