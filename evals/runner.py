@@ -373,15 +373,20 @@ def _index_texts(assistant: Any) -> dict[str, str] | None:
 def corpus_assistant(spec: CorpusSpec, gold_file: Path, progress: Callable[[str], None] | None = None) -> Any:
     """An assistant over the documents a gold set names, in a home of its own.
 
-    The home lives under the configured home (``eval-<set name>``), so the user's index is
-    never touched; ingestion is incremental, so a second run reuses it.
+    The home lives under the configured home (``eval-<hash of the document list>``), so the
+    user's index is never touched; ingestion is incremental, so a second run, or another set
+    over the same documents, reuses it.
     """
     from assistant import Assistant
     from assistant.config import Settings
     from assistant.index.ingest import ingest
 
+    import hashlib
+
+    # Named by what it holds, so sets asked over the same documents share one index.
+    key = "\n".join([str(spec.shipped)] + sorted(str(d) for d in spec.documents))
     base = Settings.from_env()
-    settings = Settings.from_env(home=Path(base.home) / f"eval-{gold_file.stem}")
+    settings = Settings.from_env(home=Path(base.home) / f"eval-{hashlib.sha256(key.encode()).hexdigest()[:12]}")
     if spec.shipped:
         ingest(None, settings, progress=progress, wait=600)
     if spec.documents:
