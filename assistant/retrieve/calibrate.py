@@ -75,11 +75,11 @@ def choose(rows: list[tuple[bool, GateSignals]], max_false: float) -> tuple[Gate
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     from assistant.core import Assistant
+    from evals.gold import DEFAULT_GOLD
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    here = Path(__file__).resolve()
     parser.add_argument("--gold", type=Path, nargs="+",
-                        default=[here.parents[2] / "evals/gold/lzb-2024-22.jsonl", here.with_name("calibration") / "dev.jsonl"])
+                        default=[DEFAULT_GOLD, Path(__file__).resolve().with_name("calibration") / "dev.jsonl"])
     parser.add_argument("--max-false-abstain", type=float, default=0.04)
     parser.add_argument("--write", action="store_true", help="write assistant/retrieve/gate.json")
     args = parser.parse_args(argv)
