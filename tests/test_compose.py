@@ -4,30 +4,20 @@ Hits are built by hand from the parsed clauses so each test states exactly what 
 handed the composer.
 """
 
-from pathlib import Path
 
 import pytest
 
 from assistant.answer.extractive import compose, compose_parts
 from assistant.answer.normalize import normalize_question
 from assistant.answer.shapes import is_heading
-from assistant.corpus import load_manifest, meta_for_file, parse_file, shipped_corpus_dir
 from assistant.retrieve.hybrid import Hit
 from assistant.understand.reading import read_question
 from assistant.understand.vocabulary import build_vocabulary
 
-LAWS = Path(__file__).resolve().parents[1] / "evals" / "documents"
-
-
 @pytest.fixture(scope="module")
-def corpus():
-    shipped = next(m for m in load_manifest() if m.id == "lzb-2024-22")
-    metas, clauses = [shipped], parse_file(shipped_corpus_dir() / "lzb-2024-22.pdf", shipped)
-    for path in sorted(LAWS.glob("*-20*.md")):
-        meta = meta_for_file(path, [])
-        metas.append(meta)
-        clauses += parse_file(path, meta)
-    return {c.id: c for c in clauses}, build_vocabulary(clauses, metas)
+def corpus(parsed_laws_and_plan):
+    clauses, metas = parsed_laws_and_plan
+    return clauses, build_vocabulary(list(clauses.values()), metas)
 
 
 def hits(clauses, *ids):

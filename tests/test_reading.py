@@ -4,27 +4,17 @@ The vocabulary here is read from real files: the shipped document and the regula
 evals/documents (parsed, not embedded, so these tests need no index).
 """
 
-from pathlib import Path
 
 import pytest
 
 from assistant.answer.normalize import normalize_question
-from assistant.corpus import load_manifest, meta_for_file, parse_file, shipped_corpus_dir
 from assistant.understand.reading import ask_kinds, read_question, retrieval_text
 from assistant.understand.vocabulary import build_vocabulary
 
-LAWS = Path(__file__).resolve().parents[1] / "evals" / "documents"
-
-
 @pytest.fixture(scope="module")
-def vocab():
-    shipped = next(m for m in load_manifest() if m.id == "lzb-2024-22")
-    metas, clauses = [shipped], parse_file(shipped_corpus_dir() / "lzb-2024-22.pdf", shipped)
-    for path in sorted(LAWS.glob("*-20*.md")):
-        meta = meta_for_file(path, [])
-        metas.append(meta)
-        clauses += parse_file(path, meta)
-    return build_vocabulary(clauses, metas)
+def vocab(parsed_laws_and_plan):
+    clauses, metas = parsed_laws_and_plan
+    return build_vocabulary(list(clauses.values()), metas)
 
 
 def read(q, vocab):
