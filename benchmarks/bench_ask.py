@@ -134,6 +134,53 @@ class RandomVectors:
         return self._unit()
 
 
+def rss_mb() -> float:
+    """Resident memory of this process now (MiB), from /proc; the peak where /proc is absent."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def warm_figures(settings, questions: list[tuple[str, list[str] | None]], repeat: int) -> dict:
+    """Warm latency of one worker (a fresh Assistant, models loaded before timing) over the questions."""
+    from assistant.core import Assistant
+
+    assistant = Assistant(settings, auto_ingest=False)
+    assistant.ask(questions[0][0])  # load models outside the timings
+    ask_ms, embed_ms, abstained, errors = [], [], 0, 0
+    for _ in range(repeat):
+        for question, history in questions:
+            t = time.perf_counter()
+            try:
+                answer = assistant.ask(question, history=history)
+                abstained += answer.abstained
+            except Exception:  # noqa: BLE001 - a refused question still costs its time
+                errors += 1
+            ask_ms.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            assistant.retriever.embed_query(question)
+            embed_ms.append((time.perf_counter() - t) * 1000)
+    figures = {"n": len(ask_ms), "p50": percentile(ask_ms, 0.5), "p95": percentile(ask_ms, 0.95),
+               "max": max(ask_ms), "embed_p50": percentile(embed_ms, 0.5), "embed_p95": percentile(embed_ms, 0.95),
+               "abstained": abstained // repeat, "errors": errors // repeat, "questions": len(questions),
+               "clauses": len(assistant.index.clauses()), "rss_mb": rss_mb()}
+    assistant.index.close()
+    return figures
+
+
+def warm_rows(f: dict, label: str) -> list[tuple[str, str]]:
+    """Report rows for :func:`warm_figures`."""
+    return [(f"warm ask latency, {label} (n={f['n']})",
+             f"p50 {f['p50']:.1f} ms, p95 {f['p95']:.1f} ms, max {f['max']:.1f} ms"),
+            (f"  query embedding alone", f"p50 {f['embed_p50']:.1f} ms, p95 {f['embed_p95']:.1f} ms"),
+            ("  abstentions / refusals over the questions", f"{f['abstained']} / {f['errors']} of {f['questions']}"),
+            ("  RSS of this process after the warm asks", f"{f['rss_mb']:.0f} MiB")]
+
+
 def synthetic_documents(folder: Path, clauses: int, per_doc: int = 2500) -> list[Path]:
     """办法-shaped Markdown files holding about ``clauses`` articles in all."""
     from assistant.clauses.numerals import int_to_cn
@@ -182,7 +229,12 @@ def main(argv: list[str] | None = None) -> int:
         t = time.perf_counter()
         ingest(None, settings)
         rows.append(("re-ingest, unchanged", f"{(time.perf_counter() - t) * 1000:.1f} ms"))
-        if args.synthetic:
+        base = None
+        if args.synthetic:  # the baseline of the ratios: the shipped size, measured in this run
+            base = warm_figures(settings, load_questions(args.gold), args.repeat)
+            rows += warm_rows(base, "shipped size")
+            base["worker_rss_mb"] = cold_breakdown(home)["rss_mb"]
+            rows.append(("  peak RSS of a fresh process answering one question", f"{base['worker_rss_mb']:.0f} MiB"))
             folder = Path(tmp) / "synthetic"
             folder.mkdir()
             paths = synthetic_documents(folder, args.synthetic)
@@ -203,33 +255,16 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((f"  {name}", f"wall {wall * 1000:.0f} ms, CPU {cpu * 1000:.0f} ms"))
         rows.append(("  peak RSS of that process", f"{steps['rss_mb']:.0f} MiB"))
 
-        assistant = Assistant(settings, auto_ingest=False)
-        questions = load_questions(args.gold)
-        assistant.ask(questions[0][0])  # load models outside the timings
-        ask_ms, embed_ms, abstained, errors = [], [], 0, 0
-        for _ in range(args.repeat):
-            for question, history in questions:
-                t = time.perf_counter()
-                try:
-                    answer = assistant.ask(question, history=history)
-                    abstained += answer.abstained
-                except Exception:  # noqa: BLE001 - a refused question still costs its time
-                    errors += 1
-                ask_ms.append((time.perf_counter() - t) * 1000)
-                t = time.perf_counter()
-                assistant.retriever.embed_query(question)
-                embed_ms.append((time.perf_counter() - t) * 1000)
-        p50_ask, p95_ask = percentile(ask_ms, 0.5), percentile(ask_ms, 0.95)
-        p50_emb, p95_emb = percentile(embed_ms, 0.5), percentile(embed_ms, 0.95)
-        rows.append((f"warm ask latency (n={len(ask_ms)})",
-                     f"p50 {p50_ask:.1f} ms, p95 {p95_ask:.1f} ms, max {max(ask_ms):.1f} ms"))
-        rows.append((f"query embedding alone (n={len(embed_ms)})", f"p50 {p50_emb:.1f} ms, p95 {p95_emb:.1f} ms"))
-        rows.append(("abstentions / refusals over gold questions",
-                     f"{abstained // args.repeat} / {errors // args.repeat} of {len(questions)}"))
-        clauses = len(assistant.index.clauses())
+        now = warm_figures(settings, load_questions(args.gold), args.repeat)
+        rows += warm_rows(now, f"{now['clauses']} clauses")
+        if base is not None:
+            rows.append((f"ratio {now['clauses']} / {base['clauses']} clauses: warm p50, p95 (target <= 1.2x)",
+                         f"{now['p50'] / base['p50']:.2f}x, {now['p95'] / base['p95']:.2f}x"))
+            rows.append(("ratio: peak RSS of a fresh process answering one question (target <= 2x)",
+                         f"{steps['rss_mb'] / base['worker_rss_mb']:.2f}x"))
 
     self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    rows.append((f"peak RSS, this process (ingest + warm asks, {clauses} clauses)", f"{self_mb:.0f} MiB"))
+    rows.append(("peak RSS, this process (ingest + warm asks)", f"{self_mb:.0f} MiB"))
     try:
         load = os.getloadavg()[0]
         rows.append(("load average during the run (1 min)", f"{load:.1f} on {os.cpu_count()} CPUs"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+import numpy as np
+
 from assistant.index.tokenize import tokens
 
 
@@ -26,25 +28,46 @@ class BM25:
             df.update(tf.keys())
         n = len(self.ids)
         self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
-        self._postings: dict[str, list[int]] = {}
+        self._lens = np.asarray(self.len, dtype=np.float64)
+        self._cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._postings: dict[str, tuple[list[int], list[int]]] = {}  # term -> (clauses, frequencies)
         for i, tf in enumerate(self.tf):
-            for t in tf:
-                self._postings.setdefault(t, []).append(i)
+            for t, f in tf.items():
+                rows, freqs = self._postings.setdefault(t, ([], []))
+                rows.append(i)
+                freqs.append(f)
+
+    def _weights(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """The clauses holding ``term`` and the term's BM25 contribution to each, computed once."""
+        cached = self._cache.get(term)
+        if cached is None:
+            rows, freqs = self._postings[term]
+            idx = np.asarray(rows, dtype=np.int64)
+            f = np.asarray(freqs, dtype=np.float64)
+            lens = self._lens[idx]
+            denom = f + self.k1 * (1 - self.b + self.b * lens / (self.avg or 1))
+            cached = self._cache[term] = (idx, self.idf[term] * f * (self.k1 + 1) / denom)
+        return cached
 
     def search(self, query: str, k: int = 20) -> list[tuple[str, float]]:
-        """Top ``k`` (clause id, score) for ``query``, best first; zero scores left out."""
-        q = tokens(query)
-        scores: dict[int, float] = {}
-        for t in set(q):
-            idf = self.idf.get(t)
-            if idf is None:
-                continue
-            for i in self._postings[t]:
-                f = self.tf[i][t]
-                denom = f + self.k1 * (1 - self.b + self.b * self.len[i] / (self.avg or 1))
-                scores[i] = scores.get(i, 0.0) + idf * f * (self.k1 + 1) / denom
-        best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
-        return [(self.ids[i], s) for i, s in best]
+        """Top ``k`` (clause id, score) for ``query``, best first; zero scores left out.
+
+        Terms are added in sorted order, so a score is the same float in every process
+        (set order of strings changes with the hash seed) and ties break by clause order.
+        """
+        terms = sorted({t for t in tokens(query) if t in self.idf})
+        if not terms or not self.ids:
+            return []
+        scores = np.zeros(len(self.ids), dtype=np.float64)
+        for t in terms:
+            idx, w = self._weights(t)
+            scores[idx] += w
+        hit = np.flatnonzero(scores > 0)
+        if len(hit) > k:  # the k best (ties at the cut kept, then ordered exactly below)
+            cut = np.partition(scores[hit], len(hit) - k)[len(hit) - k]
+            hit = hit[scores[hit] >= cut]
+        order = hit[np.lexsort((hit, -scores[hit]))][:k]
+        return [(self.ids[i], float(scores[i])) for i in order]
 
     def to_json(self) -> dict:
         """Serialisable form: the token lists (statistics are rebuilt on load)."""
