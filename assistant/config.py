@@ -9,8 +9,10 @@
 | POLICY_ASSISTANT_MAX_QUESTION_CHARS | longest question accepted | 2000 |
 | POLICY_ASSISTANT_MAX_EXPANDED_MB | largest unpacked size of a DOCX, or of a PDF's extracted text | 200 |
 | POLICY_ASSISTANT_MAX_PARAGRAPHS | most paragraphs of one document | 20000 |
+| POLICY_ASSISTANT_MAX_REQUEST_MB | largest request body the UI reads (API calls, form events; uploads have their own limit) | 4 |
 | POLICY_ASSISTANT_ADMIN_PASSWORD | password for upload/re-index in the UI beyond loopback | unset |
 | POLICY_ASSISTANT_TODAY | the date validity is judged at (YYYY-MM-DD) | today |
+| POLICY_ASSISTANT_VECTOR_CACHE | a folder of vectors kept across ingestions and homes (by text and model), so re-embedding the same text is skipped | unset |
 """
 
 from __future__ import annotations
@@ -33,8 +35,10 @@ ENV_VARS = (
     "POLICY_ASSISTANT_MAX_QUESTION_CHARS",
     "POLICY_ASSISTANT_MAX_EXPANDED_MB",
     "POLICY_ASSISTANT_MAX_PARAGRAPHS",
+    "POLICY_ASSISTANT_MAX_REQUEST_MB",
     "POLICY_ASSISTANT_ADMIN_PASSWORD",
     "POLICY_ASSISTANT_TODAY",
+    "POLICY_ASSISTANT_VECTOR_CACHE",
 )
 
 
@@ -58,9 +62,11 @@ class Settings(BaseModel):
     max_question_chars: int = Field(default=2000, gt=0)
     max_expanded_mb: int = Field(default=200, gt=0)
     max_paragraphs: int = Field(default=20_000, gt=0)
+    max_request_mb: int = Field(default=4, gt=0)
     admin_password: str | None = Field(default=None, repr=False)
     top_k: int = Field(default=5, gt=0, le=50)
     today: date | None = Field(default=None, description="the date validity is judged at; None: the real date")
+    vector_cache: Path | None = Field(default=None, description="vectors kept across ingestions and homes; None: none")
 
     def __repr_args__(self):
         for key, value in super().__repr_args__():
@@ -94,7 +100,8 @@ class Settings(BaseModel):
         for var, key in (("POLICY_ASSISTANT_MAX_FILE_MB", "max_file_mb"),
                          ("POLICY_ASSISTANT_MAX_QUESTION_CHARS", "max_question_chars"),
                          ("POLICY_ASSISTANT_MAX_EXPANDED_MB", "max_expanded_mb"),
-                         ("POLICY_ASSISTANT_MAX_PARAGRAPHS", "max_paragraphs")):
+                         ("POLICY_ASSISTANT_MAX_PARAGRAPHS", "max_paragraphs"),
+                         ("POLICY_ASSISTANT_MAX_REQUEST_MB", "max_request_mb")):
             if env.get(var):
                 try:
                     values[key] = int(env[var])
@@ -108,6 +115,8 @@ class Settings(BaseModel):
             from assistant.documents.validity import today_from_env
 
             values["today"] = today_from_env(env)
+        if env.get("POLICY_ASSISTANT_VECTOR_CACHE", "").strip():
+            values["vector_cache"] = Path(env["POLICY_ASSISTANT_VECTOR_CACHE"].strip()).expanduser()
         values.update(overrides)
         return cls(**values)
 
@@ -119,6 +128,11 @@ class Settings(BaseModel):
     def max_file_bytes(self) -> int:
         """The file size limit in bytes."""
         return self.max_file_mb * 1024 * 1024
+
+    @property
+    def max_request_bytes(self) -> int:
+        """The request body limit of the UI in bytes (uploads aside)."""
+        return self.max_request_mb * 1024 * 1024
 
     def read_limits(self):
         """The limits a reader applies to one file (:class:`assistant.read.limits.ReadLimits`)."""

@@ -91,12 +91,19 @@ def squash(text: str) -> str:
 
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory):
-    """Point POLICY_ASSISTANT_HOME at a temporary folder for the whole session."""
-    saved = {k: os.environ.get(k) for k in ("POLICY_ASSISTANT_HOME", "POLICY_ASSISTANT_EMBEDDING",
+    """Point POLICY_ASSISTANT_HOME at a temporary folder for the whole session.
+
+    Vectors are kept across the session's homes (POLICY_ASSISTANT_VECTOR_CACHE): each text is
+    embedded by the real model once, and the many homes built from the same documents reuse
+    its vector. Tests of embedding itself (progress, resuming, crashes) turn it off.
+    """
+    saved = {k: os.environ.get(k) for k in ("POLICY_ASSISTANT_HOME", "POLICY_ASSISTANT_VECTOR_CACHE",
+                                             "POLICY_ASSISTANT_EMBEDDING",
                                              "POLICY_ASSISTANT_CHROMA_URL", "HF_HUB_OFFLINE", *LLM_VARS)}
     for var in LLM_VARS:
         os.environ.pop(var, None)
     os.environ["POLICY_ASSISTANT_HOME"] = str(tmp_path_factory.mktemp("env-home"))
+    os.environ["POLICY_ASSISTANT_VECTOR_CACHE"] = str(tmp_path_factory.mktemp("vectors"))
     os.environ.pop("POLICY_ASSISTANT_EMBEDDING", None)
     if not CHROMA_URL:
         os.environ.pop("POLICY_ASSISTANT_CHROMA_URL", None)

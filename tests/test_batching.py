@@ -124,6 +124,7 @@ def test_rebuild_stays_within_the_limit(home_copy: Path, tmp_path: Path, small_b
 
 
 def test_embedding_reports_progress_per_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("POLICY_ASSISTANT_VECTOR_CACHE", raising=False)  # every batch really embedded
     monkeypatch.setattr(ClauseIndex, "embed_batch", 4)
     law = tmp_path / LAW.name
     shutil.copy(LAW, law)

@@ -124,6 +124,16 @@ def reader_view(home: Path) -> dict:
     return {cid: c.text for cid, c in clauses.items()}
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _no_vector_cache():
+    """Crash points are counted by writes and embedding is part of the scenarios: every text
+    is embedded here, as without a vector cache."""
+    saved = os.environ.pop("POLICY_ASSISTANT_VECTOR_CACHE", None)
+    yield
+    if saved is not None:
+        os.environ["POLICY_ASSISTANT_VECTOR_CACHE"] = saved
+
+
 @pytest.fixture(scope="module")
 def world(built_home: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The starting index, and for each scenario the clean result and its list of steps."""

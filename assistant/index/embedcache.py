@@ -5,6 +5,10 @@ batch of vectors is written to ``<home>/embed-cache/<model>/`` as soon as it is 
 atomically, keyed by the sha256 of the text embedded; a run that was killed part-way
 finds those vectors and embeds only the rest. The cache is deleted once an ingestion has
 committed: it exists to resume, not to grow.
+
+A second, optional cache (``POLICY_ASSISTANT_VECTOR_CACHE``, :meth:`EmbeddingCache.shared`)
+is kept across ingestions and homes: a rebuild, or another home indexing the same texts
+with the same model, takes their vectors from it instead of embedding them again.
 """
 
 from __future__ import annotations
@@ -54,6 +58,14 @@ class EmbeddingCache:
         self.embedding = embedding
         self._vectors: dict[str, list[float]] | None = None
 
+    @classmethod
+    def shared(cls, folder: Path, embedding: str) -> "EmbeddingCache":
+        """The cache kept across homes in ``folder`` (one sub-folder per model, never cleared here)."""
+        cache = cls(folder, embedding)
+        cache.root = Path(folder)
+        cache.folder = cache.root / hashlib.sha256(embedding.encode("utf-8")).hexdigest()[:16]
+        return cache
+
     def load(self) -> dict[str, list[float]]:
         """Every cached vector by text key (a damaged batch file is ignored and deleted)."""
         if self._vectors is None:
@@ -100,7 +112,8 @@ def eta_message(done: int, total: int, seconds_left: float | None) -> str:
 
 
 def embed_texts(texts: list[str], embed_model, cache: EmbeddingCache | None, batch: int,
-                on_batch: Callable[[int, int], None] | None = None) -> list[list[float]]:
+                on_batch: Callable[[int, int], None] | None = None,
+                shared: EmbeddingCache | None = None) -> list[list[float]]:
     """Vectors for ``texts`` in order: cached ones reused, the rest embedded ``batch`` at a time.
 
     Args:
@@ -110,10 +123,13 @@ def embed_texts(texts: list[str], embed_model, cache: EmbeddingCache | None, bat
         batch: texts per call to the model.
         on_batch: called as ``on_batch(done, total)`` after each batch (and once at the
             start with what the cache already held).
+        shared: the cache kept across homes (``POLICY_ASSISTANT_VECTOR_CACHE``), read first
+            and given every new batch; None: none.
     Returns:
         One vector per text.
     """
-    known = cache.load() if cache is not None else {}
+    known = dict(shared.load()) if shared is not None else {}
+    known.update(cache.load() if cache is not None else {})
     keys = [text_key(t) for t in texts]
     todo = sorted({k: i for i, k in enumerate(keys) if k not in known}.values())
     done = len(texts) - len(todo)
@@ -123,8 +139,9 @@ def embed_texts(texts: list[str], embed_model, cache: EmbeddingCache | None, bat
     for start in range(0, len(todo), max(1, batch)):
         chunk = [texts[i] for i in todo[start:start + batch]]
         vectors = embed_model.get_text_embedding_batch(chunk)
-        if cache is not None:
-            cache.put(chunk, vectors)
+        for store in (cache, shared):
+            if store is not None:
+                store.put(chunk, vectors)
         fresh.update(zip((text_key(t) for t in chunk), vectors))
         done += len(chunk)
         if on_batch is not None:
@@ -147,7 +164,7 @@ class EtaReporter:
         if self.start is None:
             self.start = (now, done)
             if done:
-                self.say(f"已有 {done}/{total} 条向量（上次未完成的导入），只嵌入其余的")
+                self.say(f"已有 {done}/{total} 条向量（上次未完成的导入或向量缓存），只嵌入其余的")
             return
         t0, d0 = self.start
         rate = (done - d0) / (now - t0) if now > t0 and done > d0 else 0.0

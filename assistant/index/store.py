@@ -561,7 +561,9 @@ class ClauseIndex:
 
         units = [u for clauses in new.values() for u in _units(clauses)]
         cache = EmbeddingCache(self.home, self.embedding)
-        vectors = embed_texts([t for _, t in units], self.embed_model, cache, self.embed_batch, on_embed)
+        shared = EmbeddingCache.shared(self.settings.vector_cache, self.embedding) \
+            if self.settings.vector_cache else None
+        vectors = embed_texts([t for _, t in units], self.embed_model, cache, self.embed_batch, on_embed, shared)
         nodes = _nodes(units, vectors)
         if self.index_id is None:
             self._commit([], {})  # an empty first generation names the index and its collection
