@@ -103,7 +103,9 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory):
     for var in LLM_VARS:
         os.environ.pop(var, None)
     os.environ["POLICY_ASSISTANT_HOME"] = str(tmp_path_factory.mktemp("env-home"))
-    os.environ["POLICY_ASSISTANT_VECTOR_CACHE"] = str(tmp_path_factory.mktemp("vectors"))
+    # A cache given from outside (CI shares one between its passes) is used as it is.
+    os.environ["POLICY_ASSISTANT_VECTOR_CACHE"] = os.environ.get("POLICY_ASSISTANT_VECTOR_CACHE") \
+        or str(tmp_path_factory.mktemp("vectors"))
     os.environ.pop("POLICY_ASSISTANT_EMBEDDING", None)
     if not CHROMA_URL:
         os.environ.pop("POLICY_ASSISTANT_CHROMA_URL", None)
