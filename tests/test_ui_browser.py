@@ -426,3 +426,81 @@ def test_upload_box_reads_chinese_in_an_english_browser(page, server):
     text = page.locator("#tab-docs").inner_text()
     for english in ("Drop File Here", "Click to Upload", "Upload file", "- or -"):
         assert english not in text
+
+
+# -- uploads behind the admin password --------------------------------------------------------------
+GUARD_PW = "browser-guard-pw-4417"
+
+
+@pytest.fixture(scope="module")
+def guarded_server(built_home, tmp_path_factory):
+    """``policy-assistant ui`` with an admin password, over a copy of the built home; yields
+    (base URL, the temp folder its uploads go under)."""
+    from conftest import copy_home
+
+    root = tmp_path_factory.mktemp("ui-guarded")
+    home, tmp = copy_home(built_home, root / "home"), root / "tmp"
+    tmp.mkdir()
+    port = free_port()
+    env = {**os.environ, "POLICY_ASSISTANT_HOME": str(home), "POLICY_ASSISTANT_ADMIN_PASSWORD": GUARD_PW,
+           "TMPDIR": str(tmp), "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1",
+           "ANONYMIZED_TELEMETRY": "False", "NO_PROXY": "127.0.0.1,localhost"}
+    env.pop("GRADIO_TEMP_DIR", None)
+    log = open(root / "server.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "ui", "--port", str(port)],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"the UI exited with {proc.returncode}:\n{(root / 'server.log').read_text()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    break
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"the UI did not answer within {START_TIMEOUT_S}s:\n{(root / 'server.log').read_text()}")
+        time.sleep(1)
+    yield url, tmp
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+def test_upload_opens_only_after_the_password_is_checked(browser, guarded_server, tmp_path):
+    url, tmp = guarded_server
+    [upload_dir] = list(tmp.glob("policy-assistant-ui-*"))
+    policy = tmp_path / "密码后上传.txt"
+    policy.write_text("测试政策文件\n\n一、适用范围\n本办法适用于测试企业。\n\n二、补助标准\n每亩补助1万元。\n", encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        _open(page, url)
+        _tab(page, "文件管理")
+        button = page.locator("#upload-files")
+        expect(button).to_be_disabled()
+        page.locator("#admin-password input").fill("not-the-password")
+        page.click("#admin-unlock")
+        status = page.locator("#admin-unlock-status .unlock-status")
+        expect(status).to_have_text("管理员密码不正确：上传和重新索引需要 POLICY_ASSISTANT_ADMIN_PASSWORD 中设置的密码。")
+        expect(button).to_be_disabled()
+        assert not [c for c in context.cookies() if c["name"] == "policy_admin_pass"]
+        page.locator("#admin-password input").fill(GUARD_PW)
+        page.click("#admin-unlock")
+        expect(status).to_have_text("密码正确：30 分钟内可以选择文件上传。")
+        expect(button).to_be_enabled()
+        [cookie] = [c for c in context.cookies() if c["name"] == "policy_admin_pass"]
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and GUARD_PW not in cookie["value"]
+        _upload(page, policy)
+        expect(page.locator("#ingest-report .added")).to_have_text("已导入：密码后上传.txt", timeout=120_000)
+        # The temporary copy of the upload is gone once it has been ingested.
+        assert [p for p in upload_dir.rglob("*") if p.is_file()] == []
+    finally:
+        context.close()

@@ -8,6 +8,7 @@ import gradio as gr  # noqa: E402 - after the analytics switch
 
 from assistant.errors import AssistantError
 from ui.errors import message_for
+from ui.limits import RequestGuard, policy_for, remove_on_shutdown, unlock_route, upload_temp_dir
 from ui.service import AdminGate, UiService
 from ui.widgets import event_data
 
@@ -86,6 +87,7 @@ table.clause-table td.marked { background: #fff3a3; font-weight: 600; }
 .arrived-note { color: #1d4ed8; font-size: 0.9em; margin: 4px 0; }
 .ingest-progress ol { margin: 4px 0; padding-left: 22px; color: #374151; }
 .ingest-progress h4 { margin: 6px 0 2px; }
+.unlock-status.ok { color: #15803d; } .unlock-status.error { color: #991b1b; }
 /* a phone: the clause before the tree, the tree shorter */
 @media (max-width: 700px) {
   #browser-row { flex-direction: column-reverse !important; }
@@ -157,6 +159,8 @@ def build_app(assistant: Any, host: str = "127.0.0.1"):
     from ui import tab_calc, tab_chat, tab_clauses, tab_docs, tab_match
 
     service = UiService(assistant, AdminGate(host, assistant.settings.admin_password))
+    # Before any component exists: gradio fixes each component's file cache when it is made.
+    upload_dir = upload_temp_dir()
     with gr.Blocks(title="北仑政策助手", analytics_enabled=False) as demo:
         # The one public endpoint: POST /gradio_api/call/ask (gradio_client: api_name="/ask").
         # Registered first so that it, not the chat tab's private ``ask`` handler, gets the name.
@@ -178,7 +182,7 @@ def build_app(assistant: Any, host: str = "127.0.0.1"):
             with gr.Tab("政策匹配", id="match", elem_id="tab-match"):
                 matcher = tab_match.build(service)
             with gr.Tab("文件管理", id="docs", elem_id="tab-docs"):
-                docs = tab_docs.build(service)
+                docs = tab_docs.build(service, upload_dir)
 
         # A click in any panel: an example question is asked in the chat (start, then finish);
         # a clause link opens the clause browser, with the answer's support highlighted when
@@ -215,6 +219,8 @@ def build_app(assistant: Any, host: str = "127.0.0.1"):
         docs.reindex_event.then(refresh, None, browser.tree, api_visibility="private")
         docs.remove_event.then(refresh, None, browser.tree, api_visibility="private")
     demo.ui_service = service
+    demo.upload_dir = upload_dir
+    demo.request_policy = policy_for(service.settings, service.gate.required, demo)
     return demo
 
 
@@ -228,15 +234,32 @@ def launch(demo: Any, host: str = "127.0.0.1", port: int = 7860, block: bool = T
         block: wait until interrupted.
     Returns:
         What ``gr.Blocks.launch`` returns.
+
+    In front of gradio's routes: request bodies over ``POLICY_ASSISTANT_MAX_REQUEST_MB`` are
+    refused (413) before they are read, uploads need the pass that ``POST /admin/unlock`` sets
+    when the admin password is required, and the upload folder is removed when the server
+    stops (:mod:`ui.limits`).
     """
+    from starlette.middleware import Middleware
+
     settings = demo.ui_service.settings
+    policy = demo.request_policy
+    # gradio's server app reads the folder from the environment when it is made; another app
+    # built in this process since may have pointed it elsewhere.
+    os.environ["GRADIO_TEMP_DIR"] = str(demo.upload_dir)
+    demo.upload_dir.mkdir(parents=True, exist_ok=True)
+    app_kwargs = {
+        "middleware": [Middleware(RequestGuard, policy=policy)],
+        "routes": [unlock_route(demo.ui_service.gate.check, policy.admin_pass)],
+        "lifespan": remove_on_shutdown(demo.upload_dir),
+    }
     # A bounded queue: beyond it a client is told the server is busy instead of waiting unboundedly.
     demo.queue(default_concurrency_limit=1, max_size=MAX_QUEUE)
     return demo.launch(
         server_name=host, server_port=port, share=False, inbrowser=False, show_error=False,
         prevent_thread_lock=not block, ssr_mode=False, quiet=True, css=CSS,
         max_file_size=settings.max_file_bytes, footer_links=["gradio"], mcp_server=False,
-        pwa=False,
+        pwa=False, app_kwargs=app_kwargs,
     )
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
+import signal
+import threading
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -40,5 +43,20 @@ def run(args: argparse.Namespace) -> int:
     assistant.index  # ingest the shipped corpus now, not on the first question
     demo = build_app(assistant, host=args.host)
     print(f"北仑政策助手: http://{args.host}:{args.port}/", flush=True)
-    launch(demo, host=args.host, port=args.port, block=True)
+    # SIGTERM (a service manager, ``kill``) stops the server as Ctrl+C does, so that the
+    # server shuts down and its upload folder is removed; by default it would end the
+    # process on the spot and leave the uploads on disk.
+    main = threading.current_thread() is threading.main_thread()  # where Python allows handlers
+    previous = signal.signal(signal.SIGTERM, _interrupt) if main else None
+    try:
+        launch(demo, host=args.host, port=args.port, block=True)
+    finally:
+        if main:
+            signal.signal(signal.SIGTERM, previous)
+        demo.close(verbose=False)
+        shutil.rmtree(demo.upload_dir, ignore_errors=True)
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

@@ -90,14 +90,46 @@ def _error_html(lines: list[str], err: BaseException) -> str:
             + progress_html(lines, done=True))
 
 
-def build(service: UiService) -> DocsTab:
+def unlock_status(service: UiService, password: str | None, answer: str | None) -> tuple[str, bool]:
+    """What the page says after "验证密码", and whether uploading is now open.
+
+    Args:
+        service: checks the password itself (the button state must not trust the page).
+        password: the password typed.
+        answer: the JSON the unlock request returned in the browser (``{"ok", "message"}``).
+    Returns:
+        (status HTML, whether the upload button is enabled).
+    """
+    import json
+
+    try:
+        service.gate.check(password)
+    except Exception as err:  # noqa: BLE001 - a wrong password, said in Chinese
+        return f'<p class="unlock-status error" role="alert">{esc(message_for(err))}</p>', False
+    try:
+        data = json.loads(answer or "")
+    except ValueError:
+        data = {}
+    if not isinstance(data, dict) or data.get("ok") is not True:
+        message = data.get("message") if isinstance(data, dict) else None
+        return (f'<p class="unlock-status error" role="alert">'
+                f'{esc(str(message or "密码验证没有完成：请刷新页面后重试。"))}</p>'), False
+    return f'<p class="unlock-status ok">{esc(str(data.get("message") or "密码正确。"))}</p>', True
+
+
+def build(service: UiService, temp_dir: Path | None = None) -> DocsTab:
     """Lay out the documents tab (inside a ``gr.Tab``) and wire upload and re-index.
 
     Both show each progress message as it comes (reading a file, embedding, indexing), then
     the report. The upload control is a button whose label is ours, so it reads Chinese
-    whatever the browser's language.
+    whatever the browser's language. When the admin password is required, the upload button
+    opens only after "验证密码" (which also gets the browser the pass the server wants before
+    it accepts an upload, :mod:`ui.limits`). ``temp_dir``: gradio's upload folder; an
+    upload's temporary copies there are removed once it has been ingested or refused.
     """
     import gradio as gr
+
+    from ui.limits import UNLOCK_JS, discard_uploads
 
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
@@ -107,10 +139,15 @@ def build(service: UiService) -> DocsTab:
             gr.HTML(f'<h3>上传文件</h3><p class="hint">支持 {esc(types)}，单个文件不超过 '
                     f'{service.settings.max_file_mb} MB；文本文件请用 UTF-8 编码。选择文件后自动导入索引。</p>',
                     js_on_load=None)
-            password = gr.Textbox(label="管理员密码（先填写，再选择文件）", type="password", elem_id="admin-password",
-                                  visible=service.gate.required)
+            password = gr.Textbox(label="管理员密码（先填写并验证，再选择文件）", type="password",
+                                  elem_id="admin-password", visible=service.gate.required)
+            with gr.Row(visible=service.gate.required):
+                unlock_button = gr.Button("验证密码", elem_id="admin-unlock", size="sm")
+            unlock_answer = gr.Textbox(visible=False, elem_id="admin-unlock-answer")
+            unlock_html = gr.HTML("", elem_id="admin-unlock-status", js_on_load=None)
             files = gr.UploadButton(f"选择文件并导入（{types}）", file_count="multiple",
-                                    file_types=list(UPLOAD_SUFFIXES), elem_id="upload-files", variant="primary")
+                                    file_types=list(UPLOAD_SUFFIXES), elem_id="upload-files", variant="primary",
+                                    interactive=not service.gate.required)
             with gr.Row():
                 reindex_button = gr.Button("重新索引", elem_id="reindex-run")
             rebuild = gr.Checkbox(label="完全重建（删除现有索引后重建，较慢）", value=False, elem_id="reindex-rebuild")
@@ -126,7 +163,17 @@ def build(service: UiService) -> DocsTab:
         if not paths:
             yield ingest_report([], [], None), gr.skip()
             return
-        for lines, out, err in with_progress(lambda say: service.upload(paths, pw, progress=say)):
+
+        def work(say):
+            try:
+                return service.upload(paths, pw, progress=say)
+            finally:
+                # Here, not in this generator: the work runs on even if the page goes away.
+                # Ingested files were copied into the home; refused ones are not kept at all.
+                if temp_dir is not None:
+                    discard_uploads(paths, temp_dir)
+
+        for lines, out, err in with_progress(work):
             if err is not None:
                 yield _error_html(lines, err), gr.skip()
             elif out is None:
@@ -134,6 +181,15 @@ def build(service: UiService) -> DocsTab:
             else:
                 saved, rejected, rep = out
                 yield ingest_report(saved, rejected, rep) + progress_html(lines, done=True), tab.listing_html()
+
+    def do_unlock(pw, answer):
+        html, open_ = unlock_status(service, pw, answer)
+        return html, gr.UploadButton(interactive=open_)
+
+    if service.gate.required:
+        for trigger in (unlock_button.click, password.submit):
+            trigger(do_unlock, [password, unlock_answer], [unlock_html, files], js=UNLOCK_JS,
+                    api_visibility="private", show_progress="hidden")
 
     def do_reindex(pw, full):
         for lines, rep, err in with_progress(lambda say: service.reindex(pw, rebuild=bool(full), progress=say)):

@@ -351,6 +351,10 @@ class ClauseIndex:
                     ) from None
             else:
                 folder = self.home / "chroma"
+                if folder.is_dir() and not os.access(folder, os.W_OK):
+                    # chromadb writes to its database when it opens it; a home on a read-only
+                    # file system is served from a private copy, which the index never writes.
+                    folder = self._read_only_copy(folder)
                 try:
                     folder.mkdir(parents=True, exist_ok=True)
                     self._client = chromadb.PersistentClient(path=str(folder), settings=chroma_settings)
@@ -358,6 +362,17 @@ class ClauseIndex:
                     _forget_chroma_system(folder)
                     raise damaged(folder / "chroma.sqlite3", f"向量库无法打开：{err}") from None
         return self._client
+
+    def _read_only_copy(self, folder: Path) -> Path:
+        """A temporary copy of a chroma folder the process cannot write (removed at exit)."""
+        import atexit
+        import shutil
+
+        tmp = Path(tempfile.mkdtemp(prefix="policy-assistant-ro-"))
+        atexit.register(shutil.rmtree, tmp, True)
+        copy = tmp / "chroma"
+        shutil.copytree(folder, copy)
+        return copy
 
     def wipe_local_dense_store(self) -> None:
         """Delete the local chroma folder (for a rebuild when it cannot even be opened)."""
