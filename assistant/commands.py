@@ -47,7 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("clause", help="print one clause verbatim")
-    p.add_argument("id", help="clause id, e.g. lzb-2024-22:s6.6")
+    p.add_argument("id", help="clause id, e.g. DOC_ID:s4.3 or DOC_ID:art9 (policy-assistant clauses lists them)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_clause)
 

@@ -134,7 +134,7 @@ def clause_map() -> dict[str, Clause]:
 
 
 def get_clause(clause_id: str, clauses: dict[str, Clause] | None = None) -> Clause:
-    """Look up one clause by id; ``s6.6`` without its document prefix is accepted when
+    """Look up one clause by id; ``art9`` without its document prefix is accepted when
     exactly one indexed document has a clause of that id.
 
     Raises:

@@ -31,7 +31,7 @@ ClauseKind = Literal[
 class TableRow(BaseModel):
     """One table row with the column headers it belongs to."""
 
-    key: str = Field(description="the row label (first cell), e.g. 新碶 or 全区")
+    key: str = Field(description="the row label (first cell), e.g. 某街道 or 合计")
     columns: list[str] = Field(description="headers of the value columns, in order")
     values: list[str] = Field(description="cell texts, same order as columns")
 
@@ -77,7 +77,7 @@ class DocumentMeta(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str
-    doc_number: str | None = Field(default=None, description="文号, e.g. 仑政办〔2024〕22号")
+    doc_number: str | None = Field(default=None, description="文号, e.g. 某政办〔2023〕9号")
     title: str
     issuers: list[str] = Field(default_factory=list)
     signed: date | None = None
@@ -97,7 +97,7 @@ class DocumentMeta(BaseModel):
     @property
     def short_name(self) -> str:
         """How the document is named in a clause label, as a person cites it: a 规范性文件 by
-        its 文号 (仑政办〔2024〕22号), a law or regulation by its title (an order number such as
+        its 文号 (某政办〔2023〕9号), a law or regulation by its title (an order number such as
         国务院令第722号 is not how one cites it); ``cite_as`` when set."""
         if self.cite_as:
             return self.cite_as

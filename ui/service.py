@@ -342,7 +342,11 @@ class UiService:
 
     def reindex(self, password: str | None, rebuild: bool = False,
                 progress: Callable[[str], None] | None = None) -> Any:
-        """Re-read the shipped corpus and the uploads; changed files are re-indexed.
+        """Re-read the files of the documents the index holds; changed files are re-indexed.
+
+        A document an admin removed stays removed (the shipped corpus is not added back); only
+        a home that records no files at all (never ingested into, or its records lost) reads
+        the shipped corpus and the uploads folder.
 
         Args:
             password: the admin password given.
@@ -355,11 +359,14 @@ class UiService:
         """
         self.gate.check(password)
         from assistant.corpus import shipped_corpus_dir
+        from assistant.index.ingest import held_files
 
         say = progress or (lambda m: None)
-        paths = [shipped_corpus_dir()]
-        if self.uploads_dir.is_dir() and any(self.uploads_dir.iterdir()):
-            paths.append(self.uploads_dir)
+        paths = held_files(self.settings)
+        if paths is None:
+            paths = [shipped_corpus_dir()]
+            if self.uploads_dir.is_dir() and any(self.uploads_dir.iterdir()):
+                paths.append(self.uploads_dir)
         say("正在完全重建索引：重新读取全部文件…" if rebuild else "正在检查内置文件和已上传的文件有无变化…")
         return self._ingest(paths, rebuild=rebuild, say=say)
 

@@ -80,7 +80,7 @@ def figures(text: str, loose: bool = False) -> Figures:
 
     A date ``2026年12月31日`` (or ``2026-12-31``) counts as one date; a month without a day
     is kept with day 0. A number counts with its magnitude applied (``1.2亿`` is 120000000);
-    a percentage as written and as a fraction (``10%`` is 10 and 0.1).
+    a percentage as written and as a fraction (``25%`` is 25 and 0.25).
 
     Args:
         text: any text.

@@ -6,7 +6,7 @@ Handles the two shapes of Chinese policy documents:
   lists (组长/副组长/成员), numbered duties and tables;
 * 办法/条例 style: 第一章 -> (第一节) -> 第一条 -> 款 (paragraphs) -> （一） 项.
 
-Ids are paths of numbers (``s6.6``, ``a1.d3``, ``a2.r2``, ``ch2``, ``art5.k2.1``) under the
+Ids are paths of numbers (``s4.3``, ``a1.d3``, ``a3.r2``, ``ch2``, ``art5.k2.1``) under the
 document id, so they stay the same when the same text is ingested again.
 """
 

@@ -1,9 +1,10 @@
 """Ingestion: files -> clauses -> index, incremental by content hash, serialised by a lock.
 
 Documents are managed explicitly: ``ingest`` adds a file or a new version of one, and
-only :func:`remove_document` takes a document out. A source file that moved or vanished
-never removes what the index holds (the index keeps what it ingested); which document a
-file is decides :mod:`assistant.index.identity`.
+only :func:`remove_document` takes a document out, with its installed pack. A source file
+that moved or vanished never removes what the index holds (the index keeps what it
+ingested); which document a file is decides :mod:`assistant.index.identity`. Both run
+inside :func:`locked_index`: the lock, a fresh read of the index, and the same tail.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import hashlib
 import os
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -38,7 +40,7 @@ from assistant.index.store import (
     remove_stray_temp_files,
 )
 from assistant.models import Clause, DocumentMeta
-from assistant.packs.loader import install_pack
+from assistant.packs.loader import drop_packs, install_pack
 from assistant.read.base import SUPPORTED_SUFFIXES
 from assistant.read.limits import regular_file
 
@@ -190,6 +192,61 @@ def _release(home: Path, lock) -> None:
     lock.release()
 
 
+@dataclass
+class LockedIndex:
+    """An index opened under the ingestion lock, with the time its run started."""
+
+    home: Path
+    index: ClauseIndex
+    started: float
+
+    def finish(self, report: IngestReport) -> IngestReport:
+        """Close a run that committed: packs of documents the index no longer holds go (a
+        pack is active only while its document is indexed), and the report gets the clause
+        count and the time taken."""
+        for doc_id in drop_packs(self.home, set(_doc_ids(self.index))):
+            report.notes.append(f"文档 {doc_id} 已不在索引中，其规则包（计算工具、适用条件）已一并移除")
+        report.clauses = len(self.index.clauses())
+        report.seconds = time.perf_counter() - self.started
+        return report
+
+
+@contextmanager
+def locked_index(settings: Settings, index: ClauseIndex | None = None, wait: float = 0,
+                 say: Callable[[str], None] | None = None, tolerant: bool = False) -> Iterator[LockedIndex]:
+    """The index of ``settings`` under the ingestion lock, re-read from disk: every change
+    to an index (ingesting, removing) runs inside this.
+
+    Args:
+        settings: the home folder.
+        index: an open index (opened from settings when omitted, and then closed on leaving).
+        wait: seconds to wait for another ingestion of the same home to finish.
+        say: receives the waiting message.
+        tolerant: for a rebuild: a damaged ``index.json`` is read from its backup.
+    Yields:
+        A :class:`LockedIndex`; call its ``finish`` with the report once the run committed.
+        The lock is released on leaving, whatever happened.
+    Raises:
+        IndexReadOnlyError, IndexBusyError; IndexCorruptError from reading the index.
+    """
+    started = time.perf_counter()
+    home = Path(settings.home)
+    _writable_home(home)
+    lock = acquire_lock(home, wait, say or (lambda msg: None))
+    own_index = index is None
+    try:
+        remove_stray_temp_files(home)
+        if index is None:
+            index = ClauseIndex(settings, tolerant=tolerant)
+        # Re-read the state under the lock: another process may have written it meanwhile.
+        index.refresh(tolerant=tolerant)
+        yield LockedIndex(home=home, index=index, started=started)
+    finally:
+        if own_index and index is not None:
+            index.close()
+        _release(home, lock)
+
+
 def _doc_ids(index: ClauseIndex) -> list[str]:
     """Every document id the index holds (records and committed clauses), sorted."""
     ids = {rec["doc_id"] for rec in index.state.get("files", {}).values()}
@@ -275,17 +332,8 @@ def ingest(paths: list[Path] | None, settings: Settings, index: ClauseIndex | No
         AssistantError subclasses; IndexBusyError when another ingestion holds the lock.
     """
     say = progress or (lambda msg: None)
-    started = time.perf_counter()
-    home = Path(settings.home)
-    _writable_home(home)
-    lock = acquire_lock(home, wait, say)
-    own_index = index is None
-    try:
-        remove_stray_temp_files(home)
-        if index is None:
-            index = ClauseIndex(settings, tolerant=rebuild)
-        # Re-read the state under the lock: another process may have written it meanwhile.
-        index.refresh(tolerant=rebuild)
+    with locked_index(settings, index, wait, say, tolerant=rebuild) as held:
+        index, home = held.index, held.home
         report = IngestReport()
         journal = index.journal()
         if index.outdated_format() and not rebuild:
@@ -399,13 +447,32 @@ def ingest(paths: list[Path] | None, settings: Settings, index: ClauseIndex | No
                                     on_embed=embed_progress or _eta(say))
         elif journal is not None:
             index.clear_journal()  # killed before the dense store changed: nothing to repair
-        report.clauses = len(index.clauses())
-        report.seconds = time.perf_counter() - started
-        return report
+        return held.finish(report)
+
+
+def held_files(settings: Settings) -> list[Path] | None:
+    """The files of the documents an index holds, where they are now: what a re-index reads
+    again, so that it neither adds a document that was removed nor loses one that is held.
+
+    A file recorded at a place that is gone is found in the shipped corpus of this install
+    when it is the same document (see :func:`assistant.index.identity.locate`); a file
+    found nowhere is left out (its document stays indexed as it is).
+
+    Args:
+        settings: the home folder.
+    Returns:
+        The files, in recorded order; None when the index records no files at all: a home
+        never ingested into, or one whose ``index.json`` and its backup are both lost.
+    """
+    index = ClauseIndex(settings, tolerant=True)
+    try:
+        if not index.state or index.sources_lost:
+            return None
+        records = {**index.pending_files(), **index.state.get("files", {})}
     finally:
-        if own_index and index is not None:
-            index.close()
-        _release(home, lock)
+        index.close()
+    found = [locate(key, rec) for key, rec in records.items()]
+    return list(dict.fromkeys(p for p in found if p is not None))
 
 
 def _eta(say: Callable[[str], None]) -> Callable[[int, int], None]:
@@ -427,7 +494,9 @@ def _name_versions(files_state: dict[str, dict], new: dict[str, list[Clause]], i
 def remove_document(doc_id: str, settings: Settings, index: ClauseIndex | None = None,
                     wait: float = 0) -> IngestReport:
     """Take one document out of the index: its clauses, BM25 entries and vectors, through
-    the same crash-safe commit as an ingestion. Its source file is not touched.
+    the same crash-safe commit as an ingestion, and its installed pack
+    (``<home>/packs/<doc_id>.pack.toml``: its calculators and rules). Its source file is
+    not touched.
 
     Args:
         doc_id: the document id (``policy-assistant documents`` lists them).
@@ -440,15 +509,8 @@ def remove_document(doc_id: str, settings: Settings, index: ClauseIndex | None =
         UnknownDocumentError: no such document, listing the ids there are.
         IndexBusyError, IndexReadOnlyError.
     """
-    started = time.perf_counter()
-    home = Path(settings.home)
-    _writable_home(home)
-    lock = acquire_lock(home, wait, lambda m: None)
-    own_index = index is None
-    try:
-        remove_stray_temp_files(home)
-        index = index or ClauseIndex(settings)
-        index.refresh()
+    with locked_index(settings, index, wait) as held:
+        index, home = held.index, held.home
         journal = index.journal()
         if journal is not None and journal.get("reset"):
             raise IndexCorruptError(
@@ -475,10 +537,4 @@ def remove_document(doc_id: str, settings: Settings, index: ClauseIndex | None =
                 new[other] = [c for c in index.clauses().values() if c.doc_id == other]
         _name_versions(files_state, new, index)
         index.replace_documents(new, gone, files_state)
-        report.clauses = len(index.clauses())
-        report.seconds = time.perf_counter() - started
-        return report
-    finally:
-        if own_index and index is not None:
-            index.close()
-        _release(home, lock)
+        return held.finish(report)

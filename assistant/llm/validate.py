@@ -3,7 +3,7 @@
 A sentence is kept only when
 
 1. every marker in it is ``[n]`` with ``n`` one of the clauses given to the model (a marker
-   past the end, ``[s6.6]``, ``[来源]``, ``【来源：附件】`` fail the sentence); ``［1］``,
+   past the end, ``[art9]``, ``[来源]``, ``【来源：附件】`` fail the sentence); ``［1］``,
    ``【1】``, ``[1,2]`` are read as markers first;
 2. it rests on at least one clause: its own markers, else those of its paragraph;
 3. every quoted span (「…」, “…”, 『…』, "…") occurs word for word in a clause it rests on

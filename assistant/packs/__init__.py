@@ -6,10 +6,11 @@ from assistant.packs.loader import (
     PackError,
     active_packs,
     active_tools,
+    drop_packs,
     pack_file_for,
     read_pack,
 )
 from assistant.packs.schema import Pack, PackArgument, PackTool
 
 __all__ = ["ActiveTool", "LoadedPack", "Pack", "PackArgument", "PackError", "PackTool", "active_packs",
-           "active_tools", "pack_file_for", "read_pack"]
+           "active_tools", "drop_packs", "pack_file_for", "read_pack"]

@@ -137,11 +137,22 @@ def check_pack(pack: Pack, path: Path, clauses: Mapping[str, Clause]) -> LoadedP
     return loaded
 
 
+_LAST_DOC_IDS: list = [None, 0, []]  # the clause mapping last seen, its size, its document ids
+
+
 def doc_ids_of(clauses: Mapping[str, Clause]) -> list[str]:
-    """The document ids of the clauses, in order of first appearance."""
+    """The document ids of the clauses, in order of first appearance.
+
+    Asked at every question with the index's own mapping (replaced, never changed in place,
+    when the index changes): the answer for the mapping last seen is kept, which spares a
+    pass over every clause of a large corpus per question.
+    """
+    if _LAST_DOC_IDS[0] is clauses and _LAST_DOC_IDS[1] == len(clauses):
+        return list(_LAST_DOC_IDS[2])
     seen: dict[str, None] = {}
     for c in clauses.values():
         seen.setdefault(c.doc_id, None)
+    _LAST_DOC_IDS[:] = [clauses, len(clauses), list(seen)]
     return list(seen)
 
 
@@ -195,3 +206,28 @@ def install_pack(source: Path, doc_id: str, home: Path) -> Path | None:
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, target)
     return target
+
+
+def drop_packs(home: Path, held: set[str]) -> list[str]:
+    """Remove the installed packs of documents the index does not hold.
+
+    A pack is active only while its document is indexed: once a document is removed (or a
+    rebuild leaves it out) its pack goes too, so a later document that gets the same id
+    does not inherit its rules.
+
+    Args:
+        home: the data folder (its ``packs/`` holds the installed packs).
+        held: the document ids the index holds.
+    Returns:
+        The document ids whose packs were removed, sorted.
+    """
+    folder = Path(home) / PACKS_DIR
+    if not folder.is_dir():
+        return []
+    gone = []
+    for path in sorted(folder.glob(f"*{PACK_SUFFIX}")):
+        doc_id = path.name[: -len(PACK_SUFFIX)]
+        if doc_id not in held:
+            path.unlink(missing_ok=True)
+            gone.append(doc_id)
+    return gone

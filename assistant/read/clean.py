@@ -94,7 +94,7 @@ def _join(a: str, b: str) -> str:
     if not a or not b:
         return a + b
     if spaced:
-        # A space before the break was in the text ("顾艳艳 " / "柴桥街道办事处"); keep one,
+        # A space before the break was in the text ("张三 " / "某某街道办事处"); keep one,
         # normalize_spaces drops it again where it sat between Chinese and digits.
         return a + " " + b
     if a.endswith("-") or _CJK_RE.match(a[-1]) or _CJK_RE.match(b[0]) or ord(a[-1]) > 0x2E80 or ord(b[0]) > 0x2E80:

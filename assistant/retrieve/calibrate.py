@@ -34,7 +34,7 @@ def collect(assistant, gold: Path) -> list[tuple[bool, GateSignals]]:
 
 
 # How much a wrongly declined answerable question weighs against a wrongly answered out-of-scope one.
-FALSE_COST = 2.0
+FALSE_COST = 2
 
 
 def choose(rows: list[tuple[bool, GateSignals]], max_false: float) -> tuple[GateThresholds, dict]:

@@ -231,7 +231,7 @@ def totals_check(table: Table, columns: list[Column] | None = None) -> TotalsChe
     """
     total = table.total
     if total is None:
-        raise TableCellError(f"表格“{table.label}”没有合计行（如“合计”“全区”），无法核对各行之和。")
+        raise TableCellError(f"表格“{table.label}”没有合计行（如“合计”“总计”），无法核对各行之和。")
     checks = []
     for c in columns or table.columns:
         if is_rate(c):

@@ -21,7 +21,7 @@ from assistant.tables.table import Column, Row, Table
 Operation = Literal["cell", "row", "column", "extreme", "filter", "sum", "compare", "progress", "totals"]
 Comparator = Literal[">", ">=", "<", "<="]
 
-# Suffixes a person adds to a row name (新碶街道, 保税区块): generic administrative words.
+# Suffixes a person adds to a row name (某某街道, 某某区块): generic administrative words.
 _SUFFIX = r"(?:街道办事处|街道|区块|功能区|开发区|园区|片区|社区|镇|乡|村|县|区|市)"
 _MASK = "□"
 _TOTAL_WORDS = re.compile(r"全[区市县省镇乡]|合计|总计")
@@ -39,7 +39,7 @@ _DONE = re.compile(r"已经?完成|已经?|完成了|目前|现在|截至目前|
 _ALL_ROWS = re.compile(r"各(?![是为有自项])|每个|每一个|所有|排名|排序")
 # 哪个 / 谁: which row, for a superlative or a filter (not enough alone to list a column).
 _WHICH = re.compile(r"哪|谁")
-# A short follow-up that names only what changes: 那小港呢？ 绿色工厂呢？
+# A short follow-up that names only what changes: 那东城呢？ 绿色工厂呢？
 _FOLLOW_UP = re.compile(r"呢[？?。！!]*$|^那")
 # Questions about who, when, how or the wording ask no figure unless they say 多少 / 几.
 _NOT_FIGURE = re.compile(r"什么时候|何时|多久|哪天|谁(?![多少大小高低])|哪个(?:部门|单位|局|机构)|哪些(?:部门|单位)|"
@@ -103,7 +103,7 @@ def _to_number(text: str) -> Decimal | None:
 
 
 def _row_names(row: Row) -> list[str]:
-    """How a question may name a row: its key, and its key less a suffix (保税区块 -> 保税)."""
+    """How a question may name a row: its key, and its key less a suffix (东城区块 -> 东城)."""
     names = [row.key]
     m = re.fullmatch(rf"(.{{2,}}?){_SUFFIX}", row.key)
     if m:
@@ -123,7 +123,7 @@ def find_rows(text: str, table: Table) -> tuple[list[Row], str]:
             text = text[: m.start()] + _MASK * (m.end() - m.start()) + text[m.end():]
     total = table.total
     if total is not None and all(r is not total for _, r in found):
-        # 全县 / 合计 name the total row whatever its key (合计, 全区 …).
+        # 全县 / 合计 name the total row whatever its key (合计, 全市 …).
         m = _TOTAL_WORDS.search(text)
         if m:
             found.append((m.start(), total))
@@ -222,7 +222,7 @@ def read_table_question(question: str, tables: list[Table], history: list[str] |
     Args:
         question: the user's question.
         tables: the indexed tables (see :func:`assistant.tables.table.tables_of`).
-        history: earlier questions, oldest first: a follow-up ("那小港呢？", "已经完成45家了，
+        history: earlier questions, oldest first: a follow-up ("那东城呢？", "已经完成45家了，
             进度是多少？") takes the column, or the row, of the latest earlier table question.
     Returns:
         The reading, or None (quickly) for a question that asks no table figure.

@@ -2,7 +2,7 @@
 
 A table is read from the clauses alone: its columns are the headers its rows repeat, its
 rows are the row clauses, and its total row is the one whose key is a total word (合计,
-全区 …) or, failing that, the first or last row whose figures are the sums of the others.
+全县 …) or, failing that, the first or last row whose figures are the sums of the others.
 Nothing here knows a particular document.
 """
 
@@ -67,7 +67,7 @@ class Table(BaseModel):
 
     @property
     def total(self) -> Row | None:
-        """The total row (全区 / 合计 …), if the table has one."""
+        """The total row (全县 / 合计 …), if the table has one."""
         return next((r for r in self.rows if r.is_total), None)
 
     @property
@@ -77,7 +77,7 @@ class Table(BaseModel):
 
 
 def parse_number(cell: str) -> Decimal | None:
-    """The number a cell holds ("1.8", "6%", "1,500"), or None when it holds none."""
+    """The number a cell holds ("1.8", "12%", "1,500"), or None when it holds none."""
     text = cell.strip().replace(",", "").replace("，", "").rstrip("%％").strip()
     if not re.fullmatch(r"-?\d+(?:\.\d+)?", text):
         return None
@@ -106,14 +106,28 @@ def _sums_others(row: Row, others: list[Row]) -> bool:
     return hits >= 2 and hits * 2 > tried
 
 
+_LAST_TABLES: list = [None, 0, []]  # the clause mapping last seen, its size, its tables
+
+
 def tables_of(clauses: Mapping[str, Clause]) -> list[Table]:
     """The tables among ``clauses``: row clauses grouped by parent and header, in order.
+
+    The tables of the mapping last seen are kept: the index's mapping is asked at every
+    question and is replaced, never changed in place, when the index changes.
 
     Args:
         clauses: clauses by id (the index's, or one document's).
     Returns:
         One :class:`Table` per run of rows sharing a parent and the same headers.
     """
+    if _LAST_TABLES[0] is clauses and _LAST_TABLES[1] == len(clauses):
+        return list(_LAST_TABLES[2])
+    tables = _tables_of(clauses)
+    _LAST_TABLES[:] = [clauses, len(clauses), tables]
+    return list(tables)
+
+
+def _tables_of(clauses: Mapping[str, Clause]) -> list[Table]:
     groups: dict[tuple[str, tuple[str, ...]], list[Clause]] = {}
     for clause in clauses.values():
         if clause.kind == "row" and clause.table is not None and clause.table.columns:
