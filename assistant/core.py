@@ -7,10 +7,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from assistant.answer.arith import arith_answer
 from assistant.answer.document_facts import document_fact_answer
 from assistant.answer.extractive import abstain, compose, compose_parts
 from assistant.answer.finalise import finalise
-from assistant.answer.normalize import normalize_history, normalize_question, retrieval_query
+from assistant.answer.normalize import RETRIEVAL_MAX_CHARS, normalize_history, normalize_question, retrieval_query
 from assistant.config import Settings
 from assistant.corpus import get_clause
 from assistant.documents.validity import prefer_in_force
@@ -18,8 +19,10 @@ from assistant.index.store import ClauseIndex
 from assistant.models import Answer, Clause, DocumentMeta
 from assistant.retrieve.gate import Gate, GateSignals
 from assistant.retrieve.hybrid import Hit, Mode, Retriever
+from assistant.retrieve.stated import named_only
 from assistant.understand.lexicon import default_lexicon
-from assistant.understand.reading import Reading, read_question, retrieval_text
+from assistant.understand.reading import Part, Reading, leans_on_history, read_question, retrieval_text
+from assistant.understand.versions import read_versions, resolve, strip_cues, version_name
 from assistant.understand.vocabulary import Vocabulary, build_vocabulary
 
 # Composers tried before retrieval: each returns an Answer, or None when the question is
@@ -150,12 +153,51 @@ class Assistant:
     def _evidence(self, q: str, hist: list[str], k: int) -> tuple[Reading, str, list[Hit], GateSignals]:
         """Read the question, retrieve on its asking part (within the documents it names) and
         measure what the gate weighs."""
-        reading = read_question(q, self.vocabulary)
-        query = retrieval_query(retrieval_text(reading, self.vocabulary), hist)
+        vocab = self.vocabulary
+        reading = read_question(q, vocab)
+        text = retrieval_text(reading, vocab)
+        query = retrieval_query(text, hist)
+        if hist and query == text[:RETRIEVAL_MAX_CHARS] and leans_on_history(reading, vocab):
+            # 旧版那条写的是…: the earlier question says what "那条" is.
+            room = RETRIEVAL_MAX_CHARS - len(text) - 1
+            query = f"{hist[-1][-room:]} {text}" if room > 0 else query
+        reading, query = self._versions(reading, query, hist, k)
         hits, dense_top = self.retriever.search_with_dense_top(query, k=k, sparse_query=sparse_query(query),
                                                                doc_ids=reading.doc_ids or None)
         signals = self.gate.signals(query, dense_top, hits=hits, reading=reading, vocab=self.vocabulary)
         return reading, query, hits, signals
+
+    def _versions(self, reading: Reading, query: str, hist: list[str], k: int) -> tuple[Reading, str]:
+        """Point retrieval at the version(s) of a regulation the question names (2012版, 旧版,
+        现行…): ``doc_ids`` and ``versions`` of the reading, and the query without the version
+        words. A question that names no version is returned as it is."""
+        cue = read_versions(reading.question)
+        if not cue.named:
+            return reading, query
+        vocab = self.vocabulary
+        earlier = [i for h in hist[-1:] for i in read_question(h, vocab).doc_ids]
+
+        def ranked() -> list[str]:
+            return [h.clause.doc_id for h in self.retriever.search(query, k=k, sparse_query=sparse_query(query))]
+
+        chosen, family = resolve(cue, vocab, reading.doc_ids, earlier, ranked)
+        if not chosen:
+            return reading, query
+        kin = {d.doc_id for d in family}
+        doc_ids = [d for d in reading.doc_ids if d not in kin] + chosen
+        return reading.model_copy(update={"doc_ids": doc_ids, "versions": chosen}), strip_cues(query, cue)
+
+    def _version_answer(self, q: str, reading: Reading, query: str) -> Answer:
+        """Answer from each version asked about, part by part (2012年版：…[1] 2021年版：…[2])."""
+        vocab = self.vocabulary
+        parts, part_hits = [], []
+        for doc_id in reading.versions:
+            doc = vocab.document(doc_id)
+            parts.append(Part(text=version_name(doc) if doc else doc_id, asks=reading.asks,
+                              subject=reading.subject, query=query))
+            part_hits.append(self.retriever.search(query, k=self.settings.top_k, sparse_query=sparse_query(query),
+                                                   doc_ids=[doc_id]))
+        return compose_parts(q, reading.model_copy(update={"parts": parts}), part_hits, vocab)
 
     def _route_fns(self) -> list[tuple[str, Callable]]:
         if self._routes is None:
@@ -225,6 +267,7 @@ class Assistant:
                 return fact
         # A calculation with numbers in it is answered by the tool even when the gate hesitates
         # (its words may be rare); anything else the gate rejects is out of scope.
+        arith = arith_answer(q, [h.clause for h in hits], clauses)  # a rate, interest or deadline the clauses state
         for name, route in self._route_fns():
             if not _route_applies(name, q, hist):
                 continue
@@ -235,14 +278,24 @@ class Assistant:
                 continue  # a rule question without numbers: quote the rule instead of asking
             if name == "tool" and not _tool_ran(answer) and not _retrieval_agrees(answer, hits):
                 continue  # trigger words alone: the question is about something else
+            if name == "tool" and not _tool_ran(answer) and arith is not None and arith.tool_calls:
+                continue  # the pack tool lacks an input; the clause's own rule computes with what is given
             if reason and not (name in ("tool", "table") and answer.tool_calls):
                 break
             return answer.model_copy(update={"question": shown})
         if not hits:
             reason = "索引中没有任何条款"
+        if not reason and arith is None and len(reading.versions) < 2:
+            # The best clauses may only name what is asked for (…目录, 划分标准由…制定).
+            asking = reading.parts[0].text if reading.multi_part else reading.asking
+            reason = named_only(asking, hits, self.gate.corpus, q)
         if reason:
             return abstain(shown, reason, self._document_names())
-        if reading.multi_part:
+        if arith is not None:
+            return arith.model_copy(update={"question": shown})
+        if len(reading.versions) >= 2:
+            answer = self._version_answer(q, reading, query)
+        elif reading.multi_part:
             answer = compose_parts(q, reading, [self._part_hits(p.query, hist, reading) for p in reading.parts],
                                    self.vocabulary)
         else:

@@ -111,12 +111,23 @@ def document_notes(meta: DocumentMeta, today: date, documents: Sequence[Document
     if meta.valid_from or meta.valid_to:
         start = meta.valid_from.year if meta.valid_from else None
         end = meta.valid_to.year if meta.valid_to else None
-        outside = sorted({y for y in map(int, _YEAR.findall(question))
-                          if (start is not None and y < start) or (end is not None and y > end)})
+        named = _naming_years(meta, documents)
+        outside = sorted({y for y in map(int, _YEAR.findall(question)) if y not in named
+                          and ((start is not None and y < start) or (end is not None and y > end))})
         if outside:
             years = "、".join(f"{y}年" for y in outside)
             notes.append(f"注：问题所问的{years}不在{_name(meta)}的有效期（{period_text(meta)}）内。")
     return notes
+
+
+def _naming_years(meta: DocumentMeta, documents: Sequence[DocumentMeta]) -> set[int]:
+    """Years that name the document or a version of it rather than a period asked about: its own
+    dates (the year of 某某法（2012年修订）) and the version years of documents with the same
+    title (the 2012 of 2012年版 when its 2021 revision is cited beside it)."""
+    own = {d.year for d in (meta.adopted, meta.promulgated, meta.revised, meta.signed, meta.printed,
+                            meta.valid_from) if d is not None}
+    kin = {vd.year for d in documents if d.title == meta.title and (vd := version_date(d)) is not None}
+    return own | kin
 
 
 def validity_notes(answer: Answer, documents: Sequence[DocumentMeta], today: date) -> list[str]:

@@ -14,8 +14,13 @@ and the figures they came from):
 
 Missing words alone never refuse a question whose best clause is a strong dense match.
 
-A question naming a place (…区/…市/…县) that the indexed texts never mention is out of scope
-too: the places a corpus is about are read from its own texts, never from a list in code.
+A question naming a place (…区/…市/…县, or a province or city written bare, from the
+gazetteer kept as data beside the question reader) that the indexed texts never mention is out
+of scope too: the places a corpus is about are read from its own texts, never from a list in code.
+
+Past the gate, :mod:`assistant.retrieve.stated` declines a question whose best clauses only
+name what it asks for (a catalogue referred to, criteria set elsewhere, a figure used as a
+yardstick).
 """
 
 from __future__ import annotations
@@ -29,12 +34,12 @@ from importlib import resources
 
 from assistant.index.tokenize import QUESTION_WORDS, STOPWORDS, _jieba
 from assistant.understand.lexicon import Lexicon, default_lexicon, near_miss
+from assistant.understand.reading import is_relational
+from assistant.understand.vocabulary import generic_places
 
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _PLACE = re.compile(r"[\u4e00-\u9fff]{2,3}(?:区|市|县|省)")
-_GENERIC_PLACES = {"开发区", "工业区", "集聚区", "园区", "本区", "全区", "我区", "城区", "社区", "街区", "功能区",
-                   "全市", "本市", "县区", "市区", "老旧工业区", "控制线区"}
 
 
 # Coverage reads the texts of this many best clauses.
@@ -107,6 +112,7 @@ class Gate:
         self.corpus = re.sub(r"\s+", "", corpus_text)
         self.thresholds = thresholds or GateThresholds.load()
         self.lexicon = lexicon or default_lexicon()
+        self._place_stems: set[str] | None = None
 
     def _is_typo(self, text: str) -> bool:
         """Is ``text`` a one-character typo of corpus text? Only a string no dictionary knows
@@ -145,9 +151,10 @@ class Gate:
         missing = [w for i, w in content if not self._held(w, padded[i], padded[i + 2])]
         total = sum(weights.values())
         unsupported = sum(weights[w] for w in missing) / total if total else 0.0
+        generic = generic_places()
         places = [p for p in segmented if _PLACE.fullmatch(p)
-                  and p not in _GENERIC_PLACES and p[:-1] not in self.corpus
-                  and not any(p.endswith(g) for g in _GENERIC_PLACES)]
+                  and p not in generic and p[:-1] not in self.corpus and not is_relational(p)
+                  and not any(p.endswith(g) for g in generic)]
         if reading is not None:
             places = list(dict.fromkeys([*places, *reading.unknown_places]))
         coverage = self._coverage(words, weights, hits, missing) if hits else 1.0
@@ -166,10 +173,10 @@ class Gate:
         if len(set(words)) < 2:
             return 1.0
         text = re.sub(r"\s+", "", "".join(h.clause.text for h in hits[:COVERAGE_HITS]))
-        total = sum(weights[w] for w in set(words))
+        total = sum(weights[w] for w in sorted(set(words)))  # sorted: the same float in every process
         if not total:
             return 1.0
-        held = sum(weights[w] for w in set(words)
+        held = sum(weights[w] for w in sorted(set(words))
                    if w in text or self.lexicon.supported(w, text) or (w not in self.corpus and w not in missing))
         return held / total
 
@@ -183,7 +190,8 @@ class Gate:
             return [], []
         # Only years the question asks about: "一块出让到2045年" in the background is a fact of
         # the asker's, and a question naming any year a document covers is in its period.
-        asked = [y for y in reading.years if str(y) in reading.asking]
+        # A year that names a version (2012版, （2012年修订）) says which text, not which period.
+        asked = [y for y in reading.years if str(y) in reading.asking and y not in reading.version_years]
         if not asked or any(any(d.covers(y) for d in docs) for y in asked):
             return [], []
         outside = [y for y in asked if f"{y}年" not in self.corpus]
@@ -192,7 +200,12 @@ class Gate:
         return outside, periods
 
     def _is_place(self, word: str) -> bool:
-        return bool(_PLACE.fullmatch(word)) or f"{word}区" in self.corpus or f"{word}市" in self.corpus
+        if self._place_stems is None:
+            # Every text of up to eight characters that the corpus writes before 区 or 市: one
+            # pass over the corpus, instead of two scans of it per word of every question.
+            self._place_stems = {self.corpus[max(0, i - n):i] for m in re.finditer("[区市]", self.corpus)
+                                 for i in (m.start(),) for n in range(1, 9) if i >= n}
+        return bool(_PLACE.fullmatch(word)) or word in self._place_stems
 
     def abstain(self, s: GateSignals) -> str | None:
         """The reason to abstain, or None to answer."""

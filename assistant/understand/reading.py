@@ -10,13 +10,18 @@ works on any ingested document. Retrieval runs on the asking part; background su
 from __future__ import annotations
 
 import re
+import tomllib
+from functools import lru_cache
+from importlib import resources
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from assistant.index.tokenize import QUESTION_WORDS, STOPWORDS, _jieba
 from assistant.tools.quantities import Quantity, find_quantities
-from assistant.understand.vocabulary import GENERIC_PLACES, PLACE_RE, Vocabulary
+from assistant.understand.lexicon import near_miss
+from assistant.understand.versions import read_versions, strip_cues
+from assistant.understand.vocabulary import PLACE_RE, Vocabulary, generic_places
 
 AskKind = Literal["wording", "who", "when", "time_limit", "amount", "list", "compare", "superlative",
                   "filter", "sum", "share", "penalty", "definition", "calculation", "eligibility", "yesno"]
@@ -49,6 +54,8 @@ _SEGMENT = re.compile(r"[^，,。；;！!？?\n]+[，,。；;！!？?]?")
 _SELF = re.compile(r"我们|我司|我厂|我公司|本公司|本企业|我单位|咱|俺|我家|我方|\b(we|our|us)\b", re.I)
 _DOC_TITLE = re.compile(r"《([^》]{2,60})》")
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*\d{1,4}\s*号")
+# A local regulation named by its place: …省/市/自治区 + a title ending as regulations do.
+_LOCAL_TITLE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:省|市|自治区)[\u4e00-\u9fff]{2,14}?(?:条例|办法|实施细则|细则)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
 # Words of asking itself: they say what kind of answer is wanted, not what about.
@@ -88,6 +95,9 @@ class Reading(BaseModel):
     columns: list[str] = Field(default_factory=list, description="table column headers named")
     terms: list[str] = Field(default_factory=list, description="defined terms named")
     about_self: bool = False
+    version_years: list[int] = Field(default_factory=list, description="years written as a version (2012版)")
+    versions: list[str] = Field(default_factory=list, description="ids of the versions of one regulation asked "
+                                                                  "about, oldest first (set once resolved)")
 
     @property
     def multi_part(self) -> bool:
@@ -122,7 +132,7 @@ def _segments(question: str) -> list[str]:
 
 
 def _is_asking(segment: str) -> bool:
-    # Only words of asking count: a condition ("按最高标准的话", "如果每年涨6%") names a
+    # Only words of asking count: a condition ("按最高标准的话", "如果每年涨5%") names a
     # superlative or a number but sets the scene without asking.
     return bool(_ASKING.search(segment))
 
@@ -135,9 +145,27 @@ def _is_background(segment: str) -> bool:
 _SUFFIX = re.compile(r"(省|市|区|县|镇|乡|街道)$")
 
 
+@lru_cache(maxsize=1)
+def gazetteer() -> dict[str, frozenset[str]]:
+    """Province and city names written without 省/市, and words that place relative to the
+    asker (隔壁, 外地), read from ``gazetteer.toml`` beside this module."""
+    text = (resources.files("assistant.understand") / "gazetteer.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    return {"names": frozenset(data.get("provinces", [])) | frozenset(data.get("cities", [])),
+            "relational": frozenset(data.get("relational", []))}
+
+
+def is_relational(name: str) -> bool:
+    """Does a place word say where relative to the asker (隔壁区, 外地市), not which place?"""
+    stem = _SUFFIX.sub("", name)
+    return any(stem.startswith(r) for r in gazetteer()["relational"])
+
+
 def place_names(text: str) -> list[str]:
-    """Place names in ``text`` as jieba segments them (镇海区, or 大碶 + 街道), generic ones aside."""
+    """Place names in ``text`` as jieba segments them (镇海区, or 庄市 + 街道, or a province or
+    city written bare: 深圳), generic and relative ones aside."""
     toks = _jieba().lcut(text)
+    names = gazetteer()["names"]
     out = []
     for i, w in enumerate(toks):
         nxt = toks[i + 1] if i + 1 < len(toks) else ""
@@ -145,12 +173,17 @@ def place_names(text: str) -> list[str]:
             name = w
         elif _CJK_WORD.fullmatch(w) and len(w) <= 4 and nxt in ("省", "市", "区", "县", "镇", "乡", "街道"):
             name = w + nxt
+        elif w in names:
+            name = w
         else:
+            continue
+        if is_relational(name):
             continue
         # 哪个街道, 三个街道, 我们街道 are no places.
         if re.search(r"[哪几个我你他这那各每本该其此某两三四五六七八九十\d]", _SUFFIX.sub("", name)):
             continue
-        if name not in GENERIC_PLACES and not any(name.endswith(g) for g in GENERIC_PLACES if len(g) >= 3):
+        generic = generic_places()
+        if name not in generic and not any(name.endswith(g) for g in generic if len(g) >= 3):
             out.append(name)
     return list(dict.fromkeys(out))
 
@@ -160,7 +193,9 @@ def _places(question: str, vocab: Vocabulary) -> tuple[list[str], list[str]]:
     name it or its stem (北仑 for 北仑区)."""
     found, unknown = [], []
     for p in place_names(question):
-        (found if p in vocab.text or _SUFFIX.sub("", p) in vocab.text else unknown).append(p)
+        # A one-character slip in a held place of four or more characters (a 街道 miswritten) is that place.
+        held = p in vocab.text or _SUFFIX.sub("", p) in vocab.text or (len(p) >= 4 and near_miss(p, vocab.text))
+        (found if held else unknown).append(p)
     return found, unknown
 
 
@@ -186,6 +221,13 @@ def _documents(question: str, vocab: Vocabulary) -> tuple[list[str], list[str], 
         short = re.sub(r"^(?:中华人民共和国|中国)", "", re.sub(r"[（(].*?[)）]", "", d.title))
         if len(short) >= 4 and short in flat:
             ids.append(d.doc_id)
+    held_titles = "\n".join(d.title for d in vocab.documents)
+    for m in _LOCAL_TITLE.finditer(flat):
+        # 某市城乡规划条例 written without 《》: a local regulation the index does not hold
+        # (a one-character slip in a held title is that title).
+        name = m.group(0)
+        if not any(name in t for t in titles) and not vocab.match_title(name) and not near_miss(name, held_titles):
+            unknown.append(name)
     return titles, numbers, list(dict.fromkeys(ids)), unknown
 
 
@@ -239,7 +281,8 @@ def read_question(question: str, vocab: Vocabulary) -> Reading:
         numbers=find_quantities(question), years=[int(y) for y in _YEAR.findall(question)],
         named_titles=titles, named_numbers=numbers, unknown_documents=unknown_docs, doc_ids=doc_ids,
         places=places, unknown_places=unknown_places, rows=rows, columns=columns,
-        terms=[t for t in vocab.defined_terms if t in flat], about_self=bool(_SELF.search(question)))
+        terms=[t for t in vocab.defined_terms if t in flat], about_self=bool(_SELF.search(question)),
+        version_years=read_versions(question).years)
 
 
 def _parts(asking_segs: list[str]) -> list[Part]:
@@ -294,7 +337,9 @@ def retrieval_text(reading: Reading, vocab: Vocabulary) -> str:
     # Only the asker's own figures are set aside ("我们现在才1.2"); a background that says what
     # the question is about (想通过买股权…，这种方式…补多少) stays, and so does any asking part
     # that points back at it.
-    if not any(re.search(r"\d", b) for b in reading.background) or _POINTS_BACK.search(reading.asking):
+    # A year that names a version (按2012版条例) is no figure of the asker's.
+    own = [strip_cues(b, read_versions(b)) for b in reading.background]
+    if not any(re.search(r"\d", b) for b in own) or _POINTS_BACK.search(reading.asking):
         return reading.question
     from assistant.retrieve.gate import specificity
 
@@ -302,3 +347,21 @@ def retrieval_text(reading: Reading, vocab: Vocabulary) -> str:
     if any(specificity(w) >= SPECIFIC for w in held) or sum(specificity(w) >= MEDIUM for w in held) >= 2:
         return reading.asking
     return reading.question
+
+
+# A follow-up that points back at the earlier question (旧版那条写的是…, 老版本里这个理由…).
+_POINTS_AT_EARLIER = re.compile(r"(?:这|那|该|此|上述|同样的?)\s*(?:一)?\s*(?:条|款|项|个|种|规定|要求|理由|说法|内容|情况|问题|期限|做法)"
+                                r"|^(?:那|那么|还有|另外)")
+
+
+def leans_on_history(reading: Reading, vocab: Vocabulary) -> bool:
+    """Does a question with earlier turns need their subject to be understood: it points back
+    (这条/那个理由/那…), or, version words aside, it names nothing the corpus holds that is specific
+    enough to retrieve by (那2012年的老条例是怎么规定的？)."""
+    from assistant.retrieve.gate import specificity
+
+    if _POINTS_AT_EARLIER.search(reading.question):
+        return True
+    own = content_words(strip_cues(reading.asking or reading.question, read_versions(reading.question)))
+    held = [w for w in own if w in vocab.text and not re.search(r"条例|版|规定|办法", w)]
+    return not any(specificity(w) >= MEDIUM for w in held)

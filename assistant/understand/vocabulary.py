@@ -9,10 +9,14 @@ written for one document: it is all derived from whatever was ingested.
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
 
 from pydantic import BaseModel, Field, PrivateAttr
 
+from assistant.documents.meta import version_date
 from assistant.models import Clause, DocumentMeta
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -20,14 +24,17 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 PLACE_RE = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:省|市|区|县|镇|乡|街道)")
 _DEFINED = re.compile(r"(?:本(?:条例|法|办法|规定|细则|方案|通知|意见)所称|本(?:条例|法|办法|规定)中)"
                       r"的?([\u4e00-\u9fff、（）()“”]{2,30}?)[，,]?(?:是指|指|包括)")
-# Generic place words that name no particular place.
-GENERIC_PLACES = frozenset({"开发区", "工业区", "集聚区", "园区", "本区", "全区", "我区", "城区", "社区",
-                            "街区", "功能区", "全市", "本市", "县区", "市区", "老旧工业区", "控制线区",
-                            "本省", "全省", "全县", "本县", "各区", "各市", "各县", "城镇", "乡镇", "村镇",
-                            "各街道", "本街道", "辖区", "行政区", "保税区", "自贸区", "示范区", "试验区",
-                            "片区", "街道", "新区", "市县", "区县", "地区", "景区", "小区", "港区", "厂区"})
 # The prefix a law's title carries that people leave out (中华人民共和国中小企业促进法 -> 中小企业促进法).
 _TITLE_PREFIX = re.compile(r"^(?:中华人民共和国|中国)")
+
+
+@lru_cache(maxsize=1)
+def generic_places() -> frozenset[str]:
+    """Place words that name no particular place (全市, 开发区, 街道 …), read from
+    ``places.toml`` beside this module: ordinary words, kept as data with the lexicon."""
+    text = (resources.files("assistant.understand") / "places.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    return frozenset(data.get("whole", [])) | frozenset(data.get("kinds", []))
 
 
 class HeldDocument(BaseModel):
@@ -38,11 +45,13 @@ class HeldDocument(BaseModel):
     number: str | None = Field(default=None, description="文号")
     start_year: int | None = None
     end_year: int | None = Field(default=None, description="last year it covers; None when open-ended")
+    version_year: int | None = Field(default=None, description="year of this version (revised, else promulgated …)")
+    date_years: list[int] = Field(default_factory=list, description="years of its own dates (adopted, revised …)")
 
     @property
     def display(self) -> str:
         """How an answer names the document, as people cite it: a 规范性文件 by its 文号
-        (仑政办〔2024〕22号), a law or regulation by 《title》."""
+        (某政办〔2023〕9号), a law or regulation by 《title》."""
         if self.number and "〔" in self.number:
             return self.number
         return f"《{self.title}》"
@@ -62,6 +71,7 @@ class Vocabulary(BaseModel):
     columns: list[str] = Field(default_factory=list)
     clause_titles: list[str] = Field(default_factory=list)
     defined_terms: dict[str, str] = Field(default_factory=dict, description="term -> clause id")
+    places: list[str] = Field(default_factory=list, description="place names the texts write (…区/…街道)")
     _text: str = PrivateAttr(default="")
 
     @property
@@ -131,8 +141,12 @@ def build_vocabulary(clauses: Iterable[Clause], metas: Iterable[DocumentMeta]) -
     docs = []
     for meta in metas:
         start, end = _period(meta, meta.title)
+        vd = version_date(meta)
+        dated = [getattr(meta, a, None) for a in ("adopted", "promulgated", "revised", "signed", "printed",
+                                                   "valid_from")]
         docs.append(HeldDocument(doc_id=meta.id, title=meta.title, number=meta.doc_number,
-                                 start_year=start, end_year=end))
+                                 start_year=start, end_year=end, version_year=vd.year if vd else None,
+                                 date_years=sorted({d.year for d in dated if d is not None})))
     text = re.sub(r"\s+", "", "\n".join(c.text for c in clauses))
     rows = [c.table for c in clauses if c.table is not None]
     defined = {}
@@ -145,6 +159,7 @@ def build_vocabulary(clauses: Iterable[Clause], metas: Iterable[DocumentMeta]) -
                        row_keys=sorted({r.key for r in rows}, key=lambda k: (-len(k), k)),
                        columns=sorted({col for r in rows for col in r.columns}),
                        clause_titles=sorted({c.title for c in clauses if c.title}),
-                       defined_terms=defined)
+                       defined_terms=defined,
+                       places=sorted({p for p in PLACE_RE.findall(text) if p not in generic_places()}))
     vocab._text = text
     return vocab

@@ -1,0 +1,427 @@
+"""Answer a calculation the retrieved clauses state themselves: a rate of a base, interest per
+day, a deadline counted from a date — for any document, with no pack.
+
+Steps:
+1. read the question's quantities (money, area, days, dates) and what it asks (an amount or a day);
+2. read the rules of the best retrieved clauses (:mod:`assistant.answer.arith_rules`); an
+   article is read paragraph by paragraph, so the paragraph that states the rule is cited;
+3. keep the rules the question can feed: a share rule needs a quantity of its base's kind
+   and a question that shares words with the base noun; a per-day rule an amount and a
+   number of days; a deadline a date. The rule whose sentence shares most words with the
+   question wins (the better-ranked clause on a tie);
+4. compute with :class:`~decimal.Decimal` (a range gives both ends; a period starts the day
+   after its start day) and answer with the result first, the clause quoted, the working
+   shown and the run recorded as a :class:`~assistant.models.ToolCall`.
+
+When no retrieved clause states such a rule, or the question gives no number it could use,
+:func:`arith_answer` returns None and the extractive answer serves the question. When the
+best-ranked clause states a rule the question clearly asks about but a number it needs is
+missing, the answer says which.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+from pydantic import BaseModel, ConfigDict
+
+from assistant.answer.arith_rules import Rule, StartRule, read_rules, read_start_rules
+from assistant.answer.cite import CitationList
+from assistant.models import Answer, Clause, ToolCall
+from assistant.tools.quantities import Quantity, find_quantities, normalize
+from assistant.tools.units import MONEY_PLACES, MU_PLACES, fmt, fmt_yuan, round_to
+
+TOOL_NAME = "clause_arithmetic"
+MAX_HITS = 5
+MIN_SHARED = 2          # bigrams a rule's sentence must share with the question
+MIN_SHARED_MISSING = 3  # … to say that a number is missing rather than stay silent
+
+_ASK_DATE = re.compile(r"哪天|哪一天|哪日|几号|几月几[日号]|什么时候|何时|最晚|最迟|截止|到期|什么日期|日期")
+_ASK_AMOUNT = re.compile(r"多少|几|怎么算|如何算|如何计算|怎样计算|计算|算一下|算算|范围|幅度|上限|下限|区间|多大|多高")
+_ASK_DURATION = re.compile(r"多少天|几天|多少日|几日|多少个工作日|几个工作日|多久|多长时间|多少个月|几个月")
+_LONGEST = re.compile(r"最长|最多|最大限度|允许的最")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+class _Candidate(BaseModel):
+    """A rule of a retrieved clause with how well the question matches it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule: Rule
+    clause: Clause
+    rank: int
+    shared: int
+
+
+def bigrams(text: str) -> set[str]:
+    """The CJK character bigrams of ``text`` (the unit of word overlap for Chinese)."""
+    chars = "".join(ch if _CJK.match(ch) else " " for ch in text)
+    return {w[i:i + 2] for w in chars.split() for i in range(len(w) - 1)}
+
+
+def _units(clause: Clause, clauses: Mapping[str, Clause], depth: int = 2) -> list[tuple[Clause, str]]:
+    """The parts of a clause that state rules, each with the clause to cite: a clause's own
+    text, then its sub-clauses (an article's paragraphs), so the paragraph is cited."""
+    if not clause.children or depth == 0:
+        return [(clause, clause.text)]
+    out = [(clause, clause.own_text)] if clause.own_text.strip() else []
+    for cid in clause.children:
+        child = clauses.get(cid)
+        if child is not None:
+            out += _units(child, clauses, depth - 1)
+    return out
+
+
+# -- the question's quantities ------------------------------------------------------
+
+def _money(qs: list[Quantity]) -> list[Quantity]:
+    return [q for q in qs if q.kind == "money" and q.value is not None and q.value > 0]
+
+
+def _areas(qs: list[Quantity]) -> list[Quantity]:
+    return [q for q in qs if q.kind == "area" and q.value is not None and q.value > 0]
+
+
+def _days(qs: list[Quantity], text: str) -> list[Quantity]:
+    """Numbers of days: ``20天``, ``20日`` (a bare number before 日, not a date)."""
+    out = []
+    for q in qs:
+        if q.value is None or q.value <= 0:
+            continue
+        if q.kind == "days" and q.unit == "天":
+            out.append(q)
+        elif q.kind == "number" and text[q.end:q.end + 1] == "日" and text[q.end:q.end + 3] != "日内":
+            out.append(q)
+    return out
+
+
+def _dates(qs: list[Quantity]) -> list[Quantity]:
+    return [q for q in qs if (q.kind == "date" and q.day is not None) or (q.kind == "month_day" and q.month)]
+
+
+def _span_days(qs: list[Quantity]) -> tuple[Quantity, Quantity, int] | None:
+    """The days from the first to the last of two dates (到期日 to 付款日), or None when the
+    question does not give two full dates."""
+    full = [q for q in qs if q.kind == "date" and q.day is not None]
+    if len(full) != 2 or full[1].day <= full[0].day:
+        return None
+    return full[0], full[1], (full[1].day - full[0].day).days
+
+
+def _label(q: Quantity, text: str) -> str:
+    """The words that name a quantity: the Chinese run just before it (``总投资`` of ``总投资2亿元``)
+    and just after its unit (``货款`` of ``100万货款``)."""
+    before = re.search(r"[\u4e00-\u9fff]{1,10}$", text[:q.start])
+    after = re.match(r"(?:元|亿元|万元)?([\u4e00-\u9fff]{1,4})", text[q.end:])
+    return (before.group(0) if before else "") + " " + (after.group(1) if after else "")
+
+
+def _named(pool: list[Quantity], text: str, noun: str) -> list[Quantity]:
+    """The quantities whose own words share a bigram with ``noun``, best first."""
+    target = bigrams(noun)
+    scored = [(len(bigrams(_label(q, text)) & target), q) for q in pool]
+    return [q for n, q in sorted(scored, key=lambda x: -x[0]) if n > 0]
+
+
+def _nearest(qs: list[Quantity], text: str, words: str) -> Quantity:
+    """The quantity whose surrounding words share most bigrams with ``words`` (first on a tie)."""
+    target = bigrams(words)
+
+    def score(q: Quantity) -> int:
+        return len(bigrams(text[max(0, q.start - 12):q.end + 12]) & target)
+
+    return max(qs, key=lambda q: (score(q), -q.start))
+
+
+# -- candidates ---------------------------------------------------------------------
+
+def _candidates(hits: Sequence[Clause], clauses: Mapping[str, Clause], q_bigrams: set[str]) -> list[_Candidate]:
+    out, seen = [], set()
+    for rank, hit in enumerate(hits[:MAX_HITS]):
+        for clause, text in _units(hit, clauses):
+            for rule in read_rules(text):
+                key = (clause.id, rule.start, rule.kind)
+                if key in seen:
+                    continue
+                seen.add(key)
+                out.append(_Candidate(rule=rule, clause=clause, rank=rank,
+                                      shared=len(bigrams(rule.segment) & q_bigrams)))
+    return out
+
+
+def _referenced(hits: Sequence[Clause], clauses: Mapping[str, Clause], q_bigrams: set[str]) -> list[_Candidate]:
+    """Deadline rules of the period a retrieved start rule speaks of, wherever its document
+    states them: ``付款期限应当自验收合格之日起算`` leads to the clause that sets the 付款期限."""
+    for hit in hits[:MAX_HITS]:
+        found = _start_rule(hits, clauses, hit.doc_id, q_bigrams)
+        if found is None or not found[0].period:
+            continue
+        period = found[0].period
+        out = []
+        for clause in clauses.values():
+            if clause.doc_id != hit.doc_id or clause.children:
+                continue
+            for rule in read_rules(clause.text):
+                if rule.kind == "deadline" and period in rule.segment:
+                    out.append(_Candidate(rule=rule, clause=clause, rank=MAX_HITS,
+                                          shared=len(bigrams(rule.segment) & q_bigrams)))
+        return out
+    return []
+
+
+def _needs(c: _Candidate, text: str, qs: list[Quantity], q_bigrams: set[str]) -> list[str] | None:
+    """What the question lacks for this rule (empty: it can be computed), or None when the
+    question does not ask for what the rule computes."""
+    rule = c.rule
+    if rule.kind == "deadline":
+        if not _ASK_DATE.search(text) or rule.day_unit != "日":
+            return None  # a working-day period depends on the holiday calendar
+        return [] if _dates(qs) else ["起算日期（年月日）"]
+    if not _ASK_AMOUNT.search(text) or _ASK_DURATION.search(text):
+        return None
+    if rule.kind == "per_day":
+        missing = [] if _money(qs) else ["金额（元）"]
+        return missing + ([] if _days(qs, text) or _span_days(qs) else ["天数（或起止日期）"])
+    if rule.base is None or not bigrams(rule.base) & q_bigrams:
+        return None  # the question does not name the base this rate applies to
+    if len((bigrams(rule.segment) - bigrams(rule.base)) & q_bigrams) < MIN_SHARED:
+        return None  # only the base is shared: the question is about another rule of that base
+    if rule.base_kind not in ("money", "area"):
+        return None
+    pool = _money(qs) if rule.base_kind == "money" else _areas(qs)
+    if pool and not _named(pool, text, rule.base):
+        return None  # the question's amount is of something else (注册资本 beside a 合同金额 rule)
+    return [] if pool else [f"{rule.base}（{'元' if rule.base_kind == 'money' else '亩或平方米'}）"]
+
+
+def _start_rule(hits: Sequence[Clause], clauses: Mapping[str, Clause], doc_id: str,
+                q_bigrams: set[str]) -> tuple[StartRule, Clause] | None:
+    """A retrieved clause of the same document that says from which event the period starts,
+    when the question names that event."""
+    best = None
+    for hit in hits[:MAX_HITS]:
+        if hit.doc_id != doc_id:
+            continue
+        for clause, text in _units(hit, clauses):
+            for s in read_start_rules(text):
+                shared = len(bigrams(s.event) & q_bigrams)
+                if shared >= MIN_SHARED and (best is None or shared > best[0]):
+                    best = (shared, s, clause)
+    return (best[1], best[2]) if best else None
+
+
+# -- arithmetic -----------------------------------------------------------------------
+
+def _cn_date(iso: str) -> str:
+    if iso.startswith("--"):
+        return f"{int(iso[2:4])}月{int(iso[5:7])}日"
+    d = date.fromisoformat(iso)
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def plus_days(start: Quantity, days: int) -> str | None:
+    """The last day of a period of ``days`` days starting the day after ``start``.
+
+    A day without its year (``3月5日``) gives ``--MM-DD`` when a common and a leap year agree,
+    None when they do not (the period crosses 2月29日).
+    """
+    if start.kind == "date" and start.day is not None:
+        return (start.day + timedelta(days=days)).isoformat()
+    ends = set()
+    for year in (2023, 2024):
+        try:
+            d = date(year, int(start.month or 0), int(start.value or 0)) + timedelta(days=days)
+        except ValueError:
+            continue
+        ends.add((d.month, d.day))
+    if len(ends) != 1:
+        return None
+    m, d = ends.pop()
+    return f"--{m:02d}-{d:02d}"
+
+
+def _start_iso(q: Quantity) -> str:
+    if q.kind == "date" and q.day is not None:
+        return q.day.isoformat()
+    return f"--{int(q.month or 0):02d}-{int(q.value or 0):02d}"
+
+
+def _amount(value: Decimal, base: Quantity) -> tuple[str, str]:
+    """(value as stored, value as shown) in the base's unit."""
+    if base.kind == "money":
+        v = round_to(value, MONEY_PLACES)
+        return fmt(v), fmt_yuan(v)
+    v = round_to(Fraction(value), MU_PLACES)
+    return fmt(v), f"{fmt(v)}{base.unit}"
+
+
+def _base_shown(base: Quantity) -> str:
+    return f"{fmt(base.value)}元" if base.kind == "money" else f"{fmt(base.value)}{base.unit}"
+
+
+# -- answers --------------------------------------------------------------------------
+
+def _share(c: _Candidate, others: list[_Candidate], text: str, qs: list[Quantity]) -> Answer:
+    rule = c.rule
+    pool = _money(qs) if rule.base_kind == "money" else _areas(qs)
+    base = _named(pool, text, rule.base or "")[0]
+    cites = CitationList()
+    mark = cites.mark(c.clause)
+    name = rule.result_name or ("金额" if base.kind == "money" else "面积")
+    values = [_amount(base.value * r.value, base) for r in rule.rates]
+    lead = {"range": f"{name}为{values[0][1]}至{values[-1][1]}",
+            "cap": f"{name}最多为{values[0][1]}",
+            "floor": f"{name}至少为{values[0][1]}",
+            "exact": f"{name}为{values[0][1]}"}[rule.bound]
+    lines = [f"按{c.clause.label}，{lead}{mark}。",
+             f"依据：“{rule.quote}”{mark}。",
+             "计算：" + "；".join(f"{rule.base} {_base_shown(base)} × {r.text} = {v[0]}{'元' if base.kind == 'money' else base.unit}"
+                                for r, v in zip(rule.rates, values)) + f"{mark}。"]
+    result: dict = {"clause_id": c.clause.id, "kind": "share", "bound": rule.bound, "base": rule.base,
+                    "base_value": fmt(base.value), "base_unit": "元" if base.kind == "money" else base.unit,
+                    "rates": [r.text for r in rule.rates], "results": [v[0] for v in values],
+                    "formula": lines[2].removeprefix("计算：").removesuffix(f"{mark}。")}
+    calls = [ToolCall(name=TOOL_NAME, arguments={"base": fmt(base.value), "clause_id": c.clause.id}, result=result)]
+    for o in others:
+        ov = [_amount(base.value * r.value, base) for r in o.rule.rates]
+        span = {"range": f"{ov[0][1]}至{ov[-1][1]}", "cap": f"最多{ov[0][1]}", "floor": f"至少{ov[0][1]}",
+                "exact": ov[0][1]}[o.rule.bound]
+        lines.append(f"另：“{o.rule.quote}”{mark}，按此为{span}。")
+        calls.append(ToolCall(name=TOOL_NAME, arguments={"base": fmt(base.value), "clause_id": o.clause.id},
+                              result={"clause_id": o.clause.id, "kind": "share", "bound": o.rule.bound,
+                                      "base": o.rule.base, "rates": [r.text for r in o.rule.rates],
+                                      "results": [v[0] for v in ov]}))
+    return Answer(question=text, answer="\n".join(lines), abstained=False, citations=cites.citations,
+                  tool_calls=calls)
+
+
+def _per_day(c: _Candidate, text: str, qs: list[Quantity]) -> Answer:
+    rule = c.rule
+    base = _nearest(_money(qs), text, rule.segment)
+    counted = _days(qs, text)
+    span = None if counted else _span_days(qs)
+    n_days = _nearest(counted, text, rule.segment).value if counted else Decimal(span[2])
+    rate = rule.rates[0]
+    value, shown = _amount(base.value * rate.value * n_days, base)
+    cites = CitationList()
+    mark = cites.mark(c.clause)
+    name = rule.result_name or "金额"
+    formula = f"{fmt(base.value)}元 × {rate.text} × {fmt(n_days)}日 = {value}元"
+    lines = [f"按{c.clause.label}，{name}为{shown}{mark}。",
+             f"依据：“{rule.quote}”{mark}。",
+             f"计算：{formula}{mark}。"]
+    result = {"clause_id": c.clause.id, "kind": "per_day", "amount_yuan": fmt(base.value), "rate": rate.text,
+              "days": fmt(n_days), "result_yuan": value, "formula": formula}
+    if span is not None:
+        first, last = (q.day.isoformat() for q in span[:2])
+        result.update(from_date=first, to_date=last)
+        lines.insert(2, f"天数：{_cn_date(first)}至{_cn_date(last)}，共{span[2]}日{mark}。")
+    call = ToolCall(name=TOOL_NAME, arguments={"amount_yuan": fmt(base.value), "days": fmt(n_days),
+                                               "clause_id": c.clause.id}, result=result)
+    return Answer(question=text, answer="\n".join(lines), abstained=False, citations=cites.citations,
+                  tool_calls=[call])
+
+
+def _deadline(c: _Candidate, text: str, qs: list[Quantity], hits: Sequence[Clause],
+              clauses: Mapping[str, Clause], q_bigrams: set[str]) -> Answer | None:
+    rule = c.rule
+    start_rule = _start_rule(hits, clauses, c.clause.doc_id, q_bigrams)
+    event = start_rule[0].event if start_rule else (rule.event or "")
+    start = _nearest(_dates(qs), text, event)
+    longest = bool(rule.max_days and _LONGEST.search(text))
+    days = rule.max_days if longest else rule.days
+    assert days is not None
+    end = plus_days(start, days)
+    cites = CitationList()
+    mark = cites.mark(c.clause)
+    if end is None:
+        return _missing(c, ["含年份的完整日期（期间跨越2月，结果取决于是否闰年）"], text)
+    start_iso = _start_iso(start)
+    action = rule.action or "完成"
+    lines = [f"按{c.clause.label}，最晚应在{_cn_date(end)}{action}{mark}。",
+             f"依据：“{rule.quote}”{mark}" + (f"；“{rule.max_quote}”{mark}" if longest else "") + "。"]
+    result = {"clause_id": c.clause.id, "kind": "deadline", "start": start_iso, "days": days, "deadline": end,
+              "counting": "开始的当日不计入，自次日起算，期间最后一日为截止日；最后一日遇法定节假日是否顺延未计入"}
+    if start_rule:
+        smark = cites.mark(start_rule[1])
+        lines.append(f"起算：“{start_rule[0].quote}”{smark}，即自{_cn_date(start_iso)}起算。")
+    lines.append(f"计算：{_cn_date(start_iso)} + {days}日 = {_cn_date(end)}（开始的当日不计入，从次日起算）{mark}。")
+    if rule.max_days and not longest:
+        max_end = plus_days(start, rule.max_days)
+        if max_end is not None:
+            result.update(max_days=rule.max_days, max_deadline=max_end)
+            lines.append(f"另：“{rule.max_quote}”{mark}，按此最晚为{_cn_date(max_end)}。")
+    result["formula"] = f"{start_iso} + {days}日 = {end}"
+    call = ToolCall(name=TOOL_NAME, arguments={"start": start_iso, "days": days, "clause_id": c.clause.id},
+                    result=result)
+    return Answer(question=text, answer="\n".join(lines), abstained=False, citations=cites.citations,
+                  tool_calls=[call])
+
+
+def _missing(c: _Candidate, missing: list[str], question: str) -> Answer:
+    cites = CitationList()
+    mark = cites.mark(c.clause)
+    text = (f"这可以按{c.clause.label}计算：“{c.rule.quote}”{mark}。"
+            f"但问题中缺少：{'、'.join(missing)}。请补充后再问。")
+    return Answer(question=question, answer=text, abstained=False, citations=cites.citations)
+
+
+def arith_answer(question: str, hits: Sequence[Clause], clauses: Mapping[str, Clause]) -> Answer | None:
+    """Compute what the best retrieved clauses state for the question's quantities.
+
+    Args:
+        question: the (normalised) question.
+        hits: the retrieved clauses, best first (the first few are read).
+        clauses: every indexed clause by id (to read an article's paragraphs).
+    Returns:
+        The answer with the result first, the clause quoted and a ``clause_arithmetic`` tool
+        call; an answer naming the missing number; or None when no retrieved clause states a
+        rule the question's numbers can feed.
+    """
+    text = normalize(question)
+    qs = find_quantities(text)
+    if not qs:
+        return None
+    q_bigrams = bigrams(text)
+    ready, short = [], []
+    every = _candidates(hits, clauses, q_bigrams)
+    for c in every:
+        if c.shared < MIN_SHARED:
+            continue
+        need = _needs(c, text, qs, q_bigrams)
+        if need is None:
+            continue
+        (short if need else ready).append((c, need))
+    if not ready and _ASK_DATE.search(text) and _dates(qs):
+        # The hits say when the period starts but not how long it is: follow them to the rule.
+        for c in _referenced(hits, clauses, q_bigrams):
+            if c.shared >= MIN_SHARED and _needs(c, text, qs, q_bigrams) == []:
+                ready.append((c, []))
+    answer = _choose(ready, short, every, text, qs, hits, clauses, q_bigrams)
+    return answer.model_copy(update={"question": question}) if answer is not None else None
+
+
+def _choose(ready: list, short: list, every: list[_Candidate], text: str, qs: list[Quantity], hits: Sequence[Clause],
+            clauses: Mapping[str, Clause], q_bigrams: set[str]) -> Answer | None:
+    """The answer of the best computable rule, or one naming what the best-ranked clause's
+    rule still needs."""
+    if ready:
+        best = min(ready, key=lambda x: (-x[0].shared, x[0].rank, x[0].rule.start))[0]
+        if best.rule.kind == "share":
+            # The clause's other rates of the same base (another case of the same act) are shown too.
+            others = [c for c in every if c is not best and c.clause.id == best.clause.id
+                      and c.rule.kind == "share" and c.rule.base == best.rule.base]
+            return _share(best, others, text, qs)
+        if best.rule.kind == "per_day":
+            return _per_day(best, text, qs)
+        return _deadline(best, text, qs, hits, clauses, q_bigrams)
+    short = [(c, n) for c, n in short if c.rank == 0 and c.shared >= MIN_SHARED_MISSING]
+    if short:
+        c, need = min(short, key=lambda x: (-x[0].shared, x[0].rule.start))
+        return _missing(c, need, text)
+    return None

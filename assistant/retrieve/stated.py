@@ -1,0 +1,207 @@
+"""Is what the question asks for stated in the best clauses, or only named there?
+
+A clause can name a thing without giving its contents: a catalogue it refers to (…由国务院
+投资主管部门会同有关部门提出，报国务院批准后实施), criteria set elsewhere (划分标准由…制定),
+a market figure it uses as a yardstick (不得低于…的市场利率). Retrieval finds such a
+clause for a question about the contents, and an extractive answer would quote the passing
+mention as if it answered. This check reads what the question asks for (the contents of a
+list, the criteria of a classification, the value of a quantity), finds the phrase it is
+asked *of*, and looks in the best clauses for a sentence that states it with content; when
+the clauses only name it, the answer is an abstention that says what the text does say.
+
+All of it is read from the question and the clause texts: no words of one document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.retrieve.hybrid import Hit
+from assistant.understand.lexicon import default_lexicon
+
+# The best clauses read (as for coverage).
+READ_HITS = 3
+# A phrase the question asks about is matched to the clauses by its longest part of at least
+# this many characters that they hold.
+MIN_CORE = 3
+
+# A list referred to by name: …目录里/…清单中 (its contents live elsewhere).
+_CONTAINER = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{1,16}?(?:目录|清单|名录|名单))(?:里面|里|中|内|上)")
+# Asking for the members of a list.
+_LIST_ASK = re.compile(r"哪些|哪几|有什么|有啥|包括|列出|列一下|是否在|在不在|要不要|需不需要|是不是")
+# Sentences that hand the substance to another text or body, or only refer to it.
+_DELEGATES = re.compile(r"由[^。；]{1,40}?(?:制定|提出|确定|公布|发布|调整|拟订|编制)|另行(?:制定|规定|公布)|"
+                        r"按照?[^。；]{0,30}?(?:规定|办法)执行|(?:依照|按照|依据|根据)[^。；]{0,40}?执行|"
+                        r"报[^。；]{1,20}?批准|适时调整|以外|之外|实行[^。；]{0,20}?制度")
+# Asking for the criteria of a classification or a status.
+_CRITERIA_ASK = re.compile(r"(?:按|依|根据|凭)(?:什么|哪些|啥)(?:标准|指标|条件|依据)|"
+                           r"(?:划分|认定|评定|界定|评价)的?(?:标准|条件|指标|依据)|"
+                           r"(?:满足|符合|具备|达到)(?:哪些|什么|啥)(?:条件|要求|标准)|"
+                           r"怎么(?:划分|认定|评定|界定|评上|评的)|如何(?:划分|认定|评定|界定)")
+# What a sentence that states criteria says.
+_CRITERIA_TEXT = re.compile(r"条件|标准|指标|符合|具备|下列|以下|以上|不低于|不高于|不超过|不少于|达到|低于|高于|"
+                            r"是指|包括|满足|[：:]")
+# Asking for a value; a time limit is left to the composer (it says when none is set).
+_AMOUNT_ASK = re.compile(r"多少(?!天|日|个工作日|个月|年|周|小时|时间)|百分之几|几成|多高|多大")
+_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|‰|％)?|[一二三四五六七八九十百千万两]+(?:日|天|个月|年|倍|成|元|亩)|"
+                     r"百分之|千分之|万分之")
+# Words around an asked phrase that are not part of it.
+_EDGE = re.compile(r"^(?:现在|目前|请问|那么|那|一般|大概|大约|具体|要|需要|都|的|在|是|按|对)+|"
+                   r"(?:是|为|要|交|的|有|大概|大约|一般|具体|能|可以|需要|都)+$")
+_BREAK = re.compile(r"[与和及、]")
+_PIECE = re.compile(r"[，,；;。：:\n]")
+
+
+def _texts(hits: Sequence[Hit]) -> list[tuple[Hit, str]]:
+    return [(h, re.sub(r"\s+", "", h.clause.text)) for h in hits[:READ_HITS]]
+
+
+def _core(phrase: str, text: str) -> str:
+    """The longest part of ``phrase`` (at least :data:`MIN_CORE` characters) that ``text`` holds."""
+    for size in range(len(phrase), MIN_CORE - 1, -1):
+        # Of parts of one size, the one nearest the ask (…用地面积最多能占 -> 用地面积).
+        for start in range(len(phrase) - size, -1, -1):
+            part = phrase[start:start + size]
+            if part in text:
+                return part
+    return ""
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[。；;])", text) if s.strip()]
+
+
+def _short(sentence: str, limit: int = 60) -> str:
+    s = re.sub(r"^第[一二三四五六七八九十百千零〇]+条", "", sentence.strip()).rstrip("。；;")
+    return s if len(s) <= limit else s[:limit] + "…"
+
+
+def _label(hit: Hit) -> str:
+    return hit.clause.label
+
+
+def _container(asking: str, hits: Sequence[Hit], corpus: str) -> str | None:
+    """A list the question asks into (…目录里哪些…) that the clauses only refer to."""
+    for m in _CONTAINER.finditer(asking):
+        phrase = _EDGE.sub("", m.group(1))
+        core = _core(phrase, corpus)
+        if not core:
+            return f"现有文件没有“{phrase}”的内容"
+        # Every sentence of the documents that names the list, not only the retrieved ones:
+        # a list held anywhere is not "only named".
+        mentions = [s for s in _sentences(corpus) if core in s]
+        if mentions and all(_DELEGATES.search(s) for s in mentions):
+            return f"现有文件只提到“{core}”：“{_short(mentions[0])}”，没有列出其具体内容"
+    return None
+
+
+def _asked_of(asking: str, match: re.Match) -> str:
+    """The phrase right before an ask (…甲类、乙类企业是按什么指标划分 -> 甲类、乙类企业)."""
+    before = re.split(r"[，,。；;？?！!]|里|中", asking[:match.start()])[-1]
+    return _EDGE.sub("", before)
+
+
+def _criteria(asking: str, hits: Sequence[Hit], corpus: str) -> str | None:
+    """Criteria asked for (按什么标准划分) that the clauses naming the thing do not give."""
+    m = _CRITERIA_ASK.search(asking)
+    if not m:
+        return None
+    phrase = _asked_of(asking, m)
+    keys = [k for k in re.split(r"[、和及与或]", phrase) if len(k) >= 2]
+    if not keys:
+        return None
+    head = _head(phrase)
+    if head and head not in corpus and not default_lexicon().supported(head, corpus):
+        return f"现有文件没有关于“{head}”的规定"
+    # The pieces (between commas) that name the thing: one that states criteria answers.
+    mentions = [(h, p) for h, text in _texts(hits) for p in _PIECE.split(text)
+                if any(k in p or _core(k, p) or k[:2] in p for k in keys)]
+    if not mentions:
+        return None
+    if any(_CRITERIA_TEXT.search(p) and not _DELEGATES.search(p) for _, p in mentions):
+        return None
+    h, p = mentions[0]
+    return f"{_label(h)}只写道“{_short(p)}”，没有规定其具体标准"
+
+
+def _head(phrase: str) -> str:
+    """The head of an asked phrase: its first two words (高新技术企业认定 -> 高新技术企业)."""
+    from assistant.index.tokenize import _jieba
+
+    toks = [t for t in _jieba().lcut(phrase) if re.fullmatch(r"[\u4e00-\u9fff]{2,}", t)]
+    return "".join(toks[:2]) if len(toks) >= 2 else ""
+
+
+def _states_value(piece: str, core: str) -> bool:
+    """Does a piece of a sentence give a figure for ``core``: after it, or just before it with
+    nothing joining another thing in between (…价格的一成给予补助, not …收入的一成与征收的某项费用)."""
+    at = piece.find(core)
+    after = piece[at + len(core):]
+    if _FIGURE.search(after):
+        return True
+    before = _PIECE.split(piece[:at])[-1]
+    for f in _FIGURE.finditer(before):
+        gap = before[f.end():]
+        if len(gap) <= 4 and not _BREAK.search(gap):
+            return True
+    return False
+
+
+def _value(asking: str, hits: Sequence[Hit], corpus: str, question: str) -> str | None:
+    """A value asked of something (X是多少, 多少X) that the clauses naming X do not give."""
+    m = _AMOUNT_ASK.search(asking)
+    if not m:
+        return None
+    threshold = re.match(r"\s*(?:以下|以上|以内|之内)", asking[m.end():])
+    if not m or _PENALTY.search(asking) or _SUM.search(asking) or (_OWN_FIGURES.search(question) and not threshold):
+        return None  # a fine is the composer's; the asker's own figures make it a calculation
+    noun = _noun_after(asking[m.end():])
+    if noun and noun not in corpus and not default_lexicon().supported(noun, corpus):
+        return f"现有文件没有关于“{noun}”的规定"
+    phrase = _asked_of(asking, m)
+    core = _core(phrase, "".join(t for _, t in _texts(hits)))
+    if not core:
+        return None
+    found = [(h, s) for h, text in _texts(hits) for s in _sentences(text) if core in s]
+    if not found or any(_states_value(s, core) for _, s in found):
+        return None
+    h, sentence = found[0]
+    return f"{_label(h)}只提到“{core}”：“{_short(sentence)}”，没有给出其具体数值"
+
+
+_PENALTY = re.compile(r"罚")
+_SUM = re.compile(r"一共|合计|总共|共计|加起来|总和")
+_OWN_FIGURES = re.compile(r"\d\s*(?:万|亿|元|亩|平方米|%|％|家|个|人|年(?!期))")
+_MEASURE = re.compile(r"^(?:个|家|亩|名|人|项|次|元|万元|亿元|万|平方米|倍|条|块|钱|户|座|处|笔)")
+
+
+def _noun_after(text: str) -> str:
+    """The thing a 多少 asks the amount of when it comes after (多少手续费 -> 手续费); empty when
+    a measure word or no dictionary noun follows (多少个项目 leaves the subject before the ask)."""
+    from assistant.index.tokenize import _jieba
+    from assistant.retrieve.gate import _freq
+
+    if _MEASURE.match(text):
+        return ""
+    toks = _jieba().lcut(text)
+    word = toks[0] if toks else ""
+    return word if len(word) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", word) and _freq()[0].get(word) else ""
+
+
+def named_only(asking: str, hits: Sequence[Hit], corpus: str, question: str = "") -> str | None:
+    """Why the best clauses only name what the question asks for, or None when they state it.
+
+    Args:
+        asking: the asking part of the question (background aside).
+        hits: the retrieved clauses, best first.
+        corpus: every clause text without whitespace.
+        question: the whole question (figures of the asker's own make it a calculation).
+    Returns:
+        A reason in plain Chinese that says what the text does say, or None.
+    """
+    if not hits:
+        return None
+    # A list named in the background ("…目录里，哪些项目要核准？") is still what is asked into.
+    listed = _container(question or asking, hits, corpus) if _LIST_ASK.search(asking) else None
+    return listed or _criteria(asking, hits, corpus) or _value(asking, hits, corpus, question or asking)

@@ -1,0 +1,329 @@
+"""Arithmetic a clause states, read from the clause text itself (no pack): a rate or a range of
+rates of a base, interest per day, a deadline counted from a date.
+
+The rules are read from the real regulations of evals/documents and from a 办法 written here
+with other rates, nouns and periods, so nothing is tied to one document; answers are exact and
+pass the finaliser unchanged.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from assistant.answer.arith import arith_answer, bigrams, plus_days
+from assistant.answer.arith_rules import read_rules, read_start_rules
+from assistant.answer.finalise import finalise
+from assistant.tools.quantities import find_quantities
+
+# A rule set no pack describes: other rates (百分之三…八, 万分之三, 12%), nouns and periods.
+SYNTHETIC = """# 某市企业合同履约管理办法
+
+2025年3月1日 某市人民政府令第9号公布
+
+2025年5月1日 施行
+
+<!-- INFO END -->
+
+第一条 为了规范企业合同履约行为，制定本办法。
+
+第二条 企业违反本办法第一条规定拒不履行合同的，由市场监督管理部门责令改正，处合同金额百分之三以上百分之八以下的罚款。
+
+第三条 企业逾期缴纳履约保证金的，按照每日万分之三加收滞纳金。
+
+第四条 对购置节能设备的企业，按不超过设备投资额的12%给予补助。
+
+第五条 主管部门应当自收到申请材料之日起15日内作出书面决定；情况复杂的，最长不得超过45日。
+
+第六条 企业提出复核的，期限应当自复核受理之日起算。
+
+第七条 主管部门应当自受理投诉之日起7个工作日内答复。
+"""
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory) -> dict:
+    """The 办法 above, parsed as any Markdown regulation is."""
+    from assistant.corpus import meta_for_file, parse_file
+
+    path = tmp_path_factory.mktemp("synthetic") / "contract-rules-2025.md"
+    path.write_text(SYNTHETIC, encoding="utf-8")
+    meta = meta_for_file(path, [])
+    return {c.id: c for c in parse_file(path, meta)}
+
+
+@pytest.fixture(scope="module")
+def laws(parsed_laws_and_plan) -> dict:
+    return parsed_laws_and_plan[0]
+
+
+def _by_number(clauses: dict, number: str):
+    """The article whose label ends with ``number`` (第二条 …)."""
+    return next(c for c in clauses.values() if c.kind == "article" and c.label.endswith(number))
+
+
+def _ask(question: str, ids: list[str], clauses: dict):
+    answer = arith_answer(question, [clauses[i] for i in ids], clauses)
+    return answer, (finalise(answer, clauses) if answer is not None else None)
+
+
+# -- reading rules from clause text ----------------------------------------------------
+
+def test_a_range_of_permille_of_a_base(laws):
+    rules = read_rules(laws["investment-project-approval-2016:art18.k1"].text)
+    assert [(r.kind, r.bound, r.base, r.base_kind, r.result_name) for r in rules] == \
+        [("share", "range", "项目总投资额", "money", "罚款")]
+    assert [(x.text, x.value) for x in rules[0].rates] == [("1‰", Decimal("0.001")), ("5‰", Decimal("0.005"))]
+
+
+def test_chinese_percent_words_and_a_cap_in_one_article(laws):
+    rules = read_rules(laws["shanghai-urban-rural-planning-2018:art58"].text)
+    assert [(r.bound, r.base, [x.value for x in r.rates]) for r in rules] == [
+        ("range", "建设工程造价", [Decimal("0.05"), Decimal("0.1")]),
+        ("cap", "建设工程造价", [Decimal("0.1")]),
+    ]
+    assert rules[0].quote == "尚可采取改正措施消除对规划实施的影响的，限期改正，处建设工程造价百分之五以上百分之十以下的罚款"
+
+
+def test_a_daily_rate_and_a_period_with_its_longest_agreed_term(laws):
+    (daily,) = read_rules(laws["sme-payment-2025:art17"].text)
+    assert (daily.kind, daily.rates[0].text, daily.rates[0].value, daily.result_name) == \
+        ("per_day", "万分之五", Decimal("0.0005"), "逾期利息")
+    assert daily.quote == "未作约定的，按照每日利率万分之五支付逾期利息"
+    (period,) = read_rules(laws["sme-payment-2025:art9.k1"].text)
+    assert (period.kind, period.days, period.day_unit, period.max_days, period.event, period.action) == \
+        ("deadline", 30, "日", 60, "货物、工程、服务交付", "支付款项")
+    assert period.max_quote == "合同另有约定的，从其约定，但付款期限最长不得超过60日"
+    (start,) = read_start_rules(laws["sme-payment-2025:art10.k1"].text)
+    assert start.event == "检验或者验收合格"
+
+
+def test_a_raised_cap_takes_the_new_rate_and_names_the_part(laws):
+    rules = read_rules("允许将配套设施的用地面积占项目总用地面积的比例上限由5%提高到9%，建筑面积占比上限相应提高到20%")
+    share = rules[0]
+    assert (share.bound, share.base, share.base_kind, [r.value for r in share.rates], share.result_name) == \
+        ("cap", "项目总用地面积", "area", [Decimal("0.09")], "配套设施的用地面积")
+
+
+def test_the_synthetic_rules(synthetic):
+    fine = read_rules(_by_number(synthetic, "第二条").text)
+    assert [(r.bound, r.base, [x.value for x in r.rates]) for r in fine] == \
+        [("range", "合同金额", [Decimal("0.03"), Decimal("0.08")])]
+    (late,) = read_rules(_by_number(synthetic, "第三条").text)
+    assert (late.kind, late.rates[0].value, late.result_name) == ("per_day", Decimal("0.0003"), "滞纳金")
+    (grant,) = read_rules(_by_number(synthetic, "第四条").text)
+    assert (grant.bound, grant.base, grant.rates[0].value, grant.result_name) == \
+        ("cap", "设备投资额", Decimal("0.12"), "补助")
+    (term,) = read_rules(_by_number(synthetic, "第五条").text)
+    assert (term.days, term.max_days, term.event) == (15, 45, "收到申请材料")
+    (workdays,) = read_rules(_by_number(synthetic, "第七条").text)
+    assert (workdays.days, workdays.day_unit) == (7, "工作日")
+
+
+@pytest.mark.parametrize("text", [
+    "第一条 为了规范企业合同履约行为，制定本办法。",
+    "对直接负责的主管人员处2万元以上5万元以下的罚款。",   # fixed amounts: nothing to compute
+    "规上工业企业亩均税收年均增长6%以上。",               # a growth target is not a share of a base
+])
+def test_text_without_such_a_rule(text):
+    assert read_rules(text) == []
+
+
+# -- answers on the real regulations ---------------------------------------------------
+
+def test_a_penalty_range_of_total_investment(laws):
+    q = "我们一个实行核准管理的项目，总投资2亿元，没办核准就开工了，企业要罚多少钱？"
+    answer, final = _ask(q, ["investment-project-approval-2016:art18"], laws)
+    assert answer.answer.splitlines()[0] == \
+        "按企业投资项目核准和备案管理条例 第十八条第一款，罚款为20万元（200000元）至100万元（1000000元）[1]。"
+    assert [c.id for c in answer.citations] == ["investment-project-approval-2016:art18.k1"]
+    (call,) = answer.tool_calls
+    assert (call.name, call.result["results"], call.result["rates"]) == \
+        ("clause_arithmetic", ["200000", "1000000"], ["1‰", "5‰"])
+    assert final.notes == [] and final.answer.answer == answer.answer
+    assert answer.question == q
+
+
+def test_the_range_of_another_article(laws):
+    q = "企业投资建设产业政策禁止投资建设的项目，总投资5000万元，企业要罚多少？"
+    answer, final = _ask(q, ["investment-project-approval-2016:art20"], laws)
+    assert "罚款为25万元（250000元）至50万元（500000元）[1]" in answer.answer
+    assert "5‰以上10‰以下" in answer.answer
+    assert final.notes == []
+
+
+def test_both_penalties_of_an_article_with_their_conditions(laws):
+    q = "没办建设工程规划许可证就加盖了一栋车间，造价500万元，还能改正的话大概罚多少钱？"
+    answer, final = _ask(q, ["shanghai-urban-rural-planning-2018:art58"], laws)
+    lines = answer.answer.splitlines()
+    assert lines[0] == "按上海市城乡规划条例 第五十八条，罚款为25万元（250000元）至50万元（500000元）[1]。"
+    assert lines[-1].endswith("按此为最多50万元（500000元）。")
+    assert final.notes == []
+
+
+def test_interest_per_day(laws):
+    q = "对方拖了我们100万货款，合同里没约定逾期利息，已经逾期20天了，利息怎么算，大概多少钱？"
+    answer, final = _ask(q, ["sme-payment-2025:art17", "sme-payment-2025:art16"], laws)
+    assert answer.answer.splitlines() == [
+        "按保障中小企业款项支付条例 第十七条，逾期利息为1万元（10000元）[1]。",
+        "依据：“未作约定的，按照每日利率万分之五支付逾期利息”[1]。",
+        "计算：1000000元 × 万分之五 × 20日 = 10000元[1]。",
+    ]
+    assert answer.tool_calls[0].result["result_yuan"] == "10000"
+    assert final.notes == []
+
+
+def test_a_deadline_from_a_full_date_in_the_paragraph_the_question_describes(laws):
+    q = "我们给一家大型民营企业供货，货是2025年7月10日交付的，合同里没写付款期限，他们最晚哪天前得付款？"
+    answer, final = _ask(q, ["sme-payment-2025:art9"], laws)
+    assert answer.answer.splitlines()[0] == "按保障中小企业款项支付条例 第九条第二款，最晚应在2025年9月8日支付款项[1]。"
+    assert answer.tool_calls[0].result["deadline"] == "2025-09-08"
+    assert final.notes == []
+
+
+def test_the_longest_agreed_term_counted_from_acceptance(laws):
+    q = "区里一个局从我们公司采购服务，合同约定验收合格后付款、付款期限按条例允许的最长期限，2025年11月3日验收合格的，最晚哪天要付？"
+    answer, final = _ask(q, ["sme-payment-2025:art10.k1", "sme-payment-2025:art9.k1"], laws)
+    assert answer.answer.splitlines()[0] == "按保障中小企业款项支付条例 第九条第一款，最晚应在2026年1月2日支付款项[1]。"
+    assert [c.id for c in answer.citations] == ["sme-payment-2025:art9.k1", "sme-payment-2025:art10.k1"]
+    assert "“合同另有约定的，从其约定，但付款期限最长不得超过60日”[1]" in answer.answer
+    assert final.notes == []
+
+
+def test_a_day_without_its_year(laws):
+    q = "给区里一个事业单位供货，3月5日货交付了，合同里没写付款期限，最晚哪天得付款？"
+    answer, _ = _ask(q, ["sme-payment-2025:art9"], laws)
+    assert answer.answer.splitlines()[0] == "按保障中小企业款项支付条例 第九条第一款，最晚应在4月4日支付款项[1]。"
+    assert answer.answer.splitlines()[-1] == "另：“合同另有约定的，从其约定，但付款期限最长不得超过60日”[1]，按此最晚为5月4日。"
+
+
+def test_an_area_share(laws):
+    plan = [c for c in laws.values() if c.doc_id == "lzb-2024-22"]
+    item = next(c for c in plan if "比例上限" in c.text and not c.children)
+    q = "我们项目总用地40亩，经审批不新增宿舍面积，配套的行政办公及生活服务设施用地最多能占多少亩？"
+    answer, final = _ask(q, [item.id], laws)
+    assert "最多为6亩[1]" in answer.answer.splitlines()[0]
+    assert "计算：项目总用地面积 40亩 × 15% = 6亩[1]。" in answer.answer
+    assert final.notes == []
+
+
+# -- answers on the synthetic 办法 -------------------------------------------------------
+
+def test_synthetic_penalty_interest_grant_and_deadline(synthetic):
+    ids = [c.id for c in synthetic.values() if c.kind == "article"]
+    fine, _ = _ask("我们拒不履行合同，合同金额300万元，会被罚多少？", ids, synthetic)
+    assert "罚款为9万元（90000元）至24万元（240000元）[1]" in fine.answer
+    late, _ = _ask("履约保证金50万元逾期缴纳了10天，滞纳金多少？", ids, synthetic)
+    assert "滞纳金为1500元[1]" in late.answer
+    assert "500000元 × 万分之三 × 10日 = 1500元" in late.answer
+    grant, _ = _ask("我们购置节能设备，设备投资额800万元，最多补助多少？", ids, synthetic)
+    assert "补助最多为96万元（960000元）[1]" in grant.answer
+    term, final = _ask("2025年6月20日收到申请材料，复杂情况下最长期限的话主管部门最晚哪天作出决定？", ids, synthetic)
+    assert "最晚应在2025年8月4日作出书面决定[1]" in term.answer
+    assert final.notes == []
+
+
+# -- when not to compute ------------------------------------------------------------------
+
+@pytest.mark.parametrize("question", [
+    "合同金额300万元，印花税要交多少？",                # only the base noun is shared with a rule
+    "我们拒不履行合同，合同金额300万元，会被怎样处理？",  # asks nothing to compute
+    "2025年6月20日受理投诉，最晚哪天答复？",            # working days depend on the calendar
+    "设备投资额800万元，主管部门多少天内作出决定？",      # asks a duration, not an amount
+    "我们拒不履行合同，注册资本300万元，会被罚多少？",     # the amount given is not the rate's base
+])
+def test_no_answer_without_a_rule_the_numbers_feed(synthetic, question):
+    articles = [c for c in synthetic.values() if c.kind == "article"]
+    assert arith_answer(question, articles, synthetic) is None
+
+
+def test_no_rule_among_the_hits(laws):
+    q = "我们一个实行核准管理的项目，总投资2亿元，没办核准就开工了，企业要罚多少钱？"
+    assert arith_answer(q, [laws["sme-payment-2025:art9.k1"], laws["sme-payment-2025:art17"]], laws) is None
+    assert arith_answer("核准要多长时间？", [laws["investment-project-approval-2016:art18.k1"]], laws) is None
+
+
+def test_a_missing_number_is_named(laws):
+    q = "对方拖欠货款100万元，逾期利息按规定是多少？"
+    answer = arith_answer(q, [laws["sme-payment-2025:art17"]], laws)
+    assert answer.answer == ("这可以按保障中小企业款项支付条例 第十七条计算：“未作约定的，按照每日利率万分之五支付逾期利息”[1]。"
+                             "但问题中缺少：天数（或起止日期）。请补充后再问。")
+    assert answer.tool_calls == []
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+def test_plus_days_counts_from_the_next_day():
+    (full,) = find_quantities("2024年2月20日")
+    assert plus_days(full, 10) == "2024-03-01"
+    (no_year,) = find_quantities("2月20日")
+    assert plus_days(no_year, 10) is None  # 2月29日 or not: the year decides
+    (spring,) = find_quantities("3月5日")
+    assert plus_days(spring, 30) == "--04-04"
+
+
+def test_bigrams():
+    assert bigrams("总投资2亿元") == {"总投", "投资", "亿元"}
+
+
+# -- through the assistant ----------------------------------------------------------------
+
+@pytest.mark.slow
+def test_the_assistant_computes_what_an_unpacked_regulation_states(tmp_path):
+    """An index of a regulation nobody wrote a pack for: the penalty range is computed from
+    the article the question retrieves, cited, and passes the finaliser."""
+    from assistant.config import Settings
+    from assistant.core import Assistant
+    from assistant.index.ingest import ingest
+
+    law = Path(__file__).resolve().parents[1] / "evals" / "documents" / "investment-project-approval-2016.md"
+    settings = Settings.from_env(home=tmp_path / "home")
+    ingest([law], settings)
+    a = Assistant(settings, auto_ingest=False, llm=False)
+    answer = a.ask("我们一个实行核准管理的项目，总投资2亿元，没办核准就开工了，企业要罚多少钱？")
+    assert not answer.abstained
+    assert answer.answer.splitlines()[0] == \
+        "按企业投资项目核准和备案管理条例 第十八条第一款，罚款为20万元（200000元）至100万元（1000000元）[1]。"
+    assert [c.id for c in answer.citations] == ["investment-project-approval-2016:art18.k1"]
+    assert [c.name for c in answer.tool_calls] == ["clause_arithmetic"]
+    # A question about the same article without a number to compute with is quoted, not computed.
+    plain = a.ask("实行核准管理的项目未办理核准手续就开工建设，企业会被怎样处罚？")
+    assert plain.tool_calls == [] and "1‰以上5‰以下" in plain.answer
+
+
+@pytest.mark.slow
+def test_a_pack_tool_that_lacks_an_input_gives_way_to_the_clause_rule(assistant):
+    """The shipped plan's pack checks an ancillary area the question does not give; the share
+    its clause states is computed from the total area the question does give."""
+    answer = assistant.ask("我们项目总用地40亩，经审批不新增宿舍面积，配套的行政办公及生活服务设施用地最多能占多少亩？")
+    assert [c.name for c in answer.tool_calls] == ["clause_arithmetic"]
+    assert "最多为6亩" in answer.answer.splitlines()[0]
+    # A question the pack's calculator answers is still answered by it.
+    equity = assistant.ask("以股权收购方式并购，股权收购价格8000万元，最多能补助多少？")
+    assert [c.name for c in equity.tool_calls] != ["clause_arithmetic"] and equity.tool_calls
+
+
+def test_a_start_rule_leads_to_the_period_it_speaks_of(laws):
+    """Only the clause that says from when the 付款期限 counts is retrieved; the rule that sets
+    the 付款期限 is found in the same document, and both are cited."""
+    q = "我们给一家大型国企做工程，约定验收合格后付款、没写具体期限，2026年7月10日验收合格，最晚哪天要把钱付给我们？"
+    answer, final = _ask(q, ["sme-payment-2025:art10.k1", "sme-payment-2025:art10.k2"], laws)
+    assert answer.answer.splitlines()[0] == "按保障中小企业款项支付条例 第九条第二款，最晚应在2026年9月8日支付款项[1]。"
+    assert [c.id for c in answer.citations] == ["sme-payment-2025:art9.k2", "sme-payment-2025:art10.k1"]
+    assert final.notes == []
+    (start,) = read_start_rules(laws["sme-payment-2025:art10.k1"].text)
+    assert start.period == "付款期限"
+
+
+def test_days_between_two_dates(synthetic):
+    ids = [c.id for c in synthetic.values() if c.kind == "article"]
+    late, final = _ask("履约保证金50万元，应在2025年3月1日缴纳，2025年4月10日才缴纳，滞纳金多少？", ids, synthetic)
+    assert late.answer.splitlines() == [
+        "按某市企业合同履约管理办法 第三条，滞纳金为6000元[1]。",
+        "依据：“第三条 企业逾期缴纳履约保证金的，按照每日万分之三加收滞纳金”[1]。",
+        "天数：2025年3月1日至2025年4月10日，共40日[1]。",
+        "计算：500000元 × 万分之三 × 40日 = 6000元[1]。",
+    ]
+    assert final.notes == []

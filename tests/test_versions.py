@@ -1,0 +1,157 @@
+"""Questions about one version of a regulation held in two (保障中小企业款项支付条例, 2020 and its
+2025 revision): the version named is the one retrieved, both are answered when both are asked
+about, a follow-up carries the earlier question's subject, and a question that names no version
+still prefers the one in force."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from assistant.corpus import meta_for_file
+from assistant.documents.validity import document_notes
+from assistant.understand.versions import VersionCue, choose, families, read_versions, strip_cues
+from assistant.understand.vocabulary import build_vocabulary
+from tests.conftest import ROOT
+
+DOCS = ROOT / "evals" / "documents"
+OLD, NEW = "sme-payment-2020", "sme-payment-2025"
+
+
+@pytest.mark.parametrize("text, years, old, new, compare", [
+    ("按2020版条例，由谁责令改正？", [2020], False, False, False),
+    ("2020年那版保障中小企业款项支付条例是什么时候施行的？", [2020], False, False, False),
+    ("老版（2020年）条例对保证金是怎么要求的？", [2020], True, False, False),
+    ("那2020年的老条例是怎么规定的？", [2020], True, False, False),
+    ("旧版那条写的是等待竣工验收什么？", [], True, False, False),
+    ("2020年版条例有没有规定多少天出结果？现行版呢？", [2020], False, True, False),
+    ("逾期利息的算法，2020年版和2025年版有区别吗？", [2020, 2025], False, False, True),
+    ("中小企业促进法（2017年修订）哪天起施行？", [2017], False, False, False),
+    # Dates of the asker's own and words that only look alike name no version.
+    ("2026年3月5日货交付了，最晚哪天付款？", [], False, False, False),
+    ("原来园区拆迁，许可证要重新办吗", [], False, False, False),
+    ("有哪些创新办法", [], False, False, False),
+    # Which version applies is asked, not what each says: no version is chosen.
+    ("2025年7月签的合同，该按2020年版还是2025年版条例？", [], False, False, False),
+])
+def test_version_cues(text, years, old, new, compare):
+    cue = read_versions(text)
+    assert (cue.years, cue.old, cue.new, cue.compare) == (years, old, new, compare)
+
+
+def test_strip_cues_keeps_the_title():
+    text = "中小企业促进法（2017年修订）哪天起施行？"
+    assert strip_cues(text, read_versions(text)) == "中小企业促进法 哪天起施行？"
+
+
+@pytest.fixture(scope="module")
+def vocab(parsed_laws_and_plan):
+    clauses, metas = parsed_laws_and_plan
+    return build_vocabulary(clauses.values(), metas)
+
+
+def test_families_are_documents_with_one_title(vocab):
+    assert [[d.doc_id for d in f] for f in families(vocab)] == [[OLD, NEW]]
+
+
+@pytest.mark.parametrize("cue, chosen", [
+    (VersionCue(years=[2020]), [OLD]),
+    (VersionCue(years=[2025]), [NEW]),
+    (VersionCue(old=True), [OLD]),
+    (VersionCue(new=True), [NEW]),
+    (VersionCue(years=[2020], new=True), [OLD, NEW]),
+    (VersionCue(years=[2025], compare=True), [OLD, NEW]),   # 2025版的说法一样吗
+    (VersionCue(years=[2018]), []),                          # no such version
+])
+def test_choose(vocab, cue, chosen):
+    assert choose(cue, families(vocab)[0]) == chosen
+
+
+def test_a_version_year_is_no_period_asked_about():
+    old, new = meta_for_file(DOCS / "sme-payment-2020.md", []), meta_for_file(DOCS / "sme-payment-2025.md", [])
+    notes = document_notes(new, date(2026, 1, 1), [old, new], "2020年版和2025年版有区别吗？")
+    assert notes == []
+    law = meta_for_file(DOCS / "sme-promotion-law-2017.md", [])
+    assert document_notes(law, date(2026, 1, 1), [law], "中小企业促进法（2017年修订）哪天起施行？") == []
+    # A year that is no date of the document, nor a version of it, still is.
+    assert document_notes(new, date(2026, 1, 1), [old, new], "2019年的合同怎么办？") == [
+        "注：问题所问的2019年不在《保障中小企业款项支付条例》（2025）的有效期（自2025年6月1日起施行）内。"]
+
+
+@pytest.fixture(scope="module")
+def two_versions(tmp_path_factory):
+    """An Assistant over both versions and one unrelated regulation."""
+    from assistant.config import Settings
+    from assistant.core import Assistant
+    from assistant.index.ingest import ingest
+
+    home = tmp_path_factory.mktemp("versions") / "home"
+    settings = Settings.from_env(home=home)
+    files = [DOCS / "sme-payment-2020.md", DOCS / "sme-payment-2025.md", DOCS / "investment-project-approval-2016.md"]
+    assert len(ingest(files, settings).added) == 3
+    return Assistant(settings, auto_ingest=False)
+
+
+def docs_of(answer):
+    return [c.id.split(":")[0] for c in answer.citations]
+
+
+
+@pytest.mark.slow
+def test_a_named_version_is_the_one_answered(two_versions):
+    a = two_versions.ask("按2020版条例，机关、事业单位对投诉人恐吓、打击报复的，由谁责令改正？", llm=False)
+    assert not a.abstained
+    assert set(docs_of(a)) == {OLD}
+    # The 2020 article that says who orders the correction (art25 …（八）对投诉人恐吓、打击报复).
+    assert any(c.id.startswith(f"{OLD}:art25") for c in a.citations)
+    assert "由其上级机关、主管部门责令改正" in a.answer
+    assert not any("不在" in n for n in a.notes)
+
+
+@pytest.mark.slow
+def test_both_versions_are_answered_each_cited(two_versions):
+    a = two_versions.ask("逾期利息的算法，2020年版和2025年版有区别吗？", llm=False)
+    assert [c.id for c in a.citations] == [f"{OLD}:art15", f"{NEW}:art17"]
+    assert "（1）2020年版：" in a.answer and "（2）2025年版：" in a.answer
+    assert not any("有效期" in n for n in a.notes)
+
+
+@pytest.mark.slow
+def test_a_follow_up_carries_the_earlier_subject_into_the_old_version(two_versions):
+    a = two_versions.ask("旧版那条写的是等待竣工验收什么？",
+                         history=["现行的保障中小企业款项支付条例里，甲方不能以等待什么为由拒绝或者迟延付款？"], llm=False)
+    assert set(docs_of(a)) == {OLD}
+    assert f"{OLD}:art13" in [c.id for c in a.citations]
+    assert "竣工验收批复" in a.answer
+
+
+@pytest.mark.slow
+def test_no_version_named_prefers_the_one_in_force(two_versions):
+    a = two_versions.ask("机关、事业单位和大型企业迟延支付中小企业款项的，逾期利息怎么算？", llm=False)
+    assert a.citations[0].id.startswith(f"{NEW}:")
+
+
+@pytest.mark.slow
+def test_a_market_figure_the_text_only_names_is_declined(two_versions):
+    a = two_versions.ask("现在1年期贷款市场报价利率是多少？", llm=False)
+    assert a.abstained and a.citations == []
+    assert "只提到“1年期贷款市场报价利率”" in a.answer and "没有给出其具体数值" in a.answer
+
+
+@pytest.mark.parametrize("question, leans", [
+    ("旧版那条写的是等待竣工验收什么？", True),       # points back
+    ("那2020年的老条例是怎么规定的？", True),         # version words, no subject of its own
+    ("老版本里这个理由是怎么写的？", True),
+    ("2020版条例里对拒绝或者迟延支付中小企业款项的机关采取什么限制措施？", False),
+])
+def test_which_follow_ups_carry_the_earlier_question(vocab, question, leans):
+    from assistant.understand.reading import leans_on_history, read_question
+
+    assert leans_on_history(read_question(question, vocab), vocab) is leans
+
+
+def test_a_version_year_is_no_figure_of_the_askers(vocab):
+    from assistant.understand.reading import read_question, retrieval_text
+
+    q = "按2020版条例，机关、事业单位对投诉人恐吓、打击报复的，由谁责令改正？"
+    assert retrieval_text(read_question(q, vocab), vocab) == q
