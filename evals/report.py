@@ -20,7 +20,8 @@ SHORT = {"clause_recall_at_k": "recall@k", "mrr": "MRR", "citation_recall": "cit
          "citation_precision": "cit.prec", "dangling_marker_rate": "dangling", "fact_accuracy": "facts",
          "calc_exactness": "calc", "abstention_precision": "abst.P", "abstention_recall": "abst.R",
          "latency_p50_s": "p50 s", "latency_p95_s": "p95 s", "tool_selection": "tool",
-         "fully_correct": "full", "false_refusal_rate": "false.ref"}
+         "fully_correct": "full", "false_refusal_rate": "false.ref",
+         "article_recall_at_k": "art.rec@k", "article_recall_multi": "art.rec.multi"}
 
 
 def fmt(value: float | None) -> str:
@@ -30,7 +31,8 @@ def fmt(value: float | None) -> str:
 
 def summary_rows(run: EvalRun) -> list[list[str]]:
     """Header and one row per system, for the terminal and the Markdown table."""
-    header = ["system"] + [SHORT[m].replace("recall@k", f"recall@{run.k}") for m in SUMMARY_METRICS]
+    header = ["system"] + [SHORT[m].replace("rec@k", f"rec@{run.k}").replace("recall@k", f"recall@{run.k}")
+                           for m in SUMMARY_METRICS]
     rows = [header]
     for system in run.systems:
         rows.append([system.name] + [fmt(system.overall.get(m)) for m in SUMMARY_METRICS])
@@ -45,7 +47,28 @@ def summary_table(run: EvalRun) -> str:
     lines.insert(1, "  ".join("-" * w for w in widths))
     out = [f"gold: {run.gold_file} ({run.n_items} items), k={run.k}", *lines]
     out.append(threshold_line(run))
+    out.append(article_line(run))
     return "\n".join(out)
+
+
+def article_rows(run: EvalRun) -> list[list[str]]:
+    """Article recall@k of every system, over all answerable items and over the items that
+    several articles bear on, each with the number of items scored."""
+    rows = [["system", f"article recall@{run.k}", "n", f"multi-article recall@{run.k}", "n"]]
+    for system in run.systems:
+        cells = [system.name]
+        for name in ("article_recall_at_k", "article_recall_multi"):
+            n = sum(i.scores.get(name) is not None for i in system.items)
+            cells += [fmt(system.overall.get(name)), str(n)]
+        rows.append(cells)
+    return rows
+
+
+def article_line(run: EvalRun) -> str:
+    """One line: multi-article recall@k of the system beside each baseline."""
+    figures = [f"{s.name} {fmt(s.overall.get('article_recall_multi'))}" for s in run.systems]
+    n = sum(i.scores.get("article_recall_multi") is not None for i in run.primary.items)
+    return f"multi-article recall@{run.k} ({n} items): " + ", ".join(figures)
 
 
 def threshold_line(run: EvalRun) -> str:
@@ -179,6 +202,10 @@ def markdown(run: EvalRun, plots: list[Path]) -> str:
     for system in run.systems:
         out.append(f"- **{system.name}**: {system.description}")
     out += ["", "Thresholds: " + threshold_line(run), ""]
+    out += ["### Article recall (each expected clause cited)", "",
+            "The share of expected clauses among the first k citations (retrieved clauses for the "
+            "baselines); multi-article: items with two or more expected clauses.", "",
+            _markdown_table(article_rows(run)), ""]
     if not run.thresholds.gate:
         out += ["Targets of this set:", ""] + [f"- {line}" for line in target_distances(run)] + [""]
     out += [f"![{p.stem}]({p.name})" for p in plots] + [""]
@@ -220,7 +247,8 @@ def html_report(run: EvalRun, plots: list[Path]) -> str:
              f"<p>Gold set <code>{e(Path(run.gold_file).name)}</code>: {run.n_items} items, k = {run.k}.</p>",
              "<h2>Overall</h2>", table(summary_rows(run)), "<ul>"]
     parts += [f"<li><b>{e(s.name)}</b>: {e(s.description)}</li>" for s in run.systems]
-    parts += ["</ul>", f"<p>Thresholds: {e(threshold_line(run))}</p>"]
+    parts += ["</ul>", f"<p>Thresholds: {e(threshold_line(run))}</p>",
+              "<h3>Article recall (each expected clause cited)</h3>", table(article_rows(run))]
     for p in plots:
         data = base64.b64encode(p.read_bytes()).decode("ascii")
         parts.append(f'<p><img alt="{e(p.stem)}" src="data:image/png;base64,{data}"></p>')

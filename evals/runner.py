@@ -22,6 +22,7 @@ from assistant.errors import ConfigError
 from assistant.models import Answer
 from evals.gold import CorpusSpec, GoldItem, Thresholds, load_gold, load_thresholds, set_config_path
 from evals.metrics.abstention import abstention_scores
+from evals.metrics.article_recall import article_recall_at_k, found_ids, is_multi_article
 from evals.metrics.calculator import calculator_exactness
 from evals.metrics.citation_precision import citation_precision
 from evals.metrics.citation_recall import citation_recall
@@ -34,9 +35,10 @@ from evals.metrics.recall import as_groups, clause_recall_at_k
 # Per-item scores averaged into the overall figure of the same name.
 MEAN_METRICS = ("clause_recall_at_k", "mrr", "citation_recall", "citation_precision",
                 "dangling_marker_rate", "fact_accuracy", "calc_exactness", "tool_selection",
-                "fully_correct", "false_refusal_rate")
+                "fully_correct", "false_refusal_rate", "article_recall_at_k", "article_recall_multi")
 # The order of columns in summaries.
 SUMMARY_METRICS = ("fully_correct",) + MEAN_METRICS[:6] + (
+    "article_recall_at_k", "article_recall_multi",
     "calc_exactness", "abstention_precision", "abstention_recall", "false_refusal_rate",
     "latency_p50_s", "latency_p95_s")
 
@@ -144,6 +146,15 @@ def score_answer(item: GoldItem, answer: Answer, k: int, latency_s: float | None
     scores["mrr"] = reciprocal_rank(ranking, item.expected_clause_ids) if should_answer else None
     if scores["clause_recall_at_k"] == 0.0:
         problems.append(f"none of the expected clauses in the top {k}")
+    # 2b. each expected article, for questions several articles bear on (scored apart too).
+    scores["article_recall_at_k"] = article_recall_at_k(ranking, item.expected_clause_ids, k) \
+        if should_answer else None
+    multi = is_multi_article(item.expected_clause_ids, item.multi_article)
+    scores["article_recall_multi"] = scores["article_recall_at_k"] if multi else None
+    if multi and scores["article_recall_at_k"] not in (None, 0.0, 1.0):
+        found = found_ids(ranking, item.expected_clause_ids, k)
+        missed = [e for e in dict.fromkeys(item.expected_clause_ids) if e not in found]
+        problems.append(f"expected clauses not in the top {k}: {missed}")
     # 3. citations, markers and tools (answers only).
     scores["citation_recall"] = scores["citation_precision"] = None
     scores["dangling_marker_rate"] = scores["calc_exactness"] = scores["tool_selection"] = None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from assistant.answer import bearing
 from assistant.answer.cite import CitationList
 from assistant.answer.shapes import (
     ASKS_DATE,
@@ -62,6 +63,9 @@ _ASKS_AMOUNT = re.compile(r"多少|比例|百分之几|标准是|额度")
 # Words with these characters ask (由谁来, 谁来管, 啥时候): never quoted as a subject the text lacks.
 _ASKY = re.compile(r"多|几|怎|什么|哪|吗|呢|谁|啥|么|咋")
 _REWARD = re.compile(r"补助|补贴|奖励|资助|奖补|扶持资金")
+# Asking what a unit is to do, or who represents it.
+_ASKS_DUTY = re.compile(r"负责什么|负责哪些|负责啥|管什么|管哪些|干什么|做什么|什么职责|哪些职责|什么任务|哪些任务|分工是什么")
+_ASKS_PERSON = re.compile(r"是谁|哪位|叫什么|什么人")
 
 _AMOUNT_UNSETTLED = "具体数额或标准"
 # A figure that answers "多少": a number with a unit other than a date's year or month.
@@ -132,6 +136,8 @@ class _Composer:
         self.unsettled: str | None = None  # what was asked that the best clause does not state
         self.lead_sentence = ""
         self.missing_subject: str | None = None  # the question's main subject, held by no document
+        self.added: set[str] = set()  # clauses cited for a role or a version: their sentence is shown
+        self.whole_lead = False  # the lead is a whole entry (a member, a unit's duty): nothing to add
 
     def mark(self, hit: Hit) -> str:
         return self.cites.mark(hit.clause, hit.score)
@@ -144,7 +150,11 @@ class _Composer:
         if doc is None:
             return ""
         where = clause.label.split(" ", 1)[1] if " " in clause.label else ""
-        return f"据{doc.display}{where}，"
+        # Two versions of one regulation share a title: the year says which one speaks.
+        twin = any(d.title == doc.title and d.doc_id != doc.doc_id for d in self.vocab.documents)
+        year = bearing.version_year(doc) if twin else None
+        version = f"（{year}年版）" if year else ""
+        return f"据{doc.display}{version}{where}，"
 
     def answer_lines(self, question: str, hits: list[Hit]) -> list[str]:
         """The lead and the supporting statements for one question (or one part)."""
@@ -155,7 +165,14 @@ class _Composer:
             sent, sc = best_sentence(hit.clause, qwords, wants_number)
             scored.append((hit, sent, sc + 0.01 * (len(hits) - rank)))
         top_hit, top_sent, top_score = _prior(question, scored, self.reading)
+        # An article and its own paragraph that lead with the same sentence: the paragraph is
+        # the narrower cite (and the one a reader checks).
+        inner = [x for x in scored if x[0].clause.id.startswith(top_hit.clause.id + ".") and x[0].clause.table is None
+                 and _bare(x[1]) == _bare(top_sent)]
+        if inner and top_hit.clause.table is None:
+            top_hit, top_sent = max(inner, key=lambda x: x[2])[:2]
         self.scores = {h.clause.id: sc for h, _, sc in scored}
+        self.whole_lead = False
         lead = self._direct(question, hits, top_hit, top_sent, qwords)
         self.lead_sentence = _ARTICLE_START.sub("", top_sent.strip())
         lines = [lead]
@@ -163,7 +180,7 @@ class _Composer:
         # Other clauses that bear on the question: one sentence each, with their own marker.
         cited_ids = {c.id for c in self.cites.citations}
         for hit, sent, sc in sorted(scored, key=lambda x: -x[2]):
-            if len(self.cites) >= MAX_CITATIONS or top_score <= 0:
+            if len(self.cites) >= MAX_CITATIONS or top_score <= 0 or self.whole_lead:
                 break
             if hit.clause.id in cited_ids or sc < SUPPORT_SHARE * top_score or sc <= 0:
                 continue
@@ -172,13 +189,45 @@ class _Composer:
                 continue
             if shape is not None and not shape.search(sent):
                 continue  # the question asks for a time limit (a fine…): only sentences that state one
+            if bearing.boilerplate(sent, hit.clause, bool(ASKS_DATE.search(question))):
+                continue  # a heading, a purpose article, a preamble: it answers nothing
             lines.append(self._doc_prefix(hit.clause) + _cited(sent, self.mark(hit)))
             self.shown.append(sent)
             cited_ids.add(hit.clause.id)
+        lines += self._bearing(question, hits, top_hit, top_sent, top_score, lines, cited_ids)
         gap = self._not_settled(question, lines)
         if gap:
             lines.append(gap)
         return lines
+
+    def _bearing(self, question: str, hits: list[Hit], top: Hit, top_sent: str, top_score: float,
+                 lines: list[str], cited_ids: set[str]) -> list[str]:
+        """Clauses that add an asked role the lead does not state (the penalty, the time limit)
+        or the same rule in another version the question names: one sentence each, with its
+        own marker."""
+        if top.clause.table is not None or top.clause.kind in ("member", "leader") or self.whole_lead:
+            return []  # a table cell, a person, a unit's duty: the lead states it whole
+        asking = self._asking(question)
+        named = bearing.named_versions(self.reading, self.vocab, top.clause)
+        # Another version of the lead's document speaks only when the question names it.
+        unasked = bearing.other_versions(self.vocab, top.clause) - named
+        adds = bearing.role_additions(asking, question, hits, top.clause, top_sent, "".join(lines), top_score,
+                                      cited_ids, self.shown, unasked)
+        if named:
+            adds += bearing.version_additions(question, top.clause, top_sent, top_score, hits,
+                                              cited_ids | {a.hit.clause.id for a in adds}, named)
+        out = []
+        for add in adds:
+            if len(self.cites) >= bearing.MAX_WITH_BEARING:
+                break
+            out.append(self._doc_prefix(add.hit.clause) + _cited(add.sentence, self.mark(add.hit)))
+            self.shown.append(add.sentence)
+            if add.why != "version":
+                self.added.add(add.hit.clause.id)  # its sentence is shown; another version's wording is compared
+            if self.unsettled and self.unsettled == UNSETTLED.get(bearing.ROLE_SHAPES.get(add.why, _MARKER).pattern):
+                self.unsettled = None  # the added clause states what the lead left open (the penalty)
+            cited_ids.add(add.hit.clause.id)
+        return out
 
     def unstated(self, text: str) -> str | None:
         """An abstention when the question asks for a figure, standard or time limit that none of
@@ -240,13 +289,26 @@ class _Composer:
                     return f"{c.table.key}：{c.table.columns[col]}为{c.table.values[col]}{self.mark(hit)}。"
                 return f"{c.text}{self.mark(hit)}"
         flat_q = question.replace(" ", "")
+        asking = self._asking(question).replace(" ", "")
+        # A unit named in the question: what it is to do (某局主要负责什么), or who sits for it in
+        # the group (某局进领导小组的是谁). The last thing asked decides.
+        for kind, ask in sorted((("duty", _ASKS_DUTY), ("member", _ASKS_PERSON)),
+                                key=lambda ka: -max((m.end() for m in ka[1].finditer(asking)), default=-1)):
+            if not ask.search(asking):
+                continue
+            unit = next((h for h in hits if h.clause.kind == kind and h.clause.title and h.clause.title in flat_q), None)
+            if unit is not None:
+                self.whole_lead = True
+                self.shown.append(unit.clause.text)  # stated whole: the basis need not quote it again
+                return f"{unit.clause.text}{self.mark(unit)}"
         for hit in hits:
             c = hit.clause
             # A person named in the question, or the group's 组长/副组长 asked for.
             m = re.search(r"成员 (\S+?)（", c.label)
-            if c.kind == "member" and m and m.group(1) in flat_q:
-                return f"{c.text}{self.mark(hit)}"
-            if c.kind == "leader" and c.title and c.title in flat_q and not ("副" + c.title in flat_q):
+            if (c.kind == "member" and m and m.group(1) in flat_q) or (
+                    c.kind == "leader" and c.title and c.title in flat_q and not ("副" + c.title in flat_q)):
+                self.whole_lead = True
+                self.shown.append(c.text)
                 return f"{c.text}{self.mark(hit)}"
         c = top.clause
         best = max(self.scores.values(), default=0.0)
@@ -297,8 +359,8 @@ class _Composer:
             self.unsettled = _AMOUNT_UNSETTLED  # 亩均税收低于多少算D类: the text names D类 but sets no figure
         marker = self.mark(top)
         # "有什么补助？" answered by a sentence without the amount: add the clause's sentences
-        # that state an amount of the kind asked for (补助 30%, 补助 10%).
-        # "有什么补助" with two amounts in the clause (30% for land, 10% for equity) states both.
+        # that state an amount of the kind asked for (补助 20%, 补助 5%).
+        # "有什么补助" with two amounts in the clause (20% for land, 5% for equity) states both.
         extra = ([x for x in _amount_sentences(c, question) if x != sent]
                  if not NUMBER.search(sent) or LISTS.search(question) else [])
         order = sentences(c.text)
@@ -313,7 +375,7 @@ class _Composer:
         for i, cit in enumerate(self.cites.citations, start=1):
             hit = hits_by_id.get(cit.id)
             line = f"[{i}] {cit.label}"
-            if hit is not None:
+            if hit is not None and cit.id not in self.added:
                 quotes = [_short(x) for x in _supporting(hit.clause, qwords)
                           if not any(_bare(x) in _bare(s) for s in self.shown)]
                 if quotes:
@@ -510,7 +572,7 @@ def _amount_sentences(clause: Clause, question: str) -> list[str]:
 
 
 def _cited(span: str, marker: str) -> str:
-    """A quoted span with its marker before the closing punctuation: ``…50天以内[1]。``"""
+    """A quoted span with its marker before the closing punctuation: ``…20个工作日内[1]。``"""
     # The article number is in the label the answer names; the statement starts after it.
     body = _ARTICLE_START.sub("", span.strip()).rstrip("。；;，,")
     return f"{body}{marker}。"

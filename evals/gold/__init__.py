@@ -64,6 +64,9 @@ class GoldItem(BaseModel):
     must_abstain: bool = False
     doc: str | None = Field(default=None, description="the document the answer rests on (None: out of scope)")
     note: str | None = Field(default=None, description="why this is the answer, for a reviewer")
+    multi_article: bool | None = Field(
+        default=None, description="each expected clause bears on the question and should be cited "
+                                  "(None: read from the number of expected clauses)")
 
     @model_validator(mode="after")
     def _consistent(self) -> GoldItem:
@@ -77,6 +80,8 @@ class GoldItem(BaseModel):
             raise ValueError(f"{self.id}: a follow-up needs a non-empty history")
         if self.expected_tool is not None and self.expected_tool not in TOOL_NAMES:
             raise ValueError(f"{self.id}: unknown tool '{self.expected_tool}'")
+        if self.multi_article and len(set(self.expected_clause_ids)) < 2:
+            raise ValueError(f"{self.id}: multi_article needs two or more expected_clause_ids")
         if self.expected_result and self.expected_tool is None:
             raise ValueError(f"{self.id}: expected_result needs expected_tool")
         for key, value in self.expected_result.items():

@@ -1,6 +1,8 @@
 """One metric per module; each is a pure, deterministic function of answers and gold items.
 
 - :mod:`recall` clause recall@k, :mod:`mrr` mean reciprocal rank
+- :mod:`article_recall` the share of the expected clauses found in the top k (overall, and on
+  questions that several articles bear on)
 - :mod:`citation_recall` statements supported by the clauses they cite
 - :mod:`citation_precision` citations that support something (ALCE-style)
 - :mod:`dangling` markers that point at no citation
