@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from assistant.answer.arith import arith_answer
-from assistant.answer.document_facts import document_fact_answer
+from assistant.answer.document_facts import asked_fact, document_fact_answer
 from assistant.answer.extractive import abstain, compose, compose_parts
 from assistant.answer.finalise import finalise
 from assistant.answer.normalize import RETRIEVAL_MAX_CHARS, normalize_history, normalize_question, retrieval_query
@@ -261,7 +261,11 @@ class Assistant:
         reading, query, hits, signals = self._evidence(q, hist, self.settings.top_k)
         hits = prefer_in_force(hits, self.documents(), self.settings.clock())
         reason = self.gate.abstain(signals)
-        if not reason or reading.doc_ids:
+        # A question about a document itself (its dates, issuer, 抄送) has few topic words: the
+        # measured signals say little about it, the explicit ones (a document, place or year
+        # not held) still decline it.
+        explicit = signals.unknown_documents or signals.unknown_places or signals.years_outside
+        if not reason or reading.doc_ids or (asked_fact(reading) and not explicit):
             fact = document_fact_answer(shown, reading, hits, clauses, self.documents())
             if fact is not None:
                 return fact

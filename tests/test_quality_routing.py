@@ -187,3 +187,51 @@ def test_figures_that_are_no_input_of_the_calculator_leave_the_question_to_retri
     # No figure at all: the calculator still says what it needs.
     asked = tool_answer("股权收购能补多少？", shipped)
     assert asked is not None and "但问题中缺少：股权收购价格（元）" in asked.answer
+
+
+# -- time limits in other shapes, 期限 inside a noun phrase, the colophon, which departments ----
+
+@pytest.mark.parametrize("question, clause, fact", [
+    ("总体规划的实施情况评估多久至少要搞一次？", "art47", "五年至少进行一次"),
+    ("村委会受理建房申请后要在村里公示多少天？", "art36.k1", "公示三十日"),
+])
+def test_a_frequency_or_a_posting_period_answers_how_long(corpus, question, clause, fact):
+    _, clauses, vocab = corpus
+    cid = "shanghai-urban-rural-planning-2018:" + clause
+    a = compose(question, [Hit(clauses[cid], 1.0)], reading=read_question(question, vocab), vocab=vocab)
+    assert not a.abstained
+    assert fact in a.answer and "未规定具体期限" not in a.answer
+    assert [c.id for c in a.citations][0] == cid
+
+
+def test_a_period_named_in_the_question_does_not_ask_for_a_time_limit(corpus):
+    _, clauses, vocab = corpus
+    q = "老版条例对保证期限届满后的保证金是怎么要求的？"
+    a = compose(q, [Hit(clauses["sme-payment-2020:art12.k3"], 1.0)], reading=read_question(q, vocab), vocab=vocab)
+    assert not a.abstained
+    assert "核实和结算" in a.answer and "未规定具体期限" not in a.answer
+
+
+def test_the_colophon_answers_who_a_document_was_copied_to(corpus):
+    metas, clauses, vocab = corpus
+    q = "这份文件抄送给了哪些单位？"
+    assert asked_fact(read_question(q, vocab)) == "copied"
+    # Retrieval preferred a regulation, which has no colophon: the one document that has one answers.
+    hits = [Hit(clauses["sme-payment-2025:art1"], 1.0)]
+    a = document_fact_answer(q, read_question(q, vocab), hits, clauses, metas)
+    assert [c.id for c in a.citations] == [S + "colophon"]
+    assert a.answer.splitlines()[0] == ("仑政办〔2024〕22号的抄送单位：监察委，法院、检察院，区委、开发区各部门，"
+                                        "人大、政协办公室，人武部，各群团[1]。")
+
+
+@pytest.mark.parametrize("question, figure", [
+    ("老旧工业区块改造审批快速通道是哪几个部门牵头建的？", False),
+    ("哪几个街道老旧工业区块改造任务超过1个？", True),
+])
+def test_which_departments_is_no_table_figure(question, figure):
+    from assistant.corpus import shipped_clauses
+    from assistant.tables.reading import read_table_question
+    from assistant.tables.table import tables_of
+
+    tables = tables_of({c.id: c for c in shipped_clauses()})
+    assert (read_table_question(question, tables) is not None) is figure

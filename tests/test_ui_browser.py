@@ -8,6 +8,7 @@ refresh the README's pictures), else to pytest's temporary folder.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -47,31 +48,40 @@ def server(tmp_path_factory):
     env = {**os.environ, "POLICY_ASSISTANT_HOME": str(home), "GRADIO_ANALYTICS_ENABLED": "False",
            "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", "NO_PROXY": "127.0.0.1,localhost"}
     env.pop("POLICY_ASSISTANT_ADMIN_PASSWORD", None)
-    log = open(home / "server.log", "w")
+    with _ui_server(env, port, home / "server.log") as url:
+        yield url
+
+
+@contextlib.contextmanager
+def _ui_server(env: dict[str, str], port: int, log_path: Path):
+    """Run ``policy-assistant ui`` with ``env`` on ``port`` until it answers; yield its URL,
+    stop it after (the log names why when it never answered)."""
+    log = open(log_path, "w")
     proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "ui", "--port", str(port)],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + START_TIMEOUT_S
-    while True:
-        if proc.poll() is not None:
-            pytest.fail(f"the UI exited with {proc.returncode}:\n{(home / 'server.log').read_text()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as resp:
-                if resp.status == 200:
-                    break
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"the UI did not answer within {START_TIMEOUT_S}s:\n{(home / 'server.log').read_text()}")
-        time.sleep(1)
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"the UI exited with {proc.returncode}:\n{log_path.read_text()}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"the UI did not answer within {START_TIMEOUT_S}s:\n{log_path.read_text()}")
+            time.sleep(1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
 
 
 @pytest.fixture(scope="session")
@@ -446,31 +456,8 @@ def guarded_server(built_home, tmp_path_factory):
            "TMPDIR": str(tmp), "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1",
            "ANONYMIZED_TELEMETRY": "False", "NO_PROXY": "127.0.0.1,localhost"}
     env.pop("GRADIO_TEMP_DIR", None)
-    log = open(root / "server.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "ui", "--port", str(port)],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while True:
-        if proc.poll() is not None:
-            pytest.fail(f"the UI exited with {proc.returncode}:\n{(root / 'server.log').read_text()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as resp:
-                if resp.status == 200:
-                    break
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"the UI did not answer within {START_TIMEOUT_S}s:\n{(root / 'server.log').read_text()}")
-        time.sleep(1)
-    yield url, tmp
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with _ui_server(env, port, root / "server.log") as url:
+        yield url, tmp
 
 
 def test_upload_opens_only_after_the_password_is_checked(browser, guarded_server, tmp_path):

@@ -37,13 +37,16 @@ _FACTS: dict[str, re.Pattern] = {
     "issuer": re.compile(r"(哪个|哪些|哪家|什么)(单位|部门|机关|机构).{0,4}(印发|发布|制定|发文|出台|下发|颁布)|"
                          r"(由|是)谁(印发|发布|制定|发的|出台|下发|颁布)|发文(单位|机关)|印发单位|制定机关"),
     "number": re.compile(r"文号|发文字号|几号文"),
+    # The colophon of an official document (党政机关公文格式): 抄送：…。
+    "copied": re.compile(r"抄送|抄报"),
 }
 _DATE_FACTS = ("effective", "signed", "printed", "promulgated", "adopted")
 _EFFECTIVE_TEXT = re.compile(r"自\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[^，。；]{2,12}之日)\s*起"
                              r"\s*(?:施行|实施|执行|生效)")
 _RANGE = re.compile(r"((?:19|20)\d{2})\s*(?:年)?\s*[-—–~～至到]\s*((?:19|20)\d{2})\s*年")
 _NAMES = {"effective": "施行日期", "signed": "落款日期", "printed": "印发日期", "promulgated": "公布日期",
-          "adopted": "通过日期", "period": "实施期限", "issuer": "印发单位", "number": "文号"}
+          "adopted": "通过日期", "period": "实施期限", "issuer": "印发单位", "number": "文号", "copied": "抄送单位"}
+_COPIED_TEXT = re.compile(r"(抄送|抄报)\s*[:：]\s*([^。\n]+)")
 
 
 class DocumentFact(BaseModel):
@@ -147,6 +150,12 @@ def find_fact(fact: str, meta: DocumentMeta, clauses: Sequence[Clause]) -> Docum
     if fact == "issuer":
         names = [n for n in meta.issuers if _first_holding(clauses, n)]
         return found("、".join(names), _first_holding(clauses, names[0])) if names else None
+    if fact == "copied":
+        for c in clauses:
+            m = _COPIED_TEXT.search(c.own_text or c.text)
+            if m:
+                return found(m.group(2).strip().rstrip("，,；;"), c)
+        return None
     if fact == "number" and meta.doc_number:
         return found(meta.doc_number, _first_holding(clauses, meta.doc_number))
     return None
@@ -173,6 +182,13 @@ def document_fact_answer(question: str, reading: Reading, hits: Sequence[Hit],
         return None
     own = [c for c in clauses.values() if c.doc_id == meta.id]
     got = find_fact(fact, meta, own)
+    if got is None and not reading.doc_ids:
+        # "这份文件抄送给了哪些单位？" with several documents held: the one document that states
+        # such a fact at all is the one meant; when several do, the question stays ambiguous.
+        found = [g for m in metas if m.id != meta.id
+                 if (g := find_fact(fact, m, [c for c in clauses.values() if c.doc_id == m.id]))]
+        if len(found) == 1:
+            got, meta = found[0], next(m for m in metas if m.id == found[0].doc_id)
     if got is None:
         return None
     cites = CitationList()

@@ -25,14 +25,23 @@ LISTS = re.compile(r"哪些|哪几|有什么|包括|分为|几种|几个方面|w
 WANTS_AMOUNT = re.compile(r"补助|补贴|奖励|资助|多少|比例|几|标准|上限|罚|how (much|many)", re.I)
 
 ASKS_PENALTY = re.compile(r"罚|处罚|法律责任|后果|会怎么样|追究|penalt|fine", re.I)
-ASKS_TIME_LIMIT = re.compile(r"多久|多长时间|几天|几日|多少天|多少日|多少个工作日|几个月|期限|时限|how long", re.I)
+# 期限/时限 asks only as what is asked (期限是多少, 有没有期限, 什么期限), not inside a noun
+# phrase that names a period (保证期限届满后的保证金怎么处理).
+ASKS_TIME_LIMIT = re.compile(r"多久|多长时间|多长(?!度)|几天|几日|多少天|多少日|多少个工作日|几个月|几年一次|"
+                             r"(?:期限|时限)(?:是|为|有|多|要求|规定|怎么|如何|[？?]|$)|什么(?:期限|时限)|"
+                             r"(?:有没有|有无)(?:期限|时限)|how long", re.I)
 ASKS_DEFINITION = re.compile(r"什么是|是指|指的是|指什么|所称|定义|什么意思|含义|怎么界定|如何界定|算中小|what is", re.I)
 ASKS_AUTHORITY = re.compile(r"哪个部门|哪个机关|哪个单位|谁负责|由谁|归谁|谁管|主管部门|谁来|找谁|向谁|哪里申请|"
                             r"which (department|authority)", re.I)
 
 PENALTY = re.compile(rf"(?:处|并处|予以)[^。；]*?(?:罚款|罚金)|没收[^。；，]*|吊销[^。；，]*|责令[^。；，]*")
+# A time limit, a minimum or maximum period, a frequency (五年至少进行一次, 每两年), or how long
+# something is posted for comment (公示三十日, 公示期不少于十五日).
 TIME_LIMIT = re.compile(rf"(?:\d+|[{_CN_NUM}]+)\s*(?:个工作日|个月|日|天|年)\s*(?:内|以内|前)|期限[^。；，]*不得超过[^。；，]*|"
-                        rf"(?:不少于|不得少于|不超过|不得超过|最长|最短)\s*(?:\d+|[{_CN_NUM}]+)\s*(?:个工作日|个月|日|天|年)")
+                        rf"(?:不少于|不得少于|不超过|不得超过|最长|最短)\s*(?:\d+|[{_CN_NUM}]+)\s*(?:个工作日|个月|日|天|年)|"
+                        rf"(?:\d+|[{_CN_NUM}]+)\s*(?:个月|年|周)\s*(?:至少|最少)?\s*(?:进行|开展|组织|召开)?\s*一次|"
+                        rf"每(?:隔)?\s*(?:\d+|[{_CN_NUM}]+)?\s*(?:个月|年|季度|周)|"
+                        rf"(?:公示|公告|张贴|征求意见|异议)期?[^。；，]{{0,8}}?(?:\d+|[{_CN_NUM}]+)\s*(?:个工作日|个月|日|天)")
 AUTHORITY = re.compile(r"[^，。；]{2,40}?(?:负责|主管|牵头|召集|审批|核准|受理|批准|实施)|"
                        r"向[^，。；]{2,24}?(?:提出|申请|报送|报告|备案|投诉)")
 DEFINITION = re.compile(r"所称[^。]*?(?:是指|指)|^.{0,30}是指")

@@ -42,9 +42,9 @@ _WHICH = re.compile(r"哪|谁")
 # A short follow-up that names only what changes: 那东城呢？ 绿色工厂呢？
 _FOLLOW_UP = re.compile(r"呢[？?。！!]*$|^那")
 # Questions about who, when, how or the wording ask no figure unless they say 多少 / 几.
-_NOT_FIGURE = re.compile(r"什么时候|何时|多久|哪天|谁(?![多少大小高低])|哪个(?:部门|单位|局|机构)|哪些(?:部门|单位)|"
+_NOT_FIGURE = re.compile(r"什么时候|何时|多久|哪天|谁(?![多少大小高低])|哪(?:个|几个|几家)(?:部门|单位|局|机构)|哪些(?:部门|单位)|"
                          r"怎么|如何|为什么|为何|怎样|原文|条款|规定|政策|能否|可不可以|是否可以")
-_FIGURE = re.compile(r"多少|几")
+_FIGURE = re.compile(r"多少|(?<!哪)几")  # 哪几个部门 asks which, not how many
 # A single cell is asked for with these words (not merely named in a story).
 _CELL_ASKS = re.compile(r"多少|几|任务|指标|目标|数值|数据|数字|分别|各是|列")
 # A period the table does not break down (the table gives one figure per cell).
