@@ -71,7 +71,8 @@ def test_every_command_uses_the_server(server: str, tmp_path: Path) -> None:
     asked = cli(home, server, "ask", "--json", "闲置满两年的土地怎么处理？")
     assert asked.returncode == 0, asked.stderr
     answer = json.loads(asked.stdout)
-    assert answer["citations"][0]["id"] == "test-banfa:art5"
+    lead = answer["citations"][0]["id"]
+    assert lead == "test-banfa:art5" or lead.startswith("test-banfa:art5.")  # the article or its item that says it
     assert cli(home, server, "clause", "test-banfa:art4").stdout.strip().endswith("不低于2.0。")
     assert "仑测〔2024〕1号" in cli(home, server, "documents").stdout
     assert not (home / "chroma").exists()

@@ -108,6 +108,7 @@ def test_a_chunked_body_is_refused_as_soon_as_it_passes_the_limit(guarded_app) -
 def test_a_bad_content_length_is_refused_naming_it() -> None:
     # uvicorn refuses such a header itself; behind another server the guard still does.
     import asyncio
+    import threading
 
     from ui.limits import RequestGuard, RequestPolicy
 
@@ -125,7 +126,11 @@ def test_a_bad_content_length_is_refused_naming_it() -> None:
 
     guard = RequestGuard(app, RequestPolicy(max_request_bytes=MB, max_upload_bytes=MB, upload_needs_pass=False))
     scope = {"type": "http", "path": ASK, "headers": [(b"content-length", b"12abc")]}
-    asyncio.run(guard(scope, receive, send))
+    # In a thread of its own: a browser test earlier in the session may leave this thread's
+    # event loop running, where asyncio.run refuses to start.
+    worker = threading.Thread(target=lambda: asyncio.run(guard(scope, receive, send)))
+    worker.start()
+    worker.join(timeout=30)
     assert reached == [] and sent[0]["status"] == 400
     assert sent[1]["body"].decode("utf-8") == "请求头 Content-Length 的值“12abc”不是字节数。"
 
