@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import importlib
 import re
 from collections.abc import Callable
@@ -75,6 +77,18 @@ def _retrieval_agrees(answer: Answer, hits: list[Hit]) -> bool:
     """
     cited = [c.id for c in answer.citations]
     return any(_related(cid, h.clause.id) for cid in cited for h in hits)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What :meth:`Assistant.evidence` found for one question."""
+
+    question: str          # normalised
+    history: list[str]     # normalised, oldest first
+    reading: Reading
+    query: str             # what retrieval searched
+    hits: list[Hit]        # retrieved clauses, best first (before the in-force preference)
+    signals: GateSignals
 
 
 class Assistant:
@@ -231,35 +245,49 @@ class Assistant:
         sentence by sentence, the extractive one is the fallback). ``on_token`` receives the
         model's draft as it streams.
         """
-        answer = self._answer(question, history)
+        evidence = self.evidence(question, history)
+        answer = self._answer(question, evidence)
         final = finalise(answer, self.index.clauses(), self.documents(), self.settings.clock()).answer
         if llm is False or (llm is None and self.llm is None):
             return final
         from assistant.llm.config import resolve
         from assistant.llm.flow import llm_answer
 
-        return llm_answer(self, resolve(self.llm, llm), question, history, final, on_token)
+        return llm_answer(self, resolve(self.llm, llm), question, history, final, on_token, evidence=evidence)
 
-    def _answer(self, question: str, history: list[str] | None = None) -> Answer:
+    def evidence(self, question: str, history: list[str] | None = None) -> Evidence:
+        """What one question's answer rests on: the question and history as read, the typed
+        reading, the retrieval query, the retrieved clauses and the gate's measurements.
+
+        Computed once per question; the extractive answer and the model-written one share it.
+
+        Raises:
+            EmptyQuestionError, QuestionTooLongError, AmountOutOfRangeError.
+        """
+        self._sync()
+        q = normalize_question(question, self.settings.max_question_chars)
+        hist = normalize_history(history, self.settings.max_question_chars)
+        reading, query, hits, signals = self._evidence(q, hist, self.settings.top_k)
+        return Evidence(question=q, history=hist, reading=reading, query=query, hits=hits, signals=signals)
+
+    def _answer(self, question: str, evidence: Evidence) -> Answer:
         """Answer one question.
 
         Args:
-            question: the question, in Chinese (or English).
-            history: earlier questions of the conversation, oldest first, for follow-ups.
+            question: the question, in Chinese (or English), as asked.
+            evidence: what :meth:`evidence` found for it (and its history of earlier questions).
         Returns:
             The answer contract: text with ``[n]`` markers, citations, tool calls, and
             ``abstained`` when the corpus does not support an answer.
         Raises:
             EmptyQuestionError, QuestionTooLongError, AmountOutOfRangeError.
         """
-        self._sync()
-        q = normalize_question(question, self.settings.max_question_chars)
+        q, hist = evidence.question, evidence.history
         # The question as the user wrote it, less what cannot be encoded (lone surrogates).
         shown = _SURROGATE.sub("\ufffd", question)
-        hist = normalize_history(history, self.settings.max_question_chars)
         clauses = self.index.clauses()
-        reading, query, hits, signals = self._evidence(q, hist, self.settings.top_k)
-        hits = prefer_in_force(hits, self.documents(), self.settings.clock())
+        reading, query, signals = evidence.reading, evidence.query, evidence.signals
+        hits = prefer_in_force(evidence.hits, self.documents(), self.settings.clock())
         reason = self.gate.abstain(signals)
         # A question about a document itself (its dates, issuer, 抄送) has few topic words: the
         # measured signals say little about it, the explicit ones (a document, place or year

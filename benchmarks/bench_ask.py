@@ -176,7 +176,7 @@ def warm_rows(f: dict, label: str) -> list[tuple[str, str]]:
     """Report rows for :func:`warm_figures`."""
     return [(f"warm ask latency, {label} (n={f['n']})",
              f"p50 {f['p50']:.1f} ms, p95 {f['p95']:.1f} ms, max {f['max']:.1f} ms"),
-            (f"  query embedding alone", f"p50 {f['embed_p50']:.1f} ms, p95 {f['embed_p95']:.1f} ms"),
+            ("  query embedding alone", f"p50 {f['embed_p50']:.1f} ms, p95 {f['embed_p95']:.1f} ms"),
             ("  abstentions / refusals over the questions", f"{f['abstained']} / {f['errors']} of {f['questions']}"),
             ("  RSS of this process after the warm asks", f"{f['rss_mb']:.0f} MiB")]
 
@@ -214,7 +214,6 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
     from assistant.config import Settings
-    from assistant.core import Assistant
     from assistant.index.ingest import ingest
     from assistant.index.store import ClauseIndex
 

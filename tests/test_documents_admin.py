@@ -9,7 +9,6 @@ document beside the shipped one.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest

@@ -5,7 +5,6 @@ outside every document in play) decline; questions that name a held document or 
 are answered from it; the shipped document is still answered with the others beside it.
 """
 
-from pathlib import Path
 
 import pytest
 

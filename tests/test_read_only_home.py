@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CHROMA_URL, DATA, HANG_GUARD_S, ROOT, copy_home, index_mtimes
+from conftest import DATA, HANG_GUARD_S, ROOT, copy_home, index_mtimes
 
 QUESTION = "兼并收购有什么补助？"
 # Mount the home read-only over itself, then run the command given after it.

@@ -4,7 +4,6 @@ about, a follow-up carries the earlier question's subject, and a question that n
 still prefers the one in force."""
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 

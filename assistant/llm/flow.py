@@ -21,7 +21,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from assistant.answer.finalise import finalise
-from assistant.answer.normalize import normalize_history, normalize_question
 from assistant.errors import AssistantError
 from assistant.llm import prompt
 from assistant.llm.client import LLMFailure, converse
@@ -31,7 +30,7 @@ from assistant.llm.validate import check_draft
 from assistant.models import Answer, Citation, Clause, ToolCall
 
 if TYPE_CHECKING:  # pragma: no cover
-    from assistant.core import Assistant
+    from assistant.core import Assistant, Evidence
 
 _REFUSAL = re.compile(r"未涉及|没有涉及|无法回答|不能回答|无法确定|抱歉|对不起|I cannot|I can't|sorry", re.I)
 
@@ -88,7 +87,8 @@ def tool_runner(clauses: dict[str, Clause], record: list[ToolCall],
 
 
 def llm_answer(assistant: "Assistant", config: LLMConfig, question: str, history: list[str] | None,
-               default: Answer, on_token: Callable[[str], None] | None = None) -> Answer:
+               default: Answer, on_token: Callable[[str], None] | None = None,
+               evidence: "Evidence | None" = None) -> Answer:
     """Answer through the model, or give ``default`` (the finalised extractive answer).
 
     Args:
@@ -98,6 +98,8 @@ def llm_answer(assistant: "Assistant", config: LLMConfig, question: str, history
         history: earlier questions, oldest first.
         default: the extractive answer, already finalised.
         on_token: receives the draft as it streams (None: not streamed).
+        evidence: what the extractive answer rested on (:meth:`Assistant.evidence`); found
+            again when omitted.
     Returns:
         The checked model answer (``notes`` lists what the checks removed), or ``default``
         with a note when the model's answer cannot be used.
@@ -105,9 +107,8 @@ def llm_answer(assistant: "Assistant", config: LLMConfig, question: str, history
     if default.abstained:
         return default  # the gate declined: no model is asked to answer what the corpus lacks
     settings = assistant.settings
-    q = normalize_question(question, settings.max_question_chars)
-    hist = normalize_history(history, settings.max_question_chars)
-    _reading, _query, hits, signals = assistant._evidence(q, hist, settings.top_k)
+    evidence = evidence if evidence is not None else assistant.evidence(question, history)
+    hist, hits, signals = evidence.history, evidence.hits, evidence.signals
     if assistant.gate.abstain(signals) and not default.tool_calls:
         return default
     from assistant.documents.validity import prefer_in_force
@@ -130,7 +131,7 @@ def llm_answer(assistant: "Assistant", config: LLMConfig, question: str, history
     if not draft:
         return fallback(default, "大模型没有给出回答")
     titles = [t for d in documents for t in (d.title, d.short_name)]
-    checked = check_draft(draft, given, done + made, f"{default.question}\n{q}", hist, titles)
+    checked = check_draft(draft, given, done + made, f"{default.question}\n{evidence.question}", hist, titles)
     if not checked.cited or checked.kept_share < config.min_kept_share:
         if not checked.cited and _REFUSAL.search(draft):
             return fallback(default, "大模型认为所给条款不能回答这个问题")
