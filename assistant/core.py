@@ -328,7 +328,11 @@ class Assistant:
         if len(reading.versions) >= 2:
             answer = self._version_answer(q, reading, query)
         elif reading.multi_part:
-            answer = compose_parts(q, reading, [self._part_hits(p.query, hist, reading) for p in reading.parts],
+            # Each part is retrieved with the situation the asker described (…一直拖着不验收，…
+            # 这种拖延验收会怎么处理), less the asker's own figures.
+            context = "，".join(b for b in reading.background if not re.search(r"\d", b))
+            answer = compose_parts(q, reading, [self._part_hits(f"{context}，{p.query}" if context else p.query,
+                                                                hist, reading) for p in reading.parts],
                                    self.vocabulary)
         else:
             answer = compose(q, hits, reading=reading, vocab=self.vocabulary)

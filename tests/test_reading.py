@@ -125,3 +125,18 @@ def test_a_pasted_wall_of_questions_is_read_as_a_few_parts(vocab):
     assert len(read_question("兼并收购有什么补助？" * 10_000, vocab).parts) == 1
     many = "".join(f"第{n}个街道的任务是多少？" for n in range(1, 500))
     assert len(read_question(many, vocab).parts) == MAX_PARTS
+
+
+@pytest.mark.parametrize("question, parts", [
+    # A second question with its own question mark and an open question word is a part of its own.
+    ("机关单位一直拖着不验收，付款期限从什么时候算？这种拖延验收会怎么处理？",
+     ["付款期限从什么时候算", "这种拖延验收会怎么处理"]),
+    ("供电公司报装时收了不合理的费用，条例怎么规定？他们要承担什么责任？",
+     ["条例怎么规定", "他们要承担什么责任"]),
+    # Without question marks, one sentence stays one part.
+    ("机关单位一直拖着不验收，付款期限从什么时候算，这种拖延验收会怎么处理",
+     ["付款期限从什么时候算，这种拖延验收会怎么处理"]),
+    ("付款期限是多少？", ["付款期限是多少"]),
+])
+def test_a_second_open_question_is_a_part_of_its_own(vocab, question, parts):
+    assert [p.text for p in read(question, vocab).parts] == parts

@@ -24,7 +24,7 @@ from assistant.understand.versions import read_versions, strip_cues
 from assistant.understand.vocabulary import PLACE_RE, Vocabulary, generic_places
 
 AskKind = Literal["wording", "who", "when", "time_limit", "amount", "list", "compare", "superlative",
-                  "filter", "sum", "share", "penalty", "definition", "calculation", "eligibility", "yesno"]
+                  "filter", "sum", "share", "penalty", "definition", "calculation", "eligibility", "yesno", "open"]
 
 # How Chinese (and a little English) asks for each kind of thing. Order matters only for
 # ``primary``: the more specific kinds come first.
@@ -72,6 +72,7 @@ class Part(BaseModel):
     subject: list[str] = Field(default_factory=list, description="content words, most specific first")
     query: str = Field(description="what retrieval reads for this part (borrows the previous part's "
                                    "subject when this one names none, as in 主任是谁)")
+    closed: bool = Field(default=False, description="ends with a question mark")
 
 
 class Reading(BaseModel):
@@ -295,6 +296,9 @@ def _parts(asking_segs: list[str]) -> list[Part]:
             continue  # the same question twice is one part
         kinds = ask_kinds(text)
         subject = content_words(text)
+        if not kinds and parts and _OPEN.search(text) and seg.rstrip().endswith(("？", "?")) \
+                and parts[-1].closed:
+            kinds = ["open"]  # a second question of its own (…？这种情况会怎么处理？)
         if parts and (not kinds or (not subject and "sum" not in kinds and "share" not in kinds
                                     and not kinds_differ(parts[-1].asks, kinds))):
             # No new question here: it belongs to the part before (…，按成交价算吗 stays with 补多少).
@@ -302,7 +306,7 @@ def _parts(asking_segs: list[str]) -> list[Part]:
             merged = f"{prev.text}，{text}"
             parts[-1] = Part(text=merged, asks=list(dict.fromkeys([*prev.asks, *kinds])),
                              subject=prev.subject + [w for w in subject if w not in prev.subject],
-                             query=f"{prev.query}，{text}")
+                             query=f"{prev.query}，{text}", closed=seg.rstrip().endswith(("？", "?")))
             continue
         # 主任是谁 after 办公室放在哪个局: a subject this general leans on the part before.
         from assistant.retrieve.gate import specificity
@@ -311,8 +315,13 @@ def _parts(asking_segs: list[str]) -> list[Part]:
         query = text if own or not parts else f"{parts[-1].query}，{text}"
         if len(parts) == MAX_PARTS:
             break  # more parts than a person asks at once: the rest is not answered part by part
-        parts.append(Part(text=text, asks=kinds, subject=subject, query=query))
+        parts.append(Part(text=text, asks=kinds, subject=subject, query=query,
+                          closed=seg.rstrip().endswith(("？", "?"))))
     return parts
+
+
+# An open question word: with its own question mark after another question, a part of its own.
+_OPEN = re.compile(r"怎么|如何|怎样|什么|啥|哪")
 
 
 def kinds_differ(before: list[str], now: list[str]) -> bool:
