@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import importlib
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from assistant.answer.arith import arith_answer
@@ -278,9 +277,8 @@ class Assistant:
             evidence: what :meth:`evidence` found for it (and its history of earlier questions).
         Returns:
             The answer contract: text with ``[n]`` markers, citations, tool calls, and
-            ``abstained`` when the corpus does not support an answer.
-        Raises:
-            EmptyQuestionError, QuestionTooLongError, AmountOutOfRangeError.
+            ``abstained`` when the corpus does not support an answer. (A question that cannot
+            be read is refused earlier, by :meth:`evidence`.)
         """
         q, hist = evidence.question, evidence.history
         # The question as the user wrote it, less what cannot be encoded (lone surrogates).
