@@ -255,6 +255,13 @@ def version_date(meta: DocumentMeta) -> date | None:
     return meta.revised or meta.promulgated or meta.signed or meta.printed or meta.valid_from or meta.adopted
 
 
+def date_years(meta: DocumentMeta) -> set[int]:
+    """The years of a document's own dates (adopted, promulgated, revised, signed, printed, in
+    force from): a year a question names for the document, not a period it asks about."""
+    return {d.year for d in (meta.adopted, meta.promulgated, meta.revised, meta.signed, meta.printed,
+                             meta.valid_from) if d is not None}
+
+
 def label_names(metas: Sequence[DocumentMeta]) -> dict[str, str]:
     """How each document is named in its clause labels, given all indexed documents.
 

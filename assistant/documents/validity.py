@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Literal, TypeVar
 
-from assistant.documents.meta import version_date
+from assistant.documents.meta import date_years, version_date
 from assistant.errors import ConfigError
 from assistant.models import Answer, DocumentMeta
 
@@ -124,10 +124,8 @@ def _naming_years(meta: DocumentMeta, documents: Sequence[DocumentMeta]) -> set[
     """Years that name the document or a version of it rather than a period asked about: its own
     dates (the year of 某某法（2012年修订）) and the version years of documents with the same
     title (the 2012 of 2012年版 when its 2021 revision is cited beside it)."""
-    own = {d.year for d in (meta.adopted, meta.promulgated, meta.revised, meta.signed, meta.printed,
-                            meta.valid_from) if d is not None}
     kin = {vd.year for d in documents if d.title == meta.title and (vd := version_date(d)) is not None}
-    return own | kin
+    return date_years(meta) | kin
 
 
 def validity_notes(answer: Answer, documents: Sequence[DocumentMeta], today: date) -> list[str]:

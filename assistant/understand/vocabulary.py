@@ -16,7 +16,7 @@ from importlib import resources
 
 from pydantic import BaseModel, Field, PrivateAttr
 
-from assistant.documents.meta import version_date
+from assistant.documents.meta import date_years, version_date
 from assistant.models import Clause, DocumentMeta
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -142,11 +142,9 @@ def build_vocabulary(clauses: Iterable[Clause], metas: Iterable[DocumentMeta]) -
     for meta in metas:
         start, end = _period(meta, meta.title)
         vd = version_date(meta)
-        dated = [getattr(meta, a, None) for a in ("adopted", "promulgated", "revised", "signed", "printed",
-                                                   "valid_from")]
         docs.append(HeldDocument(doc_id=meta.id, title=meta.title, number=meta.doc_number,
                                  start_year=start, end_year=end, version_year=vd.year if vd else None,
-                                 date_years=sorted({d.year for d in dated if d is not None})))
+                                 date_years=sorted(date_years(meta))))
     text = re.sub(r"\s+", "", "\n".join(c.text for c in clauses))
     rows = [c.table for c in clauses if c.table is not None]
     defined = {}
