@@ -315,26 +315,53 @@ class Assistant:
             return answer.model_copy(update={"question": shown})
         if not hits:
             reason = "索引中没有任何条款"
-        if not reason and arith is None and len(reading.versions) < 2:
+        parted = reading.multi_part and len(reading.versions) < 2
+        if not reason and arith is None and len(reading.versions) < 2 and not parted:
             # The best clauses may only name what is asked for (…目录, 划分标准由…制定).
-            asking = reading.parts[0].text if reading.multi_part else reading.asking
-            reason = named_only(asking, hits, self.gate.corpus, q)
+            reason = named_only(reading.asking, hits, self.gate.corpus, q)
         if reason:
             return abstain(shown, reason, self._document_names())
-        if arith is not None:
+        if arith is not None and not parted:
             return arith.model_copy(update={"question": shown})
         if len(reading.versions) >= 2:
             answer = self._version_answer(q, reading, query)
-        elif reading.multi_part:
-            # Each part is retrieved with the situation the asker described (…一直拖着不验收，…
-            # 这种拖延验收会怎么处理), less the asker's own figures.
-            context = "，".join(b for b in reading.background if not re.search(r"\d", b))
-            answer = compose_parts(q, reading, [self._part_hits(f"{context}，{p.query}" if context else p.query,
-                                                                hist, reading) for p in reading.parts],
-                                   self.vocabulary)
+        elif parted:
+            answer = self._parts_answer(q, reading, hist)
+            if isinstance(answer, str):  # the texts only name what the first part asks
+                return abstain(shown, answer, self._document_names())
         else:
             answer = compose(q, hits, reading=reading, vocab=self.vocabulary)
         return answer.model_copy(update={"question": shown})
+
+    def _parts_answer(self, q: str, reading: Reading, hist: list[str]) -> Answer | str:
+        """Answer a multi-part question part by part, each part settled as a question of its
+        own would be: computed when the clause's rule takes the asker's figures, declined when
+        the texts only name what it asks, else composed from its own clauses.
+
+        Returns the reason, instead of an answer, when the first part is declined: the parts
+        after it build on it.
+        """
+        clauses = self.index.clauses()
+        # Each part is retrieved with the situation the asker described (…一直拖着不验收，…
+        # 这种拖延验收会怎么处理), less the asker's own figures; a calculation takes them all.
+        context = "，".join(b for b in reading.background if not re.search(r"\d", b))
+        figures = "，".join(reading.background)
+        part_hits: list[list[Hit]] = []
+        settled: list[Answer | str | None] = []
+        for part in reading.parts:
+            hits = self._part_hits(f"{context}，{part.query}" if context else part.query, hist, reading)
+            part_hits.append(hits)
+            own = f"{figures}，{part.query}" if figures else part.query
+            done: Answer | str | None = arith_answer(own, [h.clause for h in hits], clauses)
+            if done is not None and not done.tool_calls:
+                done = None  # a rule that still lacks a figure: the part is quoted instead
+            if done is None and hits:
+                done = named_only(part.text, hits, self.gate.corpus, own)
+            settled.append(done)
+        if settled and isinstance(settled[0], str):
+            # The first part is what is asked; the parts after it build on it (…我们算不算小微？).
+            return settled[0]
+        return compose_parts(q, reading, part_hits, self.vocabulary, settled=settled)
 
     def _part_hits(self, query: str, hist: list[str], reading: Reading) -> list[Hit]:
         """Clauses for one part of a multi-part question."""

@@ -327,3 +327,21 @@ def test_days_between_two_dates(synthetic):
         "计算：500000元 × 万分之三 × 40日 = 6000元[1]。",
     ]
     assert final.notes == []
+
+
+def test_the_longest_period_in_the_sentence_after_that_extends_it():
+    text = ("处理投诉部门应当自收到投诉材料之日起30日内形成处理结果，以书面形式反馈投诉人。"
+            "情况复杂或者有其他特殊原因的，经部门负责人批准，可适当延长，但处理期限最长不得超过90日。")
+    (rule,) = read_rules(text)
+    assert (rule.days, rule.max_days) == (30, 90)
+    assert rule.max_quote == "情况复杂或者有其他特殊原因的，经部门负责人批准，可适当延长，但处理期限最长不得超过90日"
+    # A limit in a following sentence about something else is not this period's longest term.
+    (other,) = read_rules("主管部门应当自收到材料之日起30日内作出决定。公示期不得超过90日。")
+    assert other.max_days is None
+
+
+def test_the_longest_period_is_computed_when_asked(laws):
+    k2 = laws["sme-payment-2025:art25.k2"]
+    answer = arith_answer("处理投诉部门2025年8月1日收到我们的投诉材料，如果情况复杂延长，最长到哪天", [k2], laws)
+    assert answer is not None
+    assert "最晚应在2025年10月30日形成处理结果" in answer.answer.splitlines()[0]

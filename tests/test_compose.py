@@ -109,3 +109,49 @@ def test_a_part_the_text_does_not_settle_says_so(corpus):
     # The same sentence is not repeated for the second part; what the text leaves open is said.
     assert lines[1] == "（2）亩均税收低于多少算D类：见上[1]。"
     assert lines[2] == "所引条文未规定具体数额或标准[1]。"
+
+
+def test_a_part_answered_by_a_calculator_is_renumbered_into_the_whole_answer(corpus):
+    """A part settled before composing (a computed deadline) keeps its text; its markers are
+    renumbered after the parts before it, and its tool call is kept."""
+    from assistant.answer.arith import arith_answer
+
+    clauses, vocab = corpus
+    q = normalize_question("投诉处理期限是怎么规定的？处理投诉部门2025年8月1日收到投诉材料，最晚哪天要给结果？", 2000)
+    reading = read_question(q, vocab)
+    assert len(reading.parts) == 2
+    k2 = clauses["sme-payment-2025:art25.k2"]
+    computed = arith_answer("处理投诉部门2025年8月1日收到投诉材料，最晚哪天要给结果", [k2], clauses)
+    assert computed is not None and computed.tool_calls
+    a = compose_parts(q, reading, [hits(clauses, "sme-payment-2025:art25.k1"), hits(clauses, k2.id)], vocab,
+                      settled=[None, computed])
+    lines = a.answer.split("\n")
+    part2 = next(x for x in lines if x.startswith("（2）"))
+    assert "最晚应在2025年8月31日形成处理结果[2]" in part2
+    assert [c.id for c in a.citations][:2] == ["sme-payment-2025:art25.k1", k2.id]
+    assert [c.name for c in a.tool_calls] == ["clause_arithmetic"]
+
+
+def test_a_part_the_texts_only_name_is_declined_alone(corpus):
+    clauses, vocab = corpus
+    q = normalize_question("逾期利息怎么算？现在1年期贷款市场报价利率是多少？", 2000)
+    reading = read_question(q, vocab)
+    a = compose_parts(q, reading, [hits(clauses, "sme-payment-2025:art17"), hits(clauses, "sme-payment-2025:art17")],
+                      vocab, settled=[None, "第十七条只提到1年期贷款市场报价利率，没有给出其具体数值"])
+    lines = a.answer.split("\n")
+    assert lines[0].startswith("（1）逾期利息怎么算：") and "[1]" in lines[0]
+    assert "（2）现在1年期贷款市场报价利率是多少：现有文件未作规定（第十七条只提到1年期贷款市场报价利率，没有给出其具体数值）。" in lines
+    assert not a.abstained
+
+
+def test_a_part_led_by_the_same_sentence_also_gets_the_clause_only_it_asks_about(corpus):
+    """见上 alone would leave the second part's own subject (申请认定 of a disputed size) unanswered."""
+    clauses, vocab = corpus
+    q = normalize_question("合同订立后企业规模变了还算中小企业吗？对企业规模类型有争议怎么办？", 2000)
+    reading = read_question(q, vocab)
+    assert len(reading.parts) == 2
+    a = compose_parts(q, reading, [hits(clauses, "sme-payment-2025:art3.k2"),
+                                   hits(clauses, "sme-payment-2025:art3.k2", "sme-payment-2025:art29")], vocab)
+    cited = [c.id for c in a.citations]
+    assert "sme-payment-2025:art29" in cited or any(c.startswith("sme-payment-2025:art29.") for c in cited)
+    assert "申请认定" in a.answer

@@ -140,3 +140,12 @@ def test_a_pasted_wall_of_questions_is_read_as_a_few_parts(vocab):
 ])
 def test_a_second_open_question_is_a_part_of_its_own(vocab, question, parts):
     assert [p.text for p in read(question, vocab).parts] == parts
+
+
+def test_a_condition_between_two_questions_belongs_to_the_second(vocab):
+    r = read("处理投诉部门8月1日收到材料，正常最晚哪天给结果？如果情况复杂延长，最长到哪天？", vocab)
+    assert [p.text for p in r.parts] == ["正常最晚哪天给结果", "如果情况复杂延长，最长到哪天"]
+    assert r.background == ["处理投诉部门8月1日收到材料"]
+    # Before any question a condition is the asker's situation, as before.
+    r = read("如果每年涨5%，三年后是多少？", vocab)
+    assert r.background == ["如果每年涨5%"]

@@ -154,3 +154,42 @@ def test_a_version_year_is_no_figure_of_the_askers(vocab):
 
     q = "按2020版条例，机关、事业单位对投诉人恐吓、打击报复的，由谁责令改正？"
     assert retrieval_text(read_question(q, vocab), vocab) == q
+
+
+def test_each_part_of_a_question_is_settled_as_a_question_of_its_own(two_versions):
+    """Two computed deadlines in one question (the second under the condition it states), and a
+    part the texts only name declined alone while the other part is answered."""
+    a = two_versions.ask("处理投诉部门2025年8月1日收到我们的投诉材料，正常最晚哪天要给处理结果？"
+                         "如果情况复杂延长，最长到哪天？")
+    lines = a.answer.splitlines()
+    first = next(x for x in lines if x.startswith("（1）"))
+    second = next(x for x in lines if x.startswith("（2）"))
+    assert second.startswith("（2）如果情况复杂延长，最长到哪天：")
+    assert "2025年8月31日" in first and "2025年10月30日" in second
+    assert [c.name for c in a.tool_calls] == ["clause_arithmetic", "clause_arithmetic"]
+    assert {c.id for c in a.citations} == {"sme-payment-2025:art25.k2"}
+
+    b = two_versions.ask("没约定逾期利息的话怎么算利息？现在1年期贷款市场报价利率是多少？")
+    assert not b.abstained
+    lines = b.answer.splitlines()
+    declined = next(x for x in lines if x.startswith("（2）"))
+    assert declined.startswith("（2）现在1年期贷款市场报价利率是多少：现有文件未作规定（")
+    assert "[" not in declined  # the declined part cites nothing
+    assert lines[0].startswith("（1）没约定逾期利息的话怎么算利息：") and "[1]" in lines[0]
+    # When the first part is what the texts only name, the parts after it build on it: declined.
+    c = two_versions.ask("现在1年期贷款市场报价利率是多少？逾期利息约定不能低于它具体是几个点？")
+    assert c.abstained and c.citations == []
+
+
+def test_which_version_governs_is_answered_with_when_each_took_effect(two_versions):
+    a = two_versions.ask("我们是2025年3月交的货，机关拖着不付，这笔款该按2020年版还是2025年版的条例？")
+    assert not a.abstained
+    lines = a.answer.splitlines()
+    assert lines[0] == "《保障中小企业款项支付条例》（2020）自2020年9月1日起施行[1]。"
+    assert lines[1] == "《保障中小企业款项支付条例》（2025）自2025年6月1日起施行[2]。"
+    assert lines[2] == ("按施行日期，2025年3月时施行的是《保障中小企业款项支付条例》（2020）[1]，"
+                        "《保障中小企业款项支付条例》（2025）2025年6月1日才施行[2]。")
+    assert [c.id for c in a.citations] == ["sme-payment-2020:art29", "sme-payment-2025:art37"]
+    # A date after both: the later version.
+    b = two_versions.ask("2025年7月签的合同，按2020年版还是2025年版？")
+    assert "按施行日期，2025年7月时施行的是《保障中小企业款项支付条例》（2025）[2]。" in b.answer.splitlines()

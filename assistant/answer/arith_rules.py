@@ -267,6 +267,12 @@ def _part_name(pre: str) -> str | None:
     return name if len(name) >= 2 else None
 
 
+def _sentence_end(text: str, start: int) -> int:
+    """Where the sentence that starts at ``start`` ends (after its 。), within its paragraph."""
+    ends = [i + 1 for i in (text.find("。", start), text.find("\n", start)) if i >= 0]
+    return min(ends) if ends else len(text)
+
+
 def _deadline_rules(text: str, sentence: tuple[int, int]) -> list[Rule]:
     a, b = sentence
     part = text[a:b]
@@ -277,6 +283,13 @@ def _deadline_rules(text: str, sentence: tuple[int, int]) -> list[Rule]:
         except ValueError:
             continue
         mx = _MAX_DAYS.search(part, m.end())
+        where = part
+        if mx is None:
+            # 30日内形成处理结果。情况复杂的，可适当延长，但最长不得超过90日。— the longest
+            # period in the sentence right after, when that sentence extends this one.
+            following = text[b + 1:_sentence_end(text, b + 1)]
+            if "延长" in following:
+                mx, where = _MAX_DAYS.search(following), following
         max_days = max_quote = None
         if mx:
             try:
@@ -284,8 +297,8 @@ def _deadline_rules(text: str, sentence: tuple[int, int]) -> list[Rule]:
             except ValueError:
                 max_days = None
             if max_days is not None:
-                q_start = max(part.rfind(c, 0, mx.start()) for c in "；;") + 1
-                max_quote = part[q_start:mx.end()].strip()
+                q_start = max(where.rfind(c, 0, mx.start()) for c in "；;") + 1
+                max_quote = where[q_start:mx.end()].strip()
         seg_start = max(part.rfind(c, 0, m.start()) for c in "；;") + 1
         seg_end = min([i for i in (part.find(c, m.end()) for c in "；;") if i >= 0] or [len(part)])
         if seg_end - seg_start > 90:  # a long sentence part: quote from the comma part of the rule

@@ -37,6 +37,14 @@ class CitationList:
             self._by_id[clause.id] = len(self.citations)
         return f"[{self._by_id[clause.id]}]"
 
+    def adopt(self, citation: Citation) -> str:
+        """Return the marker for a citation another composer made (a part answered by a
+        calculator), adding it on first use."""
+        if citation.id not in self._by_id:
+            self.citations.append(citation)
+            self._by_id[citation.id] = len(self.citations)
+        return f"[{self._by_id[citation.id]}]"
+
     def __len__(self) -> int:
         return len(self.citations)
 

@@ -58,9 +58,17 @@ class DocumentFact(BaseModel):
     clause_id: str
 
 
+# Which of two versions governs (该按2020年版还是2025年版, 适用哪一版): answered with the date
+# each version took effect.
+_WHICH_VERSION = re.compile(r"(?:19|20)\d{2}\s*年?\s*的?\s*版[^，。？?]{0,8}还是|(?:适用|按|依照|执行|用)哪(?:个|一)?版")
+_ASKED_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
+
+
 def asked_fact(reading: Reading) -> str | None:
     """Which document-level fact the question asks for, or None."""
     text = reading.asking or reading.question
+    if _WHICH_VERSION.search(reading.question):
+        return "versions"
     if not (reading.doc_ids or _DOC_WORD.search(text)):
         return None
     for fact, pattern in _FACTS.items():
@@ -177,6 +185,8 @@ def document_fact_answer(question: str, reading: Reading, hits: Sequence[Hit],
     fact = asked_fact(reading)
     if fact is None or reading.unknown_documents:
         return None
+    if fact == "versions":
+        return _versions_answer(question, reading, hits, clauses, metas)
     meta = _pick_document(reading, hits, metas)
     if meta is None:
         return None
@@ -200,6 +210,60 @@ def document_fact_answer(question: str, reading: Reading, hits: Sequence[Hit],
     label = clauses[got.clause_id].label
     quote = _quote(clauses[got.clause_id], got.value)
     body = f"{text}\n\n依据：\n[1] {label}" + (f"：“{quote}”" if quote else "")
+    return Answer(question=question, answer=body, abstained=False, citations=cites.citations)
+
+
+def _family(reading: Reading, hits: Sequence[Hit], metas: Sequence[DocumentMeta]) -> list[DocumentMeta]:
+    """The versions a which-version question is about: documents sharing one title (the one
+    the question names, else the one retrieval prefers), narrowed to the years it names."""
+    by_title: dict[str, list[DocumentMeta]] = {}
+    for m in metas:
+        by_title.setdefault(m.title, []).append(m)
+    families = [f for f in by_title.values() if len(f) >= 2]
+    named = [f for f in families if any(m.id in reading.doc_ids for m in f)]
+    ranked = [h.clause.doc_id for h in hits]
+    ranked_families = sorted(families, key=lambda f: min((ranked.index(m.id) for m in f if m.id in ranked),
+                                                         default=len(ranked)))
+    chosen = named[0] if len(named) == 1 else (ranked_families[0] if ranked_families else [])
+    years = {str(y) for y in reading.years}
+    dated = [m for m in chosen if str(m.cite_as or "") and any(y in str(m.cite_as) for y in years)]
+    picked = dated if len(dated) >= 2 else chosen
+    return sorted(picked, key=lambda m: m.valid_from or date.min)
+
+
+def _versions_answer(question: str, reading: Reading, hits: Sequence[Hit], clauses: Mapping[str, Clause],
+                     metas: Sequence[DocumentMeta]) -> Answer | None:
+    """When each version asked about took effect, cited; and, for a date the question gives,
+    which of them had taken effect by then."""
+    family = _family(reading, hits, metas)
+    if len(family) < 2:
+        return None
+    cites = CitationList()
+    lines: list[str] = []
+    dated: list[tuple[date, DocumentMeta, str]] = []
+    for meta in family:
+        got = find_fact("effective", meta, [c for c in clauses.values() if c.doc_id == meta.id])
+        if got is None:
+            return None
+        marker = cites.mark(clauses[got.clause_id])
+        lines.append(f"{_display(meta)}自{got.value}起施行{marker}。")
+        m = _ASKED_DATE.fullmatch(got.value)
+        if m and m.group(3):
+            dated.append((date(int(m.group(1)), int(m.group(2)), int(m.group(3))), meta, marker))
+    asked = _ASKED_DATE.search(reading.question)
+    if asked and len(dated) == len(lines) >= 2:
+        year, month, day = int(asked.group(1)), int(asked.group(2)), asked.group(3)
+        when = date(year, month, int(day)) if day else None
+        in_force = [x for x in sorted(dated, key=lambda x: x[0])
+                    if (when or date(year, month, 28)) >= x[0] and (when or (year, month) != (x[0].year, x[0].month))]
+        if in_force and all((when or date(year, month, 1)) < x[0] or x in in_force for x in dated):
+            eff, meta, marker = in_force[-1]
+            later = [x for x in dated if x[0] > eff]
+            said = asked.group(0).replace(" ", "")
+            tail = (f"，{_display(later[0][1])}{_cn_date(later[0][0])}才施行{later[0][2]}" if later else "")
+            lines.append(f"按施行日期，{said}时施行的是{_display(meta)}{marker}{tail}。")
+    label_lines = [f"[{i}] {c.label}" for i, c in enumerate(cites.citations, start=1)]
+    body = "\n".join([*lines, "", "依据：", *label_lines])
     return Answer(question=question, answer=body, abstained=False, citations=cites.citations)
 
 

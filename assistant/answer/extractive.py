@@ -14,7 +14,7 @@ import re
 from decimal import Decimal
 
 from assistant.answer import bearing
-from assistant.answer.cite import CitationList
+from assistant.answer.cite import MARKER_RE, CitationList
 from assistant.answer.shapes import (
     ASKS_DATE,
     ASKS_NUMBER,
@@ -504,18 +504,34 @@ def compose(question: str, hits: list[Hit], reading=None, vocab=None) -> Answer:
     return Answer(question=question, answer=text, abstained=False, citations=comp.cites.citations)
 
 
-def compose_parts(question: str, reading, part_hits: list[list[Hit]], vocab=None) -> Answer:
+def compose_parts(question: str, reading, part_hits: list[list[Hit]], vocab=None,
+                  settled: list[Answer | str | None] | None = None) -> Answer:
     """Answer a multi-part question part by part, each part with its own lead and markers.
 
     A part that only asks to add up the parts before it (加起来呢, 一共多少) is answered with
     the sum of the figures those parts stated, when they share a unit.
+
+    ``settled`` holds, per part, what was decided before composing: an answer a calculator
+    gave for that part (its markers are renumbered into this answer), or the reason the
+    texts do not state what that part asks (the part says so and cites nothing).
     """
     comp = _Composer(reading, vocab)
     lines: list[str] = []
     all_hits: dict[str, Hit] = {}
     stated: list[str] = []
     calls: list[ToolCall] = []
-    for i, (part, hits) in enumerate(zip(reading.parts, part_hits), start=1):
+    settled = settled or [None] * len(reading.parts)
+    for i, (part, hits, done) in enumerate(zip(reading.parts, part_hits, settled), start=1):
+        if isinstance(done, str):
+            lines.append(f"（{i}）{part.text}：现有文件未作规定（{done}）。")
+            continue
+        if isinstance(done, Answer):
+            got = _adopted(done, comp.cites)
+            stated.append(got[0])
+            calls.extend(done.tool_calls)
+            lines.append(f"（{i}）{part.text}：{got[0]}")
+            lines.extend(got[1:])
+            continue
         if "sum" in part.asks and not part.subject and stated:
             total = _sum_line(stated)
             if total is not None:
@@ -530,14 +546,47 @@ def compose_parts(question: str, reading, part_hits: list[list[Hit]], vocab=None
         got = comp.answer_lines(part.query if part.query != part.text else part.text, hits)
         stated.append(got[0])
         if any(_bare(got[0]) == _bare(x.split("：", 1)[-1]) for x in lines):
-            # The same sentence answers this part too: say so instead of repeating it.
+            # The same sentence answers this part too: say so instead of repeating it, and add
+            # the best other clause that speaks to what only this part asks (…有没有时间限制).
             marks = "".join(_MARKER.findall(got[0]))
-            got = [f"见上{marks}。", *got[1:]]
+            other = _other_lead(part, reading.parts[:i - 1], hits, {c.id for c in comp.cites.citations}, lines)
+            more = comp.answer_lines(part.query, [other])[:1] if other is not None else []
+            got = [f"见上{marks}。", *more, *got[1:]]
         lines.append(f"（{i}）{part.text}：{got[0]}")
         lines.extend(x for x in got[1:] if not any(_bare(x) == _bare(y.split("：", 1)[-1]) for y in lines))
     lines += ["", *comp.basis(all_hits, set(words(question)))]
     return Answer(question=question, answer="\n".join(lines), abstained=False,
                   citations=comp.cites.citations, tool_calls=calls)
+
+
+def _other_lead(part, earlier: list, hits: list[Hit], cited: set[str], said: list[str]) -> Hit | None:
+    """The best hit not cited yet whose best sentence holds a word that only this part asks
+    about (not a word of the parts before it) and says what the answer has not said yet (the
+    same sentence in another version of the regulation adds nothing)."""
+    own = {w for w in part.subject if not any(w in p.subject for p in earlier)}
+    if not own:
+        return None
+    qwords = set(words(part.query))
+    best: tuple[float, Hit] | None = None
+    for hit in hits:
+        if hit.clause.id in cited or any(hit.clause.id.startswith(c + ".") or c.startswith(hit.clause.id + ".")
+                                         for c in cited):
+            continue
+        sent, score = best_sentence(hit.clause, qwords)
+        if score <= 0 or any(_bare(_ARTICLE_START.sub("", sent)) in _bare(x) for x in said):
+            continue
+        if any(w in sent for w in own) and (best is None or score > best[0]):
+            best = (score, hit)
+    return best[1] if best else None
+
+
+def _adopted(answer: Answer, cites: CitationList) -> list[str]:
+    """The lines of another composer's answer, its markers renumbered into ``cites``."""
+    def sub(m: re.Match) -> str:
+        n = int(m.group(1))
+        return cites.adopt(answer.citations[n - 1]) if 1 <= n <= len(answer.citations) else ""
+
+    return [MARKER_RE.sub(sub, x) for x in answer.answer.split("\n") if x.strip()]
 
 
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(万平方米|平方米|万元|亿元|元|亩|家|个|%)")

@@ -138,6 +138,27 @@ def _is_asking(segment: str) -> bool:
     return bool(_ASKING.search(segment))
 
 
+# A condition that opens a segment (如果情况复杂延长，最长到哪天？): between two questions it
+# belongs to the question after it, not to the asker's background.
+_CONDITION = re.compile(r"^(?:如果|要是|假如|假设|若|倘若|万一|一旦|如遇|遇到)")
+
+
+def _attach_conditions(segs: list[str]) -> list[str]:
+    """Join a condition segment that follows a question to the question it sets up."""
+    out: list[str] = []
+    i = 0
+    while i < len(segs):
+        seg = segs[i]
+        if (_CONDITION.match(seg) and not _is_asking(seg) and any(_is_asking(s) for s in out)
+                and i + 1 < len(segs) and _is_asking(segs[i + 1])):
+            out.append(seg + segs[i + 1])
+            i += 2
+            continue
+        out.append(seg)
+        i += 1
+    return out
+
+
 def _is_background(segment: str) -> bool:
     """A statement (not a question) about the asker or their situation."""
     return not _is_asking(segment)
@@ -257,7 +278,7 @@ def read_question(question: str, vocab: Vocabulary) -> Reading:
     """
     # A question is read from its first READ_CHARS characters (retrieval reads no more either):
     # a pasted 100,000-character text must not become thousands of parts.
-    segs = _segments(question[:READ_CHARS])
+    segs = _attach_conditions(_segments(question[:READ_CHARS]))
     asking_segs = [s for s in segs if not _is_background(s)] or segs
     background = [s.rstrip("，,。；;！!？? ") for s in segs if s not in asking_segs]
     asking = "".join(asking_segs)
