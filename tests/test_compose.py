@@ -155,3 +155,11 @@ def test_a_part_led_by_the_same_sentence_also_gets_the_clause_only_it_asks_about
     cited = [c.id for c in a.citations]
     assert "sme-payment-2025:art29" in cited or any(c.startswith("sme-payment-2025:art29.") for c in cited)
     assert "申请认定" in a.answer
+
+
+def test_a_negated_condition_leads_with_the_sentence_that_negates_it_too(corpus):
+    """没约定…的话: of 有约定的… and 未作约定的… in one article, the second is the case asked about."""
+    a = ask(corpus, "没约定逾期利息的话怎么算利息？", "sme-payment-2025:art17")
+    assert "未作约定的，按照每日利率万分之五支付逾期利息[1]" in lead(a)
+    b = ask(corpus, "约定了逾期利息利率的，约定利率有什么下限？", "sme-payment-2025:art17")
+    assert "约定利率不得低于合同订立时1年期贷款市场报价利率[1]" in lead(b)

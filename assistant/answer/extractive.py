@@ -80,11 +80,37 @@ def _score(sentence: str, qwords: set[str]) -> float:
     return sum(specificity(w) for w in qwords if w in sentence)
 
 
-def best_sentence(clause: Clause, qwords: set[str], wants_number: bool = False) -> tuple[str, float]:
+# A word the question negates (没约定, 未办理, 不按期): the sentence that negates it too states
+# the case asked about; the one that affirms it (有约定的) states the other case.
+_NEGATION = r"(?:没有?|未作?|未经|不|无)"
+NEGATION_AGREES, NEGATION_DIFFERS = 1.3, 0.7
+
+
+def negated_words(question: str, qwords: set[str]) -> set[str]:
+    """The question's words that it writes negated (没约定 → 约定)."""
+    return {w for w in qwords if len(w) >= 2 and re.search(_NEGATION + re.escape(w), question)}
+
+
+def _polarity(sentence: str, negated: set[str]) -> float:
+    """How a sentence's polarity on the negated words agrees with the question's."""
+    factor = 1.0
+    for w in negated:
+        if w not in sentence:
+            continue
+        if re.search(_NEGATION + r"\S?" + re.escape(w), sentence):
+            factor *= NEGATION_AGREES
+        elif re.search("有" + re.escape(w), sentence):
+            factor *= NEGATION_DIFFERS
+    return factor
+
+
+def best_sentence(clause: Clause, qwords: set[str], wants_number: bool = False,
+                  negated: set[str] | None = None) -> tuple[str, float]:
     """The clause sentence that shares the most specific words with the question.
 
     Headings never win (they state nothing); when the question asks for an amount, a
-    sentence that states one is preferred.
+    sentence that states one is preferred; when it negates a word (没约定的), a sentence
+    that negates it too is preferred to one that affirms it.
     """
     best, score, heading = "", -1.0, 0.0
     for s in sentences(clause.text):
@@ -95,6 +121,8 @@ def best_sentence(clause: Clause, qwords: set[str], wants_number: bool = False) 
         sc = _score(s, qwords)
         if wants_number and sc > 0 and NUMBER.search(s):
             sc *= 1.6
+        if negated and sc > 0:
+            sc *= _polarity(s, negated)
         if sc > score:
             best, score = s, sc
     if not best:  # a clause that is only a heading
@@ -160,9 +188,10 @@ class _Composer:
         """The lead and the supporting statements for one question (or one part)."""
         qwords = set(words(question))
         wants_number = bool(WANTS_AMOUNT.search(question))
+        negated = negated_words(question, qwords)
         scored = []
         for rank, hit in enumerate(hits):
-            sent, sc = best_sentence(hit.clause, qwords, wants_number)
+            sent, sc = best_sentence(hit.clause, qwords, wants_number, negated)
             scored.append((hit, sent, sc + 0.01 * (len(hits) - rank)))
         top_hit, top_sent, top_score = _prior(question, scored, self.reading)
         # An article and its own paragraph that lead with the same sentence: the paragraph is
