@@ -291,7 +291,10 @@ class Assistant:
         # measured signals say little about it, the explicit ones (a document, place or year
         # not held) still decline it.
         explicit = signals.unknown_documents or signals.unknown_places or signals.years_outside
-        if not reason or reading.doc_ids or (asked_fact(reading) and not explicit):
+        parted = reading.multi_part and len(reading.versions) < 2
+        if parted and not explicit and any(asked_fact(p) for p in self._part_readings(reading)):
+            reason = None  # a part asks about a document itself (该按哪一版…？多少天内付款？)
+        elif not reason or reading.doc_ids or (asked_fact(reading) and not explicit):
             fact = document_fact_answer(shown, reading, hits, clauses, self.documents())
             if fact is not None:
                 return fact
@@ -315,7 +318,6 @@ class Assistant:
             return answer.model_copy(update={"question": shown})
         if not hits:
             reason = "索引中没有任何条款"
-        parted = reading.multi_part and len(reading.versions) < 2
         if not reason and arith is None and len(reading.versions) < 2 and not parted:
             # The best clauses may only name what is asked for (…目录, 划分标准由…制定).
             reason = named_only(reading.asking, hits, self.gate.corpus, q)
@@ -330,7 +332,10 @@ class Assistant:
             if isinstance(answer, str):  # the texts only name what the first part asks
                 return abstain(shown, answer, self._document_names())
         else:
-            answer = compose(q, hits, reading=reading, vocab=self.vocabulary)
+            # A follow-up that leans on the earlier question (那2020年版呢？) is answered about
+            # what that question asked: its words choose the sentences, as they chose the clauses.
+            leaning = bool(hist) and leans_on_history(reading, self.vocabulary)
+            answer = compose(query if leaning else q, hits, reading=reading, vocab=self.vocabulary)
         return answer.model_copy(update={"question": shown})
 
     def _parts_answer(self, q: str, reading: Reading, hist: list[str]) -> Answer | str:
@@ -348,13 +353,15 @@ class Assistant:
         figures = "，".join(reading.background)
         part_hits: list[list[Hit]] = []
         settled: list[Answer | str | None] = []
-        for part in reading.parts:
+        for part, own_reading in zip(reading.parts, self._part_readings(reading)):
             hits = self._part_hits(f"{context}，{part.query}" if context else part.query, hist, reading)
             part_hits.append(hits)
-            own = f"{figures}，{part.query}" if figures else part.query
-            done: Answer | str | None = arith_answer(own, [h.clause for h in hits], clauses)
-            if done is not None and not done.tool_calls:
-                done = None  # a rule that still lacks a figure: the part is quoted instead
+            own = own_reading.question
+            done: Answer | str | None = document_fact_answer(part.text, own_reading, hits, clauses, self.documents())
+            if done is None:
+                done = arith_answer(own, [h.clause for h in hits], clauses)
+                if done is not None and not done.tool_calls:
+                    done = None  # a rule that still lacks a figure: the part is quoted instead
             if done is None and hits:
                 done = named_only(part.text, hits, self.gate.corpus, own)
             settled.append(done)
@@ -362,6 +369,13 @@ class Assistant:
             # The first part is what is asked; the parts after it build on it (…我们算不算小微？).
             return settled[0]
         return compose_parts(q, reading, part_hits, self.vocabulary, settled=settled)
+
+    def _part_readings(self, reading: Reading) -> list[Reading]:
+        """Each part read as a question of its own, with the asker's situation (and figures)
+        before it."""
+        figures = "，".join(reading.background)
+        return [read_question(f"{figures}，{p.query}" if figures else p.query, self.vocabulary)
+                for p in reading.parts]
 
     def _part_hits(self, query: str, hist: list[str], reading: Reading) -> list[Hit]:
         """Clauses for one part of a multi-part question."""

@@ -193,3 +193,22 @@ def test_which_version_governs_is_answered_with_when_each_took_effect(two_versio
     # A date after both: the later version.
     b = two_versions.ask("2025年7月签的合同，按2020年版还是2025年版？")
     assert "按施行日期，2025年7月时施行的是《保障中小企业款项支付条例》（2025）[2]。" in b.answer.splitlines()
+
+
+def test_a_follow_up_naming_only_a_version_is_answered_about_the_earlier_question(two_versions):
+    """老版本里这个理由是怎么写的？ has no words of its own: the earlier question's choose the
+    sentence (and the clause) in the version it names."""
+    a = two_versions.ask("老版本里这个理由是怎么写的？",
+                         history=["现在的条例里，合同没约定的情况下，拿“等待竣工验收备案”当理由拖着不付款行不行？"])
+    assert a.citations[0].id == "sme-payment-2020:art13"
+    assert "等待竣工验收批复" in a.answer.splitlines()[0]
+
+
+def test_a_part_asking_which_version_governs_is_answered_beside_the_other_part(two_versions):
+    a = two_versions.ask("我们跟一家大型企业2025年7月签的采购合同，没约定付款期限，该按2020年版还是2025年版条例？"
+                         "多少天内付款？")
+    lines = a.answer.splitlines()
+    assert lines[0] == "（1）该按2020年版还是2025年版条例：《保障中小企业款项支付条例》（2020）自2020年9月1日起施行[1]。"
+    assert "按施行日期，2025年7月时施行的是《保障中小企业款项支付条例》（2025）[2]。" in lines
+    part2 = next(x for x in lines if x.startswith("（2）多少天内付款："))
+    assert "[3]" in part2 and lines.count("依据：") == 1

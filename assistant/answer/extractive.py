@@ -615,7 +615,8 @@ def _adopted(answer: Answer, cites: CitationList) -> list[str]:
         n = int(m.group(1))
         return cites.adopt(answer.citations[n - 1]) if 1 <= n <= len(answer.citations) else ""
 
-    return [MARKER_RE.sub(sub, x) for x in answer.answer.split("\n") if x.strip()]
+    body = answer.answer.split("\n依据：\n", 1)[0]  # its own 依据 list: the whole answer has one
+    return [MARKER_RE.sub(sub, x) for x in body.split("\n") if x.strip()]
 
 
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(万平方米|平方米|万元|亿元|元|亩|家|个|%)")
