@@ -22,7 +22,8 @@ from assistant.retrieve.gate import Gate, GateSignals
 from assistant.retrieve.hybrid import Hit, Mode, Retriever
 from assistant.retrieve.stated import named_only
 from assistant.understand.lexicon import default_lexicon
-from assistant.understand.reading import Part, Reading, leans_on_history, read_question, retrieval_text
+from assistant.understand.reading import (Part, Reading, leans_on_history, names_own_subject, read_question,
+                                          retrieval_text)
 from assistant.understand.versions import read_versions, resolve, strip_cues, version_name
 from assistant.understand.vocabulary import Vocabulary, build_vocabulary
 
@@ -334,8 +335,9 @@ class Assistant:
         else:
             # A follow-up that leans on the earlier question (那2020年版呢？) is answered about
             # what that question asked: its words choose the sentences, as they chose the clauses.
-            leaning = bool(hist) and leans_on_history(reading, self.vocabulary)
-            answer = compose(query if leaning else q, hits, reading=reading, vocab=self.vocabulary)
+            # 那市场监管局呢？ names its own subject: its words choose.
+            leaning = bool(hist) and (bool(reading.versions) or not names_own_subject(reading, self.vocabulary))
+            answer = compose(query if leaning else q, hits, reading=reading, vocab=self.vocabulary, clauses=clauses)
         return answer.model_copy(update={"question": shown})
 
     def _parts_answer(self, q: str, reading: Reading, hist: list[str]) -> Answer | str:
@@ -368,7 +370,7 @@ class Assistant:
         if settled and isinstance(settled[0], str):
             # The first part is what is asked; the parts after it build on it (…我们算不算小微？).
             return settled[0]
-        return compose_parts(q, reading, part_hits, self.vocabulary, settled=settled)
+        return compose_parts(q, reading, part_hits, self.vocabulary, settled=settled, clauses=clauses)
 
     def _part_readings(self, reading: Reading) -> list[Reading]:
         """Each part read as a question of its own, with the asker's situation (and figures)

@@ -163,3 +163,24 @@ def test_a_negated_condition_leads_with_the_sentence_that_negates_it_too(corpus)
     assert "未作约定的，按照每日利率万分之五支付逾期利息[1]" in lead(a)
     b = ask(corpus, "约定了逾期利息利率的，约定利率有什么下限？", "sme-payment-2025:art17")
     assert "约定利率不得低于合同订立时1年期贷款市场报价利率[1]" in lead(b)
+
+
+def test_a_list_question_answered_by_one_item_lists_the_clause_above_it(corpus):
+    """哪三种 retrieved one of the three: the clause whose heading names what is asked, and that
+    has that many parts, is answered with its parts; points (一是…) are listed as written."""
+    clauses, vocab = corpus
+
+    def ask_with(question, *ids):
+        q = normalize_question(question, 2000)
+        return compose(q, hits(clauses, *ids), reading=read_question(q, vocab), vocab=vocab, clauses=clauses)
+
+    a = ask_with("实施路径分哪三种改造方式？", "lzb-2024-22:s5.1.1")
+    assert lead(a) == "五、实施路径包括：（一）腾挪拆除式改造；（二）梳理提升式改造；（三）环境优化式改造[1]。"
+    assert [c.id for c in a.citations] == ["lzb-2024-22:s5"]
+    b = ask_with("腾挪拆除式改造包括哪些做法？", "lzb-2024-22:s5.1.1")
+    assert lead(b).startswith("五、实施路径（一）腾挪拆除式改造包括：一是政府或国有企业通过收储或收购等多种方式")
+    assert "二是企业合作开发或与国有企业及其他园区运营单位合作开发建设；三是" in lead(b)
+    # Without the clause mapping (or without a list asked) nothing is listed from above.
+    q = normalize_question("实施路径分哪三种改造方式？", 2000)
+    assert "包括：" not in lead(compose(q, hits(clauses, "lzb-2024-22:s5.1.1"), reading=read_question(q, vocab),
+                                        vocab=vocab))

@@ -11,6 +11,7 @@ lines above do not already show it. Multi-part questions are answered part by pa
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 
 from assistant.answer import bearing
@@ -31,6 +32,7 @@ from assistant.answer.shapes import (
     is_heading,
     sentences,
 )
+from assistant.clauses.numerals import cn_to_int
 from assistant.clauses.parser import child_titles
 from assistant.index.tokenize import words
 from assistant.models import Answer, Clause, ToolCall
@@ -156,10 +158,11 @@ def _column(row: Clause, question: str) -> int | None:
 class _Composer:
     """Builds the lines of one answer, sharing one citation list across parts."""
 
-    def __init__(self, reading=None, vocab=None) -> None:
+    def __init__(self, reading=None, vocab=None, clauses: Mapping[str, Clause] | None = None) -> None:
         self.cites = CitationList()
         self.reading = reading
         self.vocab = vocab
+        self.clauses = clauses or {}  # every indexed clause by id: a hit's parent, a cited article
         self.shown: list[str] = []  # sentences already stated, so quotes do not repeat them
         self.unsettled: str | None = None  # what was asked that the best clause does not state
         self.lead_sentence = ""
@@ -307,6 +310,37 @@ class _Composer:
             self.missing_subject = missing[0]  # what the question is about: nothing answers it
         return f"现有文件没有关于“{'、'.join(missing[:2])}”的规定。"
 
+    def _points(self, clause: Clause) -> list[str]:
+        """The points of a clause whose sub-clauses are all points (一是…；二是…), as written."""
+        kids = [self.clauses.get(x) for x in clause.children]
+        if not kids or any(k is None or k.kind != "point" for k in kids):
+            return []
+        return [k.own_text.strip().rstrip("。；;") for k in kids]
+
+    def _parent_list(self, question: str, hits: list[Hit], qwords: set[str]) -> str | None:
+        """哪三种改造方式 answered by one of them: the parts of the clause above it, when the
+        question asks for a list and that clause's heading names what is asked."""
+        if not LISTS.search(question):
+            return None
+        m = re.search(r"哪([两二三四五六七八九十]+)", question)
+        count = cn_to_int(m.group(1).replace("两", "二")) if m else None
+        best: tuple[float, Clause, list[str], Hit] | None = None
+        for hit in hits:
+            parent = hit.clause if hit.clause.kind != "point" else self.clauses.get(hit.clause.parent_id or "")
+            while parent is not None:
+                parts = child_titles(parent) or self._points(parent)
+                score = _heading_score(parent, qwords)
+                if len(parts) >= 2 and score > 0:
+                    # 哪三种 names how many: the clause with that many parts is the one meant.
+                    score *= 2.0 if count == len(parts) else 1.0
+                    if best is None or score > best[0]:
+                        best = (score, parent, parts, hit)
+                parent = self.clauses.get(parent.parent_id or "")
+        if best is None:
+            return None
+        _, parent, parts, hit = best
+        return f"{parent.label.split(' ', 1)[-1]}包括：{'；'.join(parts)}{self.cites.mark(parent, hit.score)}。"
+
     def _direct(self, question: str, hits: list[Hit], top: Hit, sent: str, qwords: set[str]) -> str:
         """The first line: the most specific answer the text supports."""
         # A table cell: the question names a row and a column.
@@ -349,6 +383,9 @@ class _Composer:
                                          or (_heading_score(c, qwords) > 0 and _score(sent, qwords) == 0))
             if parts and near and (LISTS.search(question) or by_heading):
                 return f"{hit.clause.label.split(' ', 1)[-1]}包括：{'；'.join(parts)}{self.mark(hit)}。"
+        listed = self._parent_list(question, hits[:3], qwords)
+        if listed is not None:
+            return listed
         if c.kind == "duty" and ASKS_WHO.search(question):
             return f"由{c.title or c.text.split('负责')[0]}负责：{c.text.split('.', 1)[-1]}{self.mark(top)}"
         if c.kind in ("member", "leader"):
@@ -511,7 +548,8 @@ def _related(a: str, b: str) -> bool:
     return a.startswith(b + ".") or b.startswith(a + ".")
 
 
-def compose(question: str, hits: list[Hit], reading=None, vocab=None) -> Answer:
+def compose(question: str, hits: list[Hit], reading=None, vocab=None,
+            clauses: Mapping[str, Clause] | None = None) -> Answer:
     """Build an extractive answer from retrieved clauses.
 
     Args:
@@ -519,10 +557,12 @@ def compose(question: str, hits: list[Hit], reading=None, vocab=None) -> Answer:
         hits: retrieved clauses, best first (already past the abstention gate).
         reading: the typed reading of the question (optional).
         vocab: the index vocabulary (optional): names the document when several are held.
+        clauses: every indexed clause by id (optional): the clause above a hit, when the
+            question asks for the list it heads.
     Returns:
-        The answer contract with markers pointing only at cited, retrieved clauses.
+        The answer contract with markers pointing only at cited clauses.
     """
-    comp = _Composer(reading, vocab)
+    comp = _Composer(reading, vocab, clauses)
     lines = comp.answer_lines(question, hits)
     qwords = set(words(question))
     lines += ["", *comp.basis({h.clause.id: h for h in hits}, qwords)]
@@ -534,7 +574,8 @@ def compose(question: str, hits: list[Hit], reading=None, vocab=None) -> Answer:
 
 
 def compose_parts(question: str, reading, part_hits: list[list[Hit]], vocab=None,
-                  settled: list[Answer | str | None] | None = None) -> Answer:
+                  settled: list[Answer | str | None] | None = None,
+                  clauses: Mapping[str, Clause] | None = None) -> Answer:
     """Answer a multi-part question part by part, each part with its own lead and markers.
 
     A part that only asks to add up the parts before it (加起来呢, 一共多少) is answered with
@@ -544,7 +585,7 @@ def compose_parts(question: str, reading, part_hits: list[list[Hit]], vocab=None
     gave for that part (its markers are renumbered into this answer), or the reason the
     texts do not state what that part asks (the part says so and cites nothing).
     """
-    comp = _Composer(reading, vocab)
+    comp = _Composer(reading, vocab, clauses)
     lines: list[str] = []
     all_hits: dict[str, Hit] = {}
     stated: list[str] = []

@@ -392,6 +392,14 @@ def leans_on_history(reading: Reading, vocab: Vocabulary) -> bool:
 
     if _POINTS_AT_EARLIER.search(reading.question):
         return True
+    return not names_own_subject(reading, vocab)
+
+
+def names_own_subject(reading: Reading, vocab: Vocabulary) -> bool:
+    """Does the question, version words aside, name something the corpus holds that is
+    specific enough to retrieve by (那市场监管局呢 does; 那2020年版呢, 下一步呢 do not)?"""
+    from assistant.retrieve.gate import specificity
+
     own = content_words(strip_cues(reading.asking or reading.question, read_versions(reading.question)))
     held = [w for w in own if w in vocab.text and not re.search(r"条例|版|规定|办法", w)]
-    return not any(specificity(w) >= MEDIUM for w in held)
+    return any(specificity(w) >= MEDIUM for w in held)
