@@ -89,6 +89,9 @@ def test_a_calculator_that_cannot_run_needs_retrieval_to_agree(corpus):
     ("仑政办〔2024〕22号这个行动方案管的是哪几年？", "period"),
     ("仑政办〔2024〕22号是由哪个单位印发的？", "issuer"),
     ("全面排查摸底要在什么时候前完成？", None),
+    ("行动方案经过了哪些会议审议通过？", "adopted_by"),
+    ("优化营商环境条例是哪次会议通过的？", "adopted_by"),
+    ("这笔款该按2020年版还是2025年版的条例？", "versions"),
     ("受理投诉部门收到投诉后多长时间内要转交？", None),
 ])
 def test_the_asked_document_fact_is_read(corpus, question, fact):
@@ -101,6 +104,8 @@ def test_the_asked_document_fact_is_read(corpus, question, fact):
     ("business-environment-2019", "effective", "2020年1月1日", "business-environment-2019:art72"),
     ("lzb-2024-22", "signed", "2024年8月27日", S + "notice"),
     ("lzb-2024-22", "period", "2024-2026年", S + "notice"),
+    ("lzb-2024-22", "adopted_by", "区委常委会、开发区党工委会议，区政府常务会议、开发区管委会主任办公会议", S + "notice"),
+    ("business-environment-2019", "adopted_by", "2019年10月8日国务院第66次常务会议", "business-environment-2019:preamble"),
 ])
 def test_the_clause_stating_a_document_fact_is_found(corpus, doc_id, fact, value, clause_id):
     metas, clauses, _ = corpus
@@ -235,3 +240,15 @@ def test_which_departments_is_no_table_figure(question, figure):
 
     tables = tables_of({c.id: c for c in shipped_clauses()})
     assert (read_table_question(question, tables) is not None) is figure
+
+
+def test_a_word_only_one_title_holds_picks_the_document(corpus):
+    """行动方案经过了哪些会议审议通过？ while retrieval ranks a regulation first: the plan's title
+    holds 行动方案, no other title does."""
+    metas, clauses, vocab = corpus
+    q = "行动方案经过了哪些会议审议通过？"
+    hits = [Hit(clauses["shanghai-urban-rural-planning-2018:art13.k1"], 1.0), Hit(clauses[S + "preamble"], 0.9)]
+    a = document_fact_answer(q, read_question(q, vocab), hits, clauses, metas)
+    assert [c.id for c in a.citations] == [S + "notice"]
+    assert a.answer.splitlines()[0] == ("仑政办〔2024〕22号经区委常委会、开发区党工委会议，区政府常务会议、"
+                                        "开发区管委会主任办公会议审议通过[1]。")

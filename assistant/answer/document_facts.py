@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from assistant.answer.cite import CitationList
 from assistant.models import Answer, Clause, DocumentMeta
 from assistant.retrieve.hybrid import Hit
-from assistant.understand.reading import Reading
+from assistant.understand.reading import Reading, content_words
 
 # The question must be about a document: it names one, or says 这个条例 / 本办法 / 通知 …
 _DOC_WORD = re.compile(r"条例|法律|[^方办做]法(?![律规定人])|办法|规定|方案|文件|通知|细则|决定|意见|政策|文$|号文")
@@ -32,6 +32,9 @@ _FACTS: dict[str, re.Pattern] = {
     "signed": re.compile(r"落款|签发|发文日期|成文日期"),
     "printed": re.compile(r"印发(?:日期|时间|的日期|于)|哪天印发|什么时候印发|何时印发"),
     "promulgated": re.compile(r"公布|颁布|发布"),
+    # Which meetings adopted it (经…会议审议通过): asked by 哪些/什么会议.
+    "adopted_by": re.compile(r"(?:哪些|哪个|哪几个|哪次|什么|啥)(?:会议|会)[^，。？?]{0,8}(?:审议|通过|研究)|"
+                             r"(?:谁|哪些部门|哪些机构)[^，。？?]{0,4}审议"),
     "adopted": re.compile(r"通过"),
     "period": re.compile(r"哪几年|哪些年|几年|管到|到哪年|起止|执行期|实施期|有效期|期限是"),
     "issuer": re.compile(r"(哪个|哪些|哪家|什么)(单位|部门|机关|机构).{0,4}(印发|发布|制定|发文|出台|下发|颁布)|"
@@ -44,7 +47,8 @@ _DATE_FACTS = ("effective", "signed", "printed", "promulgated", "adopted")
 _EFFECTIVE_TEXT = re.compile(r"自\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[^，。；]{2,12}之日)\s*起"
                              r"\s*(?:施行|实施|执行|生效)")
 _RANGE = re.compile(r"((?:19|20)\d{2})\s*(?:年)?\s*[-—–~～至到]\s*((?:19|20)\d{2})\s*年")
-_NAMES = {"effective": "施行日期", "signed": "落款日期", "printed": "印发日期", "promulgated": "公布日期",
+_ADOPTED_BY_TEXT = re.compile(r"(?:已经|已由|经|由|^)\s*([^。；\n经]{2,120}?会议?[^。；\n]{0,60}?)\s*(?:审议)?通过", re.M)
+_NAMES = {"adopted_by": "审议通过的会议", "effective": "施行日期", "signed": "落款日期", "printed": "印发日期", "promulgated": "公布日期",
           "adopted": "通过日期", "period": "实施期限", "issuer": "印发单位", "number": "文号", "copied": "抄送单位"}
 _COPIED_TEXT = re.compile(r"(抄送|抄报)\s*[:：]\s*([^。\n]+)")
 
@@ -106,7 +110,13 @@ def _pick_document(reading: Reading, hits: Sequence[Hit], metas: Sequence[Docume
         return named[0]
     if len(metas) == 1:
         return metas[0]
-    return by_id.get(hits[0].clause.doc_id) if hits else None
+    # 行动方案经过了哪些会议…: a word of the question that only some titles hold narrows the choice.
+    words = content_words(reading.question)
+    titled = {m.id for m in metas if any(w in m.title for w in words)}
+    ranked = [h.clause.doc_id for h in hits if not titled or titled == set(by_id) or h.clause.doc_id in titled]
+    if ranked:
+        return by_id.get(ranked[0])
+    return by_id[sorted(titled)[0]] if len(titled) == 1 else None
 
 
 def _first_holding(clauses: Sequence[Clause], needle: str, prefer_articles: bool = False) -> Clause | None:
@@ -148,6 +158,12 @@ def find_fact(fact: str, meta: DocumentMeta, clauses: Sequence[Clause]) -> Docum
                 hit = found(_cn_date(d), _first_holding(clauses, _cn_date(d)))
                 if hit:
                     return hit
+        return None
+    if fact == "adopted_by":
+        for c in clauses:
+            m = _ADOPTED_BY_TEXT.search(c.own_text or c.text)
+            if m:
+                return found(_flat(m.group(1)), c)
         return None
     if fact == "period":
         for c in clauses:
@@ -205,6 +221,8 @@ def document_fact_answer(question: str, reading: Reading, hits: Sequence[Hit],
     marker = cites.mark(clauses[got.clause_id])
     name = _display(meta)
     text = f"{name}的{_NAMES[fact]}：{got.value}{marker}。"
+    if fact == "adopted_by":
+        text = f"{name}经{got.value}审议通过{marker}。"
     if fact == "effective" and "之日" in got.value:
         text = f"{name}自{got.value}起施行{marker}。"
     label = clauses[got.clause_id].label
