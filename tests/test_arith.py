@@ -345,3 +345,28 @@ def test_the_longest_period_is_computed_when_asked(laws):
     answer = arith_answer("处理投诉部门2025年8月1日收到我们的投诉材料，如果情况复杂延长，最长到哪天", [k2], laws)
     assert answer is not None
     assert "最晚应在2025年10月30日形成处理结果" in answer.answer.splitlines()[0]
+
+
+def test_a_period_in_years_ends_on_the_corresponding_day(laws):
+    from datetime import date
+
+    from assistant.answer.arith import plus_months
+
+    art12 = laws["investment-project-approval-2016:art12"]
+    (rule,) = [r for r in read_rules(art12.text) if r.kind == "deadline" and r.day_unit == "年"]
+    assert (rule.days, rule.event) == (2, "核准机关作出予以核准决定或者同意变更决定")
+    answer = arith_answer("我们项目2024年3月1日拿到核准决定，一直没开工，2年的开工期限到哪天届满", [art12], laws)
+    assert answer.answer.splitlines()[0] == "按企业投资项目核准和备案管理条例 第十二条，2年的期限至2026年3月1日届满[1]。"
+    assert answer.tool_calls[0].result["deadline"] == "2026-03-01"
+    # No corresponding day: the month's last day.
+    assert plus_months(date(2024, 2, 29), 12) == date(2025, 2, 28)
+    assert plus_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
+
+
+def test_a_rate_after_the_authority_that_imposes_it(laws):
+    """由规划行政管理部门处以设计费百分之二十至百分之一百的罚款: 由 names who fines, the base is 设计费."""
+    k1 = laws["shanghai-urban-rural-planning-2018:art57.k1"]
+    (rule,) = read_rules(k1.text)
+    assert (rule.base, rule.bound, [r.value for r in rule.rates]) == ("设计费", "range", [Decimal("0.2"), Decimal("1")])
+    answer = arith_answer("设计单位不按规划条件设计造成违法建设，设计费是50万元，上海会罚设计单位多少", [k1], laws)
+    assert answer.answer.splitlines()[0] == "按上海市城乡规划条例 第五十七条第一款，罚款为10万元（100000元）至50万元（500000元）[1]。"

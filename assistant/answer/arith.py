@@ -21,6 +21,7 @@ missing, the answer says which.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
@@ -179,7 +180,7 @@ def _needs(c: _Candidate, text: str, qs: list[Quantity], q_bigrams: set[str]) ->
     question does not ask for what the rule computes."""
     rule = c.rule
     if rule.kind == "deadline":
-        if not _ASK_DATE.search(text) or rule.day_unit != "日":
+        if not _ASK_DATE.search(text) or rule.day_unit not in ("日", "月", "年"):
             return None  # a working-day period depends on the holiday calendar
         return [] if _dates(qs) else ["起算日期（年月日）"]
     if not _ASK_AMOUNT.search(text) or _ASK_DURATION.search(text):
@@ -333,6 +334,8 @@ def _deadline(c: _Candidate, text: str, qs: list[Quantity], hits: Sequence[Claus
     start_rule = _start_rule(hits, clauses, c.clause.doc_id, q_bigrams)
     event = start_rule[0].event if start_rule else (rule.event or "")
     start = _nearest(_dates(qs), text, event)
+    if rule.day_unit in ("月", "年"):
+        return _calendar_deadline(c, start, text)
     longest = bool(rule.max_days and _LONGEST.search(text))
     days = rule.max_days if longest else rule.days
     assert days is not None
@@ -358,6 +361,40 @@ def _deadline(c: _Candidate, text: str, qs: list[Quantity], hits: Sequence[Claus
             lines.append(f"另：“{rule.max_quote}”{mark}，按此最晚为{_cn_date(max_end)}。")
     result["formula"] = f"{start_iso} + {days}日 = {end}"
     call = ToolCall(name=TOOL_NAME, arguments={"start": start_iso, "days": days, "clause_id": c.clause.id},
+                    result=result)
+    return Answer(question=text, answer="\n".join(lines), abstained=False, citations=cites.citations,
+                  tool_calls=[call])
+
+
+def plus_months(start: date, months: int) -> date:
+    """The last day of a period of ``months`` months from ``start``: the day of the same number
+    in the last month, or that month's last day when it has none (期间按年、月计算的，到期月的
+    对应日为期间的最后一日；没有对应日的，月末日为期间的最后一日)."""
+    total = start.year * 12 + start.month - 1 + months
+    year, month = divmod(total, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(start.day, last))
+
+
+def _calendar_deadline(c: _Candidate, start: Quantity, text: str) -> Answer | None:
+    """A period of N年 or N个月 from a dated event: when it ends."""
+    rule = c.rule
+    if start.kind != "date" or start.day is None or rule.days is None:
+        return _missing(c, ["起算日期（含年份的完整日期）"], text)
+    months = rule.days * (12 if rule.day_unit == "年" else 1)
+    end = plus_months(start.day, months).isoformat()
+    unit = "年" if rule.day_unit == "年" else "个月"
+    cites = CitationList()
+    mark = cites.mark(c.clause)
+    start_iso = start.day.isoformat()
+    lines = [f"按{c.clause.label}，{rule.days}{unit}的期限至{_cn_date(end)}届满{mark}。",
+             f"依据：“{rule.quote}”{mark}。",
+             f"计算：{_cn_date(start_iso)} + {rule.days}{unit} = {_cn_date(end)}"
+             f"（按年、月计算的期间，到期月的对应日为最后一日）{mark}。"]
+    result = {"clause_id": c.clause.id, "kind": "deadline", "start": start_iso, "months": months, "deadline": end,
+              "counting": "到期月的对应日为期间的最后一日，没有对应日的为月末日；最后一日遇法定节假日是否顺延未计入",
+              "formula": f"{start_iso} + {rule.days}{unit} = {end}"}
+    call = ToolCall(name=TOOL_NAME, arguments={"start": start_iso, "months": months, "clause_id": c.clause.id},
                     result=result)
     return Answer(question=text, answer="\n".join(lines), abstained=False, citations=cites.citations,
                   tool_calls=[call])

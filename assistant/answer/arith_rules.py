@@ -55,7 +55,7 @@ _COUNT_BASE = re.compile(r"人数|数量|个数|户数|家数")
 _RESULT_LEAD = re.compile(r"^(?:(?:及|或)?以下|(?:及|或)?以上|以内|左右|的|给予|予以|作为|计|支付|加收|缴纳|收取|处以|并处)+")
 _RESULT_WORD = re.compile(r"^[\u4e00-\u9fff]{2,6}?(?=$|[的与和及，、。；（(]|作为|用于|合并)")
 _DEADLINE = re.compile(
-    rf"(?:自|从|于)(?P<event>[^，。；]{{1,40}}?)(?:之日起|之日后|起|后的|后)\s*(?P<n>{_NUM})\s*(?P<unit>个工作日|日|天)内"
+    rf"(?:自|从|于)(?P<event>[^，。；]{{1,40}}?)(?:之日起|之日后|起|后的|后)\s*(?P<n>{_NUM})\s*(?P<unit>个工作日|日|天|个月|年)内"
     r"(?P<action>[^，。；]{0,16})")
 _MAX_DAYS = re.compile(rf"最长不得超过\s*(?P<n>{_NUM})\s*日|不得超过\s*(?P<m>{_NUM})\s*日")
 _START = re.compile(r"自(?P<event>[^，。；]{2,40}?)之日起算")
@@ -248,7 +248,9 @@ def _share_rules(text: str, seg: tuple[int, int]) -> list[Rule]:
                             result_name=_result_name(after, None), start=a + first.start,
                             quote=_quote(text, seg, a + first.start)))
             continue
-        noun, is_share = _base_noun(re.sub(r"由[^，]*$", "", pre) if "由" in pre else pre)
+        # 由A提高到B: the noun stands in front of 由; 由某部门处以X的…: 由 names who acts.
+        changed = re.search(r"由[^，]*(?:提高|提升|上调|调整|降低|下调|放宽|扩大|降至|提至)[^，]*$", pre)
+        noun, is_share = _base_noun(pre[:changed.start()] if changed else pre)
         if noun is None:
             continue
         whole = _part_name(pre) if is_share or re.search(r"占[^，占]*$", pre) else None
@@ -303,7 +305,9 @@ def _deadline_rules(text: str, sentence: tuple[int, int]) -> list[Rule]:
         seg_end = min([i for i in (part.find(c, m.end()) for c in "；;") if i >= 0] or [len(part)])
         if seg_end - seg_start > 90:  # a long sentence part: quote from the comma part of the rule
             seg_start = max(seg_start, max(part.rfind(c, 0, m.start()) for c in "，,") + 1)
-        out.append(Rule(kind="deadline", days=days, day_unit="工作日" if "工作日" in m.group("unit") else "日",
+        unit = m.group("unit")
+        out.append(Rule(kind="deadline", days=days,
+                        day_unit={"个工作日": "工作日", "个月": "月", "年": "年"}.get(unit, "日"),
                         max_days=max_days, max_quote=max_quote, event=m.group("event").strip(),
                         action=m.group("action").strip() or None, segment=part, start=a + m.start(),
                         quote=part[seg_start:seg_end].strip()))
