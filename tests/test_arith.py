@@ -370,3 +370,12 @@ def test_a_rate_after_the_authority_that_imposes_it(laws):
     assert (rule.base, rule.bound, [r.value for r in rule.rates]) == ("设计费", "range", [Decimal("0.2"), Decimal("1")])
     answer = arith_answer("设计单位不按规划条件设计造成违法建设，设计费是50万元，上海会罚设计单位多少", [k1], laws)
     assert answer.answer.splitlines()[0] == "按上海市城乡规划条例 第五十七条第一款，罚款为10万元（100000元）至50万元（500000元）[1]。"
+
+
+def test_a_term_and_its_one_extension_add_up_when_the_total_is_asked(laws):
+    k2 = laws["shanghai-urban-rural-planning-2018:art40.k2"]
+    answer = arith_answer("临时建设工程规划许可证加上延期，最长一共能用多久？", [k2], laws)
+    assert answer.answer.splitlines()[0] == "按上海市城乡规划条例 第四十条第二款，加上延期最长共三年[1]。"
+    assert answer.tool_calls[0].result["total"] == 3
+    # Asked without the total (只问有效期), nothing is added up.
+    assert arith_answer("临时建设工程规划许可证的有效期是多久？", [k2], laws) is None

@@ -32,8 +32,9 @@ from pydantic import BaseModel, ConfigDict
 
 from assistant.answer.arith_rules import Rule, StartRule, read_rules, read_start_rules
 from assistant.answer.cite import CitationList
+from assistant.clauses.numerals import int_to_cn
 from assistant.models import Answer, Clause, ToolCall
-from assistant.tools.quantities import Quantity, find_quantities, normalize
+from assistant.tools.quantities import Quantity, find_quantities, normalize, parse_number
 from assistant.tools.units import MONEY_PLACES, MU_PLACES, fmt, fmt_yuan, round_to
 
 TOOL_NAME = "clause_arithmetic"
@@ -366,6 +367,48 @@ def _deadline(c: _Candidate, text: str, qs: list[Quantity], hits: Sequence[Claus
                   tool_calls=[call])
 
 
+# 有效期不超过两年，可以申请延期一次，但延期不超过一年: a term and its one extension.
+_NUM_WORD = r"(\d+|[一二两三四五六七八九十]+)"
+_TERM = re.compile(rf"(?:有效期|期限)[^，。；]{{0,8}}?(?:不超过|不得超过|最长不超过|为)\s*{_NUM_WORD}\s*(年|个月|日|天)")
+_EXTENSION = re.compile(rf"延(?:期|长)[^。；]{{0,16}}?(?:不超过|不得超过|最长不超过|最长为)\s*{_NUM_WORD}\s*(年|个月|日|天)")
+_ASK_TOTAL = re.compile(r"一共|总共|合计|加上|加起来|连同|最长")
+_ASK_HOW_LONG = re.compile(r"多久|多长时间|多长|几年|几个月|多少天|多少年|几天")
+
+
+def _extended_term(text: str, hits: Sequence[Clause], clauses: Mapping[str, Clause]) -> Answer | None:
+    """How long a term lasts with its extension, when the question asks the total (加上延期，
+    最长一共能用多久) and a retrieved clause states both in one sentence."""
+    if not (_ASK_TOTAL.search(text) and _ASK_HOW_LONG.search(text) and re.search(r"延期|延长|续期", text)):
+        return None
+    q_bigrams = bigrams(text)
+    for hit in hits[:MAX_HITS]:
+        for clause, body in _units(hit, clauses):
+            for sentence in re.split(r"(?<=[。；])", body):
+                term, ext = _TERM.search(sentence), _EXTENSION.search(sentence)
+                if not (term and ext) or ext.start() < term.end() or len(bigrams(sentence) & q_bigrams) < MIN_SHARED:
+                    continue
+                unit, ext_unit = term.group(2).replace("天", "日"), ext.group(2).replace("天", "日")
+                if unit != ext_unit:
+                    continue
+                base, more = int(parse_number(term.group(1))), int(parse_number(ext.group(1)))
+                chinese = not term.group(1).isdigit()
+                total = int_to_cn(base + more) if chinese else str(base + more)
+                written = f"{total}{unit}"
+                cites = CitationList()
+                mark = cites.mark(clause)
+                quote = sentence.strip().rstrip("。；")
+                lines = [f"按{clause.label}，加上延期最长共{written}{mark}。",
+                         f"依据：“{quote}”{mark}。",
+                         f"计算：{term.group(1)}{unit} + {ext.group(1)}{unit} = {written}{mark}。"]
+                call = ToolCall(name=TOOL_NAME, arguments={"term": base, "extension": more, "unit": unit,
+                                                           "clause_id": clause.id},
+                                result={"clause_id": clause.id, "kind": "term_with_extension", "total": base + more,
+                                        "unit": unit, "formula": f"{base}{unit} + {more}{unit} = {base + more}{unit}"})
+                return Answer(question=text, answer="\n".join(lines), abstained=False,
+                              citations=cites.citations, tool_calls=[call])
+    return None
+
+
 def plus_months(start: date, months: int) -> date:
     """The last day of a period of ``months`` months from ``start``: the day of the same number
     in the last month, or that month's last day when it has none (期间按年、月计算的，到期月的
@@ -421,6 +464,9 @@ def arith_answer(question: str, hits: Sequence[Clause], clauses: Mapping[str, Cl
         rule the question's numbers can feed.
     """
     text = normalize(question)
+    extended = _extended_term(text, hits, clauses)
+    if extended is not None:
+        return extended.model_copy(update={"question": question})
     qs = find_quantities(text)
     if not qs:
         return None
