@@ -55,6 +55,19 @@ def sparse_query(query: str) -> str:
     return f"{query} {' '.join(extra)}" if extra else query
 
 
+# 负责人呢, 那个人呢: the question before, asked about something else.
+_ELLIPTICAL = re.compile(r"(?:那|那么)?[^，。？?]{1,8}呢")
+
+
+def _also(answer: Answer | None) -> Answer | None:
+    """Only the 另：… lines of a computed answer (what the clause sets beside the computed
+    rule), or None when it has none."""
+    if answer is None:
+        return None
+    extra = ["同一条款规定：" + x.removeprefix("另：") for x in answer.answer.splitlines() if x.startswith("另：")]
+    return answer.model_copy(update={"answer": "\n".join(extra), "tool_calls": []}) if extra else None
+
+
 def _has_number(question: str) -> bool:
     return bool(_DIGIT.search(question))
 
@@ -355,11 +368,17 @@ class Assistant:
         figures = "，".join(reading.background)
         part_hits: list[list[Hit]] = []
         settled: list[Answer | str | None] = []
+        previous = ""
         for part, own_reading in zip(reading.parts, self._part_readings(reading)):
             hits = self._part_hits(f"{context}，{part.query}" if context else part.query, hist, reading)
             part_hits.append(hits)
             own = own_reading.question
             done: Answer | str | None = document_fact_answer(part.text, own_reading, hits, clauses, self.documents())
+            if done is None and settled and isinstance(settled[-1], Answer) and settled[-1].tool_calls \
+                    and (part.query != part.text or _ELLIPTICAL.fullmatch(part.text)):
+                # 企业会被罚多少？负责人呢？ — the same question about someone else, after a computed
+                # part: what the same clause sets for the party it names.
+                done = _also(arith_answer(f"{previous}，{part.text}", [h.clause for h in part_hits[-2]], clauses))
             if done is None:
                 done = arith_answer(own, [h.clause for h in hits], clauses)
                 if done is not None and not done.tool_calls:
@@ -367,6 +386,7 @@ class Assistant:
             if done is None and hits:
                 done = named_only(part.text, hits, self.gate.corpus, own)
             settled.append(done)
+            previous = own
         if settled and isinstance(settled[0], str):
             # The first part is what is asked; the parts after it build on it (…我们算不算小微？).
             return settled[0]

@@ -212,3 +212,15 @@ def test_a_part_asking_which_version_governs_is_answered_beside_the_other_part(t
     assert "按施行日期，2025年7月时施行的是《保障中小企业款项支付条例》（2025）[2]。" in lines
     part2 = next(x for x in lines if x.startswith("（2）多少天内付款："))
     assert "[3]" in part2 and lines.count("依据：") == 1
+
+
+def test_the_same_question_about_someone_else_after_a_computed_part(two_versions):
+    """企业会被罚多少？负责人呢？ — the fine of the people in charge is fixed in the same clause."""
+    a = two_versions.ask("公司一个总投资2亿元的项目，应该核准的没核准就开工了，企业会被罚多少？负责人呢？")
+    lines = a.answer.splitlines()
+    assert lines[0] == ("（1）企业会被罚多少：按企业投资项目核准和备案管理条例 第十八条第一款，"
+                        "罚款为20万元（200000元）至100万元（1000000元）[1]。")
+    assert next(x for x in lines if x.startswith("（2）")) == (
+        "（2）负责人呢：同一条款规定：“对直接负责的主管人员和其他直接责任人员处2万元以上5万元以下的罚款，"
+        "属于国家工作人员的，依法给予处分”[1]。")
+    assert [c.id for c in a.citations] == ["investment-project-approval-2016:art18.k1"]

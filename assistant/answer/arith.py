@@ -298,8 +298,28 @@ def _share(c: _Candidate, others: list[_Candidate], text: str, qs: list[Quantity
                               result={"clause_id": o.clause.id, "kind": "share", "bound": o.rule.bound,
                                       "base": o.rule.base, "rates": [r.text for r in o.rule.rates],
                                       "results": [v[0] for v in ov]}))
+    for fixed in _fixed_penalties(c, text):
+        lines.append(f"另：“{fixed}”{mark}。")
     return Answer(question=text, answer="\n".join(lines), abstained=False, citations=cites.citations,
                   tool_calls=calls)
+
+
+# 对直接负责的主管人员…处2万元以上5万元以下的罚款: a fixed-amount penalty beside the computed one.
+_FIXED_FINE = re.compile(r"处[^，。；]{0,6}\d+(?:\.\d+)?万?元[^，。；]{0,12}罚款")
+
+
+def _fixed_penalties(c: _Candidate, text: str) -> list[str]:
+    """Fixed-amount penalties the same clause sets for someone else the question asks about
+    (企业会被罚多少？负责人呢？), quoted as written."""
+    if not re.search(r"罚", c.rule.quote + text):
+        return []
+    asked = bigrams(text) - bigrams(c.rule.quote)
+    out = []
+    for piece in re.split(r"[；。]", c.clause.text):
+        piece = piece.strip()
+        if piece and piece not in c.rule.quote and _FIXED_FINE.search(piece) and bigrams(piece) & asked:
+            out.append(piece)
+    return out
 
 
 def _per_day(c: _Candidate, text: str, qs: list[Quantity]) -> Answer:
