@@ -22,6 +22,7 @@ from assistant.retrieve.gate import Gate, GateSignals
 from assistant.retrieve.hybrid import Hit, Mode, Retriever
 from assistant.retrieve.stated import named_only
 from assistant.understand.lexicon import default_lexicon
+from assistant.understand.names import correction_note, prefer_named
 from assistant.understand.reading import (Part, Reading, leans_on_history, names_own_subject, read_question,
                                           retrieval_text)
 from assistant.understand.versions import read_versions, resolve, strip_cues, version_name
@@ -102,6 +103,7 @@ class Evidence:
     query: str             # what retrieval searched
     hits: list[Hit]        # retrieved clauses, best first (before the in-force preference)
     signals: GateSignals
+    note: str = ""         # how a slipped name was read (（问题中的“付组长”按“副组长”理解。）)
 
 
 class Assistant:
@@ -192,6 +194,8 @@ class Assistant:
         hits, dense_top = self.retriever.search_with_dense_top(query, k=k, sparse_query=sparse_query(query),
                                                                doc_ids=reading.doc_ids or None)
         signals = self.gate.signals(query, dense_top, hits=hits, reading=reading, vocab=self.vocabulary)
+        # The clauses the question's names name (a department's duty, a row, 副组长) come first.
+        hits = prefer_named(q, hits, vocab.named_clauses(q), self.index.clauses())
         return reading, query, hits, signals
 
     def _versions(self, reading: Reading, query: str, hist: list[str], k: int) -> tuple[Reading, str]:
@@ -260,6 +264,8 @@ class Assistant:
         """
         evidence = self.evidence(question, history)
         answer = self._answer(question, evidence)
+        if evidence.note and not answer.abstained and evidence.note not in answer.answer:
+            answer = answer.model_copy(update={"answer": f"{answer.answer}\n{evidence.note}"})
         final = finalise(answer, self.index.clauses(), self.documents(), self.settings.clock()).answer
         if llm is False or (llm is None and self.llm is None):
             return final
@@ -279,9 +285,12 @@ class Assistant:
         """
         self._sync()
         q = normalize_question(question, self.settings.max_question_chars)
+        # A name written with a slip (付组长, 新契) is read as the index writes it, everywhere after.
+        q, names = self.vocabulary.correct_names(q)
         hist = normalize_history(history, self.settings.max_question_chars)
         reading, query, hits, signals = self._evidence(q, hist, self.settings.top_k)
-        return Evidence(question=q, history=hist, reading=reading, query=query, hits=hits, signals=signals)
+        return Evidence(question=q, history=hist, reading=reading, query=query, hits=hits, signals=signals,
+                        note=correction_note(names))
 
     def _answer(self, question: str, evidence: Evidence) -> Answer:
         """Answer one question.
@@ -404,6 +413,7 @@ class Assistant:
         q = retrieval_query(query, hist)
         hits = self.retriever.search(q, k=self.settings.top_k, sparse_query=sparse_query(q),
                                      doc_ids=reading.doc_ids or None)
+        hits = prefer_named(query, hits, self.vocabulary.named_clauses(query), self.index.clauses())
         return prefer_in_force(hits, self.documents(), self.settings.clock())
 
     def gate_signals(self, question: str, history: list[str] | None = None) -> GateSignals:

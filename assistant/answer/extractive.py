@@ -66,8 +66,9 @@ _ASKS_AMOUNT = re.compile(r"多少|比例|百分之几|标准是|额度")
 _ASKY = re.compile(r"多|几|怎|什么|哪|吗|呢|谁|啥|么|咋")
 _REWARD = re.compile(r"补助|补贴|奖励|资助|奖补|扶持资金")
 # Asking what a unit is to do, or who represents it.
-_ASKS_DUTY = re.compile(r"负责什么|负责哪些|负责啥|管什么|管哪些|干什么|做什么|什么职责|哪些职责|什么任务|哪些任务|分工是什么")
-_ASKS_PERSON = re.compile(r"是谁|哪位|叫什么|什么人")
+# Asking what a named unit is to do, or who sits for it (in everyday words too: 要干啥, 派谁).
+_ASKS_DUTY = re.compile(r"负责|职责|干什么|干啥|干嘛|做什么|做啥|管什么|管啥|管哪|分工|要做|牵头|什么任务|哪些任务")
+_ASKS_PERSON = re.compile(r"谁|哪位|哪几位|哪些人|叫什么|什么人|姓名|名字|人选|成员")
 
 _AMOUNT_UNSETTLED = "具体数额或标准"
 # A figure that answers "多少": a number with a unit other than a date's year or month.
@@ -81,6 +82,9 @@ __all__ = ["abstain", "best_sentence", "compose", "compose_parts", "sentences"]
 def _score(sentence: str, qwords: set[str]) -> float:
     return sum(specificity(w) for w in qwords if w in sentence)
 
+
+# How much a clause with exactly as many parts as the question names (哪三种) is preferred.
+COUNT_NAMED = 2
 
 # A word the question negates (没约定, 未办理, 不按期): the sentence that negates it too states
 # the case asked about; the one that affirms it (有约定的) states the other case.
@@ -325,14 +329,17 @@ class _Composer:
         m = re.search(r"哪([两二三四五六七八九十]+)", question)
         count = cn_to_int(m.group(1).replace("两", "二")) if m else None
         best: tuple[float, Clause, list[str], Hit] | None = None
+        # The heading must name what is asked about as well as the retrieved sentences do
+        # (…重大招引项目有哪些金融支持 is not a list of 改造提升模式).
+        floor = SUPPORT_SHARE * max(self.scores.values(), default=0.0)
         for hit in hits:
             parent = hit.clause if hit.clause.kind != "point" else self.clauses.get(hit.clause.parent_id or "")
             while parent is not None:
                 parts = child_titles(parent) or self._points(parent)
                 score = _heading_score(parent, qwords)
-                if len(parts) >= 2 and score > 0:
+                if len(parts) >= 2 and score > 0 and score >= floor:
                     # 哪三种 names how many: the clause with that many parts is the one meant.
-                    score *= 2.0 if count == len(parts) else 1.0
+                    score *= COUNT_NAMED if count == len(parts) else 1
                     if best is None or score > best[0]:
                         best = (score, parent, parts, hit)
                 parent = self.clauses.get(parent.parent_id or "")

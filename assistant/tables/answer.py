@@ -17,6 +17,7 @@ from assistant.models import Answer, Clause, ToolCall
 from assistant.tables import ops
 from assistant.tables.reading import TableReading, entity_words, read_table_question
 from assistant.tables.table import Column, Row, Table, tables_of
+from assistant.understand.names import correction_note
 
 _WORDS = {">": "超过", ">=": "不少于", "<": "少于", "<=": "不超过"}
 
@@ -225,11 +226,37 @@ def _arguments(reading: TableReading) -> dict:
     return args
 
 
+def _missing(question: str, c: _Composer, name: str, arguments: dict) -> Answer:
+    """A question naming rows the table lacks: say which, list the rows it has, and give the
+    figures of the rows it did name without computing over an incomplete set."""
+    r = c.r
+    lacked = "、".join(f"“{m}”" for m in r.missing)
+    keys = "、".join(row.key for row in r.table.rows)
+    error = (f"{r.table.label}中没有{lacked}这一行，无法按问题所列的行计算。表中的行有：{keys}。"
+             "请核对名称后再问。")
+    c.lines.append(error)
+    found = [row for row in r.rows if not row.is_total]
+    if found and r.columns:
+        shown = "；".join(f"{row.key}{'、'.join(f'{_name(col)}为{_q(row.cell(col), col.unit)}' for col in r.columns)}"
+                         f"{c.mark(row)}" for row in found)
+        c.lines.append(f"问题中能找到的行：{shown}。")
+    elif found:
+        c.lines.append("问题中能找到的行：" + "、".join(f"{row.key}{c.mark(row)}" for row in found) + "。")
+    return Answer(question=question, answer="\n".join(c.lines), abstained=False, citations=c.cites.citations,
+                  tool_calls=[ToolCall(name=name, arguments=arguments, error=error)])
+
+
 def answer_reading(question: str, reading: TableReading) -> Answer:
-    """Compose the answer of one table reading (see :func:`table_answer`)."""
+    """Compose the answer of one table reading (see :func:`table_answer`).
+
+    A row name the question slipped (东三 for 东山) is answered as the row it is one character
+    from, and the answer says so; a row name the table lacks is named, never silently dropped.
+    """
     c = _Composer(reading)
     name = f"table_{reading.operation}"
     arguments = _arguments(reading)
+    if reading.missing:
+        return _missing(question, c, name, arguments)
     try:
         result = _OPS[reading.operation](c)
     except ops.TableCellError as err:
@@ -237,6 +264,8 @@ def answer_reading(question: str, reading: TableReading) -> Answer:
         text = f"无法计算{marks}：{err}" if marks else f"无法计算：{err}"
         return Answer(question=question, answer=text, abstained=False, citations=c.cites.citations,
                       tool_calls=[ToolCall(name=name, arguments=arguments, error=str(err))])
+    if reading.corrections:
+        c.lines.append(correction_note(reading.corrections))
     text = "\n".join(c.lines)
     # The clause a check rests on is the first row cited; the figures stated with a unit
     # that carries a magnitude (万平方米) are recorded as written, so 3万平方米 in the text
@@ -267,6 +296,19 @@ def _scalars(value: object) -> list[str]:
     return [str(value)] if isinstance(value, str) else []
 
 
+_LAST_TEXT: list = [None, 0, ""]  # the clause mapping last seen, its size, its text
+
+
+def _corpus_text(clauses: Mapping[str, Clause]) -> str:
+    """All clause texts without whitespace (a slipped row name is one the corpus lacks); kept
+    for the mapping last seen, which the index replaces, never changes, when it changes."""
+    if _LAST_TEXT[0] is clauses and _LAST_TEXT[1] == len(clauses):
+        return _LAST_TEXT[2]
+    text = re.sub(r"\s+", "", "\n".join(c.text for c in clauses.values()))
+    _LAST_TEXT[:] = [clauses, len(clauses), text]
+    return text
+
+
 def table_answer(question: str, clauses: Mapping[str, Clause], history: list[str] | None = None,
                  home: Path | None = None, tables: list[Table] | None = None) -> Answer | None:
     """Answer ``question`` from the indexed tables, or return None when it asks no table figure.
@@ -283,7 +325,7 @@ def table_answer(question: str, clauses: Mapping[str, Clause], history: list[str
     tables = tables if tables is not None else tables_of(clauses)
     if not tables:
         return None
-    reading = read_table_question(question, tables, history)
+    reading = read_table_question(question, tables, history, corpus=_corpus_text(clauses))
     if reading is None:
         return None
     return answer_reading(question, reading)

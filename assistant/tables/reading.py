@@ -13,10 +13,11 @@ import re
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.clauses.numerals import cn_to_int
 from assistant.tables.table import Column, Row, Table
+from assistant.understand.names import NameMatch, find_names
 
 Operation = Literal["cell", "row", "column", "extreme", "filter", "sum", "compare", "progress", "totals"]
 Comparator = Literal[">", ">=", "<", "<="]
@@ -55,7 +56,7 @@ _DONE_AMOUNT = re.compile(r"(?:已经?完成了?|完成了|已经?|目前|现在
 _ROW_ALL_COLUMNS = re.compile(r"各项|全部|所有|都列|列一下|列出|列举|任务|指标|目标|有哪些|都有什么|都是多少|各是多少|数据|数字")
 # A number is asked for (or given): not a question about wording.
 _ASKS = re.compile(r"多少|几|任务|指标|目标|数值|数据|数字|是什么|列|分别|各是|情况|百分之|比例|占|最|超过|多于|"
-                   r"高于|低于|少于|不足|以上|以下|一共|总共|合计|加起来|之和|完成率|进度|核对|对得上|一致|相差|哪个")
+                   r"高于|低于|少于|不足|以上|以下|一共|总共|合计|加起来|之和|完成率|进度|核对|对得上|一致|相差|哪个|谁[多少大小高低]")
 
 # Comparators before a number (longest first so 不超过 is not read as 超过).
 _BEFORE = [(r"不超过|不高于|不多于|至多|小于等于|≤|<=", "<="), (r"不少于|不低于|不小于|至少|大于等于|≥|>=", ">="),
@@ -82,6 +83,9 @@ class TableReading(BaseModel):
     achieved: Decimal | None = None
     achieved_unit: str = ""
     share: bool = False
+    corrections: list[tuple[str, str]] = Field(default_factory=list,
+                                               description="(as written, row key read) for a slipped row name")
+    missing: list[str] = Field(default_factory=list, description="row names the question writes that the table lacks")
 
 
 class _Match(BaseModel):
@@ -91,6 +95,8 @@ class _Match(BaseModel):
     strength: int  # characters of the longest header piece the question repeats
     masked: str
     score: float
+    slips: list[tuple[str, str]] = []
+    unmasked: str = ""  # the text with its rows masked, ask words kept
 
 
 def _to_number(text: str) -> Decimal | None:
@@ -109,6 +115,63 @@ def _row_names(row: Row) -> list[str]:
     if m:
         names.append(m.group(1))
     return [n for n in names if len(n) >= 2]
+
+
+def row_slips(text: str, table: Table, corpus: str = "") -> list[NameMatch]:
+    """Row names ``text`` writes with one character slipped (东三 for 东山, 东三街道 for 东山),
+    each mapped to the one row name that near (see :func:`assistant.understand.names.find_names`)."""
+    names = [n for r in table.rows for n in _row_names(r)]
+    return [m for m in find_names(text, names, corpus or _table_text(table)) if m.how == "slip"]
+
+
+def _table_text(table: Table) -> str:
+    return "".join(r.clause.text for r in table.rows)
+
+
+# Characters that make a piece before 街道 no name (哪个街道, 三个街道, 各街道); a phrase such
+# as 属地街道 is caught by the corpus, which holds it.
+_NOT_NAME = re.compile(r"[哪几个各每本这那该全所其此某我你他们\d一二两三四五六七八九十]")
+_ENUM_SPLIT = re.compile(r"([、，,]|和|与|及|跟|同)")
+# What may follow the last name of an enumeration: a suffix, a count (三个), 的, an ask word.
+_AFTER_LAST = re.compile(rf"([\u4e00-\u9fff]{{2,4}}?)(?={_SUFFIX}|[一二两三四五六七八九十几\d]+个|的|加|合|一共|总|分别|各|都|"
+                         r"多|少|哪|这|$)")
+
+
+def missing_rows(masked: str, table: Table, corpus: str = "") -> list[str]:
+    """Row names ``masked`` (the question with its rows masked) writes that the table lacks:
+    a piece before the table's row word (某某街道), or an unmatched member of an enumeration
+    whose other members are rows (东山、□□、西湖). A piece the corpus holds is a real word,
+    not a row name.
+    """
+    from assistant.index.tokenize import _jieba
+
+    corpus = corpus or _table_text(table)
+    words = set(entity_words(table)) or set(_SUFFIX[3:-1].split("|"))  # the row word, else any suffix
+    out: list[str] = []
+    toks = _jieba().lcut(masked)
+    for i, tok in enumerate(toks[:-1]):
+        if (toks[i + 1] in words and re.fullmatch(r"[\u4e00-\u9fff]{2,4}", tok) and not _NOT_NAME.search(tok)
+                and tok + toks[i + 1] not in corpus and tok not in corpus):
+            out.append(tok)
+    pieces = _ENUM_SPLIT.split(masked)
+    names = pieces[0::2]
+    for i, piece in enumerate(names):
+        if _MASK in piece:
+            continue
+        before = re.sub(rf"{_SUFFIX}$", "", names[i - 1]) if i > 0 else ""
+        left = before.endswith(_MASK)
+        right = i + 1 < len(names) and names[i + 1].startswith(_MASK)
+        if not (left or right):
+            continue
+        if i + 1 < len(names) and re.fullmatch(rf"[\u4e00-\u9fff]{{2,6}}?{_SUFFIX}?", piece):
+            name = re.sub(rf"(?<=..){_SUFFIX}$", "", piece)
+        elif i + 1 == len(names) and (m := _AFTER_LAST.match(piece)):
+            name = m.group(1)
+        else:
+            continue
+        if len(name) >= 2 and not _NOT_NAME.search(name) and name not in corpus and name not in out:
+            out.append(name)
+    return out
 
 
 def find_rows(text: str, table: Table) -> tuple[list[Row], str]:
@@ -196,12 +259,16 @@ def unit_columns(text: str, columns: list[Column], loose: bool = False) -> list[
     return [c for c in columns if c.unit in hits]
 
 
-def _match(text: str, table: Table) -> _Match:
+def _match(text: str, table: Table, corpus: str = "") -> _Match:
+    slips = row_slips(text, table, corpus)
+    for m in slips:
+        text = text[:m.start] + m.form + text[m.end:]  # same length: positions stay
     rows, masked = find_rows(text, table)
     masked_ops = _OP_WORDS.sub(lambda m: _MASK * len(m.group(0)), masked)
     columns, strength = find_columns(masked_ops, table.columns)
     score = len(rows) * 2 + len(columns) * 2
-    return _Match(table=table, rows=rows, columns=columns, strength=strength, masked=masked_ops, score=score)
+    return _Match(table=table, rows=rows, columns=columns, strength=strength, masked=masked_ops, score=score,
+                  slips=[(m.written, m.form) for m in slips], unmasked=masked)
 
 
 def _threshold(text: str) -> tuple[Comparator, Decimal] | None:
@@ -216,7 +283,25 @@ def _threshold(text: str) -> tuple[Comparator, Decimal] | None:
     return None
 
 
-def read_table_question(question: str, tables: list[Table], history: list[str] | None = None) -> TableReading | None:
+def read_table_question(question: str, tables: list[Table], history: list[str] | None = None,
+                        corpus: str = "") -> TableReading | None:
+    """Read ``question`` as a question about one of ``tables`` (see :func:`_read`), with the
+    row names it slips (东三 read as 东山) and those the table lacks recorded on the reading.
+
+    ``corpus``: the whole corpus text without whitespace; a written form it holds is a real
+    word, never a slipped row name (the table's own text is used when it is empty).
+    """
+    reading = _read(question, tables, history, corpus)
+    if reading is None:
+        return None
+    text = re.sub(r"\s+", "", question)
+    best = _match(text, reading.table, corpus)
+    missing = missing_rows(best.unmasked, reading.table, corpus)
+    return reading.model_copy(update={"corrections": best.slips, "missing": missing})
+
+
+def _read(question: str, tables: list[Table], history: list[str] | None = None,
+          corpus: str = "") -> TableReading | None:
     """Read ``question`` as a question about one of ``tables``, or None when it is not one.
 
     Args:
@@ -235,7 +320,7 @@ def read_table_question(question: str, tables: list[Table], history: list[str] |
     if _NOT_FIGURE.search(text) and not _FIGURE.search(text):
         return None
     annex = re.search(r"附件\s*([\d一二三四五六七八九十]+)", text)
-    matches = [_match(text, t) for t in tables]
+    matches = [_match(text, t, corpus) for t in tables]
     for m in matches:
         if annex and m.table.number and _to_number(annex.group(1)) == _to_number(m.table.number):
             m.score += 1

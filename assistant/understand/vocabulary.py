@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field, PrivateAttr
 
 from assistant.documents.meta import date_years, version_date
 from assistant.models import Clause, DocumentMeta
+from assistant.understand.names import NameMatch, asks_duty, asks_person, correct, find_names, index_names
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # Places as texts write them: 2–6 characters before an administrative suffix.
@@ -72,12 +73,37 @@ class Vocabulary(BaseModel):
     clause_titles: list[str] = Field(default_factory=list)
     defined_terms: dict[str, str] = Field(default_factory=dict, description="term -> clause id")
     places: list[str] = Field(default_factory=list, description="place names the texts write (…区/…街道)")
+    names: dict[str, list[str]] = Field(default_factory=dict,
+                                        description="row keys, member-line and duty departments, leader "
+                                                    "titles -> the clause ids each names")
     _text: str = PrivateAttr(default="")
 
     @property
     def text(self) -> str:
         """All clause texts without whitespace (for containment checks)."""
         return self._text
+
+    def find_names(self, question: str) -> list[NameMatch]:
+        """The index's names ``question`` writes: exactly, in a short form (水务公司 for
+        区水务公司) or with one character slipped (付组长 for 副组长); see
+        :func:`assistant.understand.names.find_names`."""
+        return find_names(question, self.names, self._text)
+
+    def correct_names(self, question: str) -> tuple[str, list[NameMatch]]:
+        """``question`` with its slipped names written as the index writes them (付组长 ->
+        副组长), and, when it asks who a unit sends or what it does, its short forms written in
+        full (水务公司 -> 区水务公司); with the matches found."""
+        matches = self.find_names(question)
+        full = asks_person(question) or asks_duty(question)
+        return correct(question, matches, full=full), matches
+
+    def named_clauses(self, question: str) -> list[str]:
+        """Ids of the clauses the names in ``question`` name (a department's member line and
+        duty item, a row, a leader line), in the order the question names them."""
+        ids: list[str] = []
+        for m in self.find_names(question):
+            ids.extend(i for i in self.names.get(m.name, []) if i not in ids)
+        return ids
 
     def document(self, doc_id: str) -> HeldDocument | None:
         """The held document with this id, if any."""
@@ -158,6 +184,7 @@ def build_vocabulary(clauses: Iterable[Clause], metas: Iterable[DocumentMeta]) -
                        columns=sorted({col for r in rows for col in r.columns}),
                        clause_titles=sorted({c.title for c in clauses if c.title}),
                        defined_terms=defined,
-                       places=sorted({p for p in PLACE_RE.findall(text) if p not in generic_places()}))
+                       places=sorted({p for p in PLACE_RE.findall(text) if p not in generic_places()}),
+                       names=index_names(clauses))
     vocab._text = text
     return vocab
