@@ -210,3 +210,14 @@ def test_a_role_asked_beside_something_else_is_left_to_retrieval(clauses) -> Non
                                   "全国市场准入负面清单里有哪些事项？", "以等待竣工验收为由拒付款项，新旧两版条例有什么不一样？"])
 def test_a_word_of_general_chinese_is_no_slip(vocab, text: str) -> None:
     assert vocab.correct_names(text)[0] == text
+
+
+@pytest.mark.slow
+def test_a_slipped_name_is_read_as_the_index_writes_it_and_the_answer_says_so(assistant):
+    a = assistant.ask("领导小组的付组长是哪几位？")
+    assert a.question == "领导小组的付组长是哪几位？"  # shown as asked
+    assert [c.id for c in a.citations] == ["lzb-2024-22:a1.deputy"]
+    assert a.answer.splitlines()[-1] == "（问题中的“付组长”按“副组长”理解。）"
+    duty = assistant.ask("区供电公司在这个低效用地整治里要干啥？")
+    assert duty.citations[0].id.startswith("lzb-2024-22:a1.d")
+    assert "供电公司" in duty.answer.splitlines()[0]
