@@ -108,40 +108,65 @@ def _is_word(text: str) -> bool:
     return _jieba().dt.FREQ.get(text, 0) > 0
 
 
-def find_names(text: str, names: Iterable[str], corpus: str = "") -> list[NameMatch]:
+def _wildcard(form: str, at: int) -> str:
+    return form[:at] + "\0" + form[at + 1:]
+
+
+class NameIndex:
+    """The written forms of a set of names, indexed so that a window of a question finds the
+    forms one character away from it without comparing it with every form."""
+
+    def __init__(self, forms: dict[str, set[str]]) -> None:
+        self.forms = forms
+        self.sizes = sorted({len(f) for f in forms})
+        self.neighbours: dict[str, list[str]] = {}
+        for f in forms:
+            for j in range(len(f)):
+                self.neighbours.setdefault(_wildcard(f, j), []).append(f)
+
+    @classmethod
+    def build(cls, names: Iterable[str]) -> NameIndex:
+        """The index of ``names`` and their short forms (:func:`name_forms`)."""
+        forms: dict[str, set[str]] = {}
+        for n in names:
+            if len(n) < 2:
+                continue
+            for f in name_forms(n):
+                forms.setdefault(f, set()).add(n)
+        return cls(forms)
+
+
+def find_names(text: str, names: Iterable[str] | NameIndex, corpus: str = "") -> list[NameMatch]:
     """The names ``text`` writes, exactly, in a short form or with one character slipped.
 
     Args:
         text: the question (whitespace already removed or kept: positions refer to ``text``).
-        names: the index's names (row keys, departments, leader titles).
+        names: the index's names (row keys, departments, leader titles), or their
+            :class:`NameIndex` (built once per vocabulary).
         corpus: the whole corpus text; a written form found in it is a real word, never a slip.
             Empty: slips are not guarded by the corpus (only by their context).
     Returns:
         Non-overlapping matches in text order; a longer match wins over a shorter one, an exact
         one over a slip of the same length.
     """
-    forms: dict[str, set[str]] = {}
-    for n in names:
-        if len(n) < 2:
-            continue
-        for f in name_forms(n):
-            forms.setdefault(f, set()).add(n)
+    index = names if isinstance(names, NameIndex) else NameIndex.build(names)
+    forms = index.forms
     found: list[NameMatch] = []
     for f, owners in forms.items():
+        if f not in text:
+            continue
         name = min(owners, key=len)
         how = "exact" if f in owners else "short"
         for m in re.finditer(re.escape(f), text):
             found.append(NameMatch(start=m.start(), end=m.end(), written=f, form=f, name=name, how=how))
     starts, ends = _token_bounds(text)
-    by_len: dict[int, list[str]] = {}
-    for f in forms:
-        by_len.setdefault(len(f), []).append(f)
-    for size, group in by_len.items():
+    for size in index.sizes:
         for i in range(len(text) - size + 1):
             window = text[i:i + size]
             if window in forms or not all(_CJK.match(ch) for ch in window):
                 continue
-            near = [f for f in group if _one_off(window, f)]
+            near = sorted({f for j in range(size) for f in index.neighbours.get(_wildcard(window, j), ())
+                           if _one_off(window, f)})
             if (len(near) != 1 or (corpus and window in corpus) or i not in starts or i + size not in ends
                     or _is_word(window)):
                 continue  # ambiguous, a real word, or across a word's edge (领导小组|组长 is no 副组长)

@@ -18,7 +18,8 @@ from pydantic import BaseModel, Field, PrivateAttr
 
 from assistant.documents.meta import date_years, version_date
 from assistant.models import Clause, DocumentMeta
-from assistant.understand.names import NameMatch, asks_duty, asks_person, correct, find_names, index_names
+from assistant.understand.names import (NameIndex, NameMatch, asks_duty, asks_person, correct, find_names,
+                                        index_names)
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # Places as texts write them: 2–6 characters before an administrative suffix.
@@ -77,6 +78,7 @@ class Vocabulary(BaseModel):
                                         description="row keys, member-line and duty departments, leader "
                                                     "titles -> the clause ids each names")
     _text: str = PrivateAttr(default="")
+    _name_index: NameIndex | None = PrivateAttr(default=None)
 
     @property
     def text(self) -> str:
@@ -87,7 +89,9 @@ class Vocabulary(BaseModel):
         """The index's names ``question`` writes: exactly, in a short form (水务公司 for
         区水务公司) or with one character slipped (付组长 for 副组长); see
         :func:`assistant.understand.names.find_names`."""
-        return find_names(question, self.names, self._text)
+        if self._name_index is None:
+            self._name_index = NameIndex.build(self.names)
+        return find_names(question, self._name_index, self._text)
 
     def correct_names(self, question: str) -> tuple[str, list[NameMatch]]:
         """``question`` with its slipped names written as the index writes them (付组长 ->
