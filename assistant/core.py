@@ -56,6 +56,10 @@ def sparse_query(query: str) -> str:
     return f"{query} {' '.join(extra)}" if extra else query
 
 
+# What a table cell never answers: a multi-part question with a part asking one of these is
+# answered part by part, not by the table route.
+_NOT_TABLE = frozenset({"who", "when", "time_limit", "penalty", "definition"})
+
 # 负责人呢, 那个人呢: the question before, asked about something else.
 _ELLIPTICAL = re.compile(r"(?:那|那么)?[^，。？?]{1,8}呢")
 
@@ -327,6 +331,8 @@ class Assistant:
         for name, route in self._route_fns():
             if not _route_applies(name, q, hist):
                 continue
+            if name == "table" and parted and any(set(p.asks) & _NOT_TABLE for p in reading.parts):
+                continue  # 谁来考核、多久考一次？…奖励标准是多少？ asks no table figure
             answer = route(q, clauses, history=hist, home=self.settings.home)  # packs live in the home
             if answer is None:
                 continue
