@@ -149,3 +149,13 @@ def test_a_condition_between_two_questions_belongs_to_the_second(vocab):
     # Before any question a condition is the asker's situation, as before.
     r = read("如果每年涨5%，三年后是多少？", vocab)
     assert r.background == ["如果每年涨5%"]
+
+
+def test_an_elliptical_question_about_something_else_is_a_part_of_its_own(vocab):
+    """…适用这个条例吗？用财政资金的团体组织呢？ asks the question before about something else."""
+    r = read("军队采购中小企业的货物，付款适用这个条例吗？用财政资金的团体组织呢？", vocab)
+    assert [p.text for p in r.parts] == ["付款适用这个条例吗", "用财政资金的团体组织呢"]
+    assert r.parts[1].asks == r.parts[0].asks
+    assert r.parts[1].query == "用财政资金的团体组织，付款适用这个条例吗"
+    # 加起来呢 has no subject of its own: it is no elliptical part.
+    assert [p.asks for p in read("柴桥多少亩，霞浦多少亩，加起来呢", vocab).parts][-1] == ["sum"]

@@ -320,6 +320,12 @@ def _parts(asking_segs: list[str]) -> list[Part]:
         if not kinds and parts and _OPEN.search(text) and seg.rstrip().endswith(("？", "?")) \
                 and parts[-1].closed:
             kinds = ["open"]  # a second question of its own (…？这种情况会怎么处理？)
+        if not kinds and parts and parts[-1].asks and _ELLIPTICAL.fullmatch(text) and _specific(subject):
+            # …适用这个条例吗？用财政资金的团体组织呢？ — the question before, asked about something else.
+            parts.append(Part(text=text, asks=list(parts[-1].asks), subject=subject,
+                              query=f"{text.removesuffix('呢')}，{parts[-1].text}",
+                              closed=seg.rstrip().endswith(("？", "?"))))
+            continue
         if parts and (not kinds or (not subject and "sum" not in kinds and "share" not in kinds
                                     and not kinds_differ(parts[-1].asks, kinds))):
             # No new question here: it belongs to the part before (…，按成交价算吗 stays with 补多少).
@@ -339,6 +345,16 @@ def _parts(asking_segs: list[str]) -> list[Part]:
         parts.append(Part(text=text, asks=kinds, subject=subject, query=query,
                           closed=seg.rstrip().endswith(("？", "?"))))
     return parts
+
+
+# The question before asked about something else: 用财政资金的团体组织呢, 那负责人呢.
+_ELLIPTICAL = re.compile(r"(?:那|那么)?[^，。？?]{2,16}呢")
+
+
+def _specific(subject: list[str]) -> bool:
+    from assistant.retrieve.gate import specificity
+
+    return any(specificity(w) >= MEDIUM for w in subject)
 
 
 # An open question word: with its own question mark after another question, a part of its own.
