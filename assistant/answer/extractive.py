@@ -620,7 +620,7 @@ def compose_parts(question: str, reading, part_hits: list[list[Hit]], vocab=None
             lines.append(f"（{i}）{part.text}：现有文件中没有找到相关规定。")
             continue
         all_hits.update({h.clause.id: h for h in hits})
-        got = comp.answer_lines(part.query if part.query != part.text else part.text, hits)
+        got = comp.answer_lines(part.query, hits)
         stated.append(got[0])
         if any(_bare(got[0]) == _bare(x.split("：", 1)[-1]) for x in lines):
             # The same sentence answers this part too: say so instead of repeating it, and add
