@@ -8,7 +8,9 @@ most the given share of answerable ones.
 Calibrate over questions on several documents: the shipped gold set and the development set
 beside this module (``calibration/dev.jsonl``: in-scope and out-of-scope questions on the
 regulations in ``evals/documents`` and the shipped document), with all of them indexed
-(``POLICY_ASSISTANT_HOME`` pointing at such an index).
+(``POLICY_ASSISTANT_HOME`` pointing at such an index). A gold file written ``FILE=HOME`` is
+asked against the index in HOME instead: the shipped gold set over the plan alone, say, and
+the development sets over the plan with the regulations, as the evaluation asks them.
 """
 
 from __future__ import annotations
@@ -72,19 +74,30 @@ def choose(rows: list[tuple[bool, GateSignals]], max_false: float) -> tuple[Gate
                           measured=figures), figures
 
 
+def gold_and_home(spec: str) -> tuple[Path, Path | None]:
+    """``FILE`` or ``FILE=HOME``: a gold file and the index home to ask it against (None: the configured one)."""
+    gold, _, home = spec.partition("=")
+    return Path(gold), Path(home) if home else None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
+    from assistant.config import Settings
     from assistant.core import Assistant
     from evals.gold import DEFAULT_GOLD
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--gold", type=Path, nargs="+",
-                        default=[DEFAULT_GOLD, Path(__file__).resolve().with_name("calibration") / "dev.jsonl"])
+    parser.add_argument("--gold", nargs="+", metavar="FILE[=HOME]",
+                        default=[str(DEFAULT_GOLD), str(Path(__file__).resolve().with_name("calibration") / "dev.jsonl")])
     parser.add_argument("--max-false-abstain", type=float, default=0.04)
     parser.add_argument("--write", action="store_true", help="write assistant/retrieve/gate.json")
     args = parser.parse_args(argv)
-    assistant = Assistant()
-    rows = [row for gold in args.gold for row in collect(assistant, gold)]
+    specs = [gold_and_home(g) for g in args.gold]
+    assistants: dict[Path | None, Assistant] = {}
+    for _, home in specs:
+        if home not in assistants:
+            assistants[home] = Assistant(Settings.from_env(home=home), auto_ingest=False) if home else Assistant()
+    rows = [row for gold, home in specs for row in collect(assistants[home], gold)]
     for label, flag in (("answerable", False), ("out of scope", True)):
         sigs = sorted(s.unsupported for a, s in rows if a == flag)
         dens = sorted(s.dense_top for a, s in rows if a == flag)
@@ -96,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
           f"coverage_min={th.coverage_min} -> {figures}")
     if args.write:
         path = Path(__file__).with_name("gate.json")
-        figures["gold"] = [p.name for p in args.gold]
+        figures["gold"] = [gold.name for gold, _ in specs]
         path.write_text(json.dumps({"unsupported_min": th.unsupported_min, "dense_min": th.dense_min,
                                     "dense_strong": th.dense_strong, "coverage_min": th.coverage_min,
                                     "measured": figures}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

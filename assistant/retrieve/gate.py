@@ -5,9 +5,14 @@ Explicit out-of-scope signals come first: a document named that the index does n
 document the question is about. Then measured evidence (see ``gate.json`` for the thresholds
 and the figures they came from):
 
-* **unsupported words**: the question's content words that occur nowhere in the corpus,
+* **unsupported words**: the question's subject words that occur nowhere in the corpus,
   weighted by how specific each word is in general Chinese (jieba's dictionary frequency),
-  so a question about 公积金 or 人才购房 scores high while 哪天/阶段/处理 weigh little;
+  so a question about 公积金 or 人才购房 scores high while 哪天/阶段/处理 weigh little.
+  Phrasing is no subject: words that ask (怎么弄), function words by their dictionary tag
+  (之前, 这笔, 还是, 大概) and numbers with a measure word (这五种) count only where the corpus
+  holds them; a fragment jieba glued together (不付, 要担) weighs as its most specific piece,
+  a one-character slip (争义, 申情书) as the word it slips from, and a compound whose head the
+  corpus holds (工人工资) as half held;
 * **dense similarity** of the best clause (the only signal for questions with no Chinese);
 * **coverage**: how much of the question's subject (its content words, weighted by
   specificity) the best retrieved clauses actually contain.
@@ -99,6 +104,57 @@ def specificity(word: str) -> float:
     return math.log(total / (f + 1))
 
 
+# A word that asks rather than names (怎么弄, 几层楼, 多几家).
+_ASKS = re.compile(r"怎|咋|啥|哪|什么|多少|几|谁")
+# jieba dictionary tags of words that carry no subject: pronouns, conjunctions, locatives and
+# place words (之前, 隔壁), particles, adverbs, numerals and measures, time words,
+# prepositions, interjections, onomatopoeia.
+_FUNCTION_TAGS = frozenset("r c f s u d m q t p y e o".split())
+
+
+@lru_cache(maxsize=1)
+def _tags() -> dict[str, str]:
+    """jieba's dictionary part-of-speech tags (loaded once, with its dictionary)."""
+    import jieba.posseg as posseg
+
+    return posseg.POSTokenizer(_jieba().dt).word_tag_tab
+
+
+# A demonstrative or a number with a measure word (这五种, 三块, 这笔, 每个): it points, it names nothing.
+_COUNTED = re.compile(r"[这那此每各某该本]?[一二三四五六七八九十百千万两几多]*[种个项类条家块宗批次份件位名笔些样]?")
+
+
+def _function_word(word: str) -> bool:
+    """Is ``word`` a function word: by its dictionary tag (这笔 r, 还是 c, 之前 f, 大概 d), or
+    a demonstrative or number with a measure word (这五种)?"""
+    tag = _tags().get(word)
+    return (bool(tag) and tag[0] in _FUNCTION_TAGS) or _COUNTED.fullmatch(word) is not None
+
+
+def _head(word: str) -> str:
+    """The head of a compound of two dictionary words when it says at least as much as the
+    word before it (工人工资 -> 工资; not 高新技术 -> 技术, whose 高新 is the point), or empty."""
+    freq = _freq()[0]
+    for cut in range(2, len(word) - 1):
+        modifier, head = word[:cut], word[cut:]
+        if freq.get(modifier) and freq.get(head):
+            return head if specificity(head) >= specificity(modifier) else ""
+    return ""
+
+
+@dataclass(frozen=True)
+class _Term:
+    """A subject word of a question: its weight, and the strings that support it in a text."""
+
+    word: str
+    weight: float
+    keys: tuple[str, ...]  # besides the word itself: its head, or the piece it weighs as
+    share: float  # the part of the weight a key found in a text supports
+    corpus_share: float  # the part of the weight the corpus supports
+    slip: bool = False  # held in the corpus only as a one-character slip of it
+    phrasing: bool = False  # a function word by its dictionary tag
+
+
 class Gate:
     """Decides abstention for a question against one corpus text.
 
@@ -119,14 +175,59 @@ class Gate:
         can be one (容级率); 公积金 is a real word the corpus lacks."""
         return not _freq()[0].get(text) and near_miss(text, self.corpus)
 
+    def _slip_word(self, text: str, positions: range) -> bool:
+        """Does the corpus hold a dictionary word that is ``text`` with one character changed at
+        one of ``positions``?"""
+        freq = _freq()[0]
+        for j in positions:
+            for m in re.finditer(re.escape(text[:j]) + "[\u4e00-\u9fff]" + re.escape(text[j + 1:]), self.corpus):
+                if m.group(0) != text and freq.get(m.group(0)):
+                    return True
+        return False
+
     def _held(self, word: str, before: str, after: str) -> bool:
         """Does the corpus support ``word``: verbatim, through the lexicon, or as (part of) a
-        one-character typo, also one that jieba split in two (容级率 -> 容级 + 率)?"""
+        one-character typo, also one that jieba split in two (容级率 -> 容级 + 率, 申情书 -> 申 + 情书)?"""
         if word in self.corpus or self.lexicon.supported(word, self.corpus):
             return True
         if _freq()[0].get(word):
-            return False  # a dictionary word is neither a typo nor half of one
+            # A dictionary word is no typo itself, but it can be the rest of one that jieba
+            # read as a word of its own beside a lone character (申情书 -> 申 + 情书: 申请书).
+            return any(len(x) == 1 and x not in STOPWORDS and _CJK_WORD.fullmatch(x + word)
+                       and self._slip_word(joined, inside) for x, joined, inside in
+                       ((after, word + after, range(len(word))), (before, before + word, range(1, len(word) + 1))))
         return self._is_typo(word) or any(len(x) <= 6 and self._is_typo(x) for x in (word + after, before + word))
+
+    def _term(self, word: str, before: str, after: str) -> _Term | None:
+        """How one question word weighs as subject, and what supports it (None: no subject word).
+
+        * A word that asks (怎么弄, 几层楼) says how the question is put, not what it is about;
+          so does a function word (之前, 这笔, 还是, 大概: pronouns, conjunctions, locatives,
+          adverbs, numerals and measures, time words, by jieba's dictionary tag), marked
+          ``phrasing``: :meth:`signals` counts it only where the corpus holds it (逾期 is
+          tagged a time word).
+        * A word jieba's dictionary lacks and the corpus lacks is most often two characters
+          the segmenter glued together (不付, 要担, 款该) or a slip (争义): it weighs, and is held,
+          as its most specific dictionary piece.
+        * A compound the corpus lacks whose head it holds (工人工资 / 工资, 签合同 / 合同) is half held.
+        """
+        if _ASKS.search(word):
+            return None
+        held = self._held(word, before, after)
+        freq = _freq()[0]
+        if held or freq.get(word):
+            head = "" if held else _head(word)
+            if head and head in self.corpus:
+                return _Term(word, specificity(word), keys=(head,), share=0.5, corpus_share=0.5)
+            return _Term(word, specificity(word), keys=(word,), share=1.0, corpus_share=1.0 if held else 0.0,
+                         slip=held and word not in self.corpus and not self.lexicon.supported(word, self.corpus),
+                         phrasing=_function_word(word))
+        pieces = [p for p in _jieba().lcut(word, HMM=False) if p not in STOPWORDS and p not in QUESTION_WORDS]
+        if not pieces:
+            return None
+        piece = max(pieces, key=specificity)
+        found = piece in self.corpus
+        return _Term(word, specificity(piece), keys=(piece,), share=1.0, corpus_share=1.0 if found else 0.0)
 
     def signals(self, question: str, dense_top: float, hits: list | None = None,
                 reading=None, vocab=None) -> GateSignals:
@@ -145,40 +246,50 @@ class Gate:
         # support for any question, and foreign ones are handled below.
         content = [(i, w) for i, w in enumerate(segmented) if _CJK_WORD.fullmatch(w) and w not in STOPWORDS
                    and w not in QUESTION_WORDS and not self._is_place(w)]
-        words = [w for _, w in content]
-        weights = {w: specificity(w) for w in words}
         padded = ["", *segmented, ""]
-        missing = [w for i, w in content if not self._held(w, padded[i], padded[i + 2])]
-        total = sum(weights.values())
-        unsupported = sum(weights[w] for w in missing) / total if total else 0.0
+        terms = [t for i, w in content if (t := self._term(w, padded[i], padded[i + 2])) is not None]
+        # Function words count where the corpus holds them, never against; a question of
+        # nothing else (帮我写一首关于春天的诗) is judged by all its words.
+        subject = [t for t in terms if not t.phrasing or t.corpus_share > 0]
+        terms = subject if any(not t.phrasing for t in subject) else terms
+        total = sum(t.weight for t in terms)
+        unsupported = sum(t.weight * (1 - t.corpus_share) for t in terms) / total if total else 0.0
+        missing = [t.word for t in terms if t.corpus_share < 1]
         generic = generic_places()
         places = [p for p in segmented if _PLACE.fullmatch(p)
                   and p not in generic and p[:-1] not in self.corpus and not is_relational(p)
                   and not any(p.endswith(g) for g in generic)]
         if reading is not None:
             places = list(dict.fromkeys([*places, *reading.unknown_places]))
-        coverage = self._coverage(words, weights, hits, missing) if hits else 1.0
+        coverage = self._coverage(terms, hits) if hits else 1.0
         outside, periods = self._years_outside(reading, vocab, hits)
         return GateSignals(unsupported=round(unsupported, 4), unsupported_words=missing, unknown_places=places,
-                           dense_top=round(dense_top, 4), has_chinese=bool(words) or bool(places),
+                           dense_top=round(dense_top, 4), has_chinese=bool(content) or bool(places),
                            latin_words=len(_LATIN_WORD.findall(question)), coverage=round(coverage, 4),
                            unknown_documents=list(reading.unknown_documents) if reading is not None else [],
                            years_outside=outside, periods=periods)
 
-    def _coverage(self, words: list[str], weights: dict[str, float], hits: list, missing: list[str]) -> float:
+    def _coverage(self, terms: list[_Term], hits: list) -> float:
         """Share of the question's subject (specificity-weighted) that the best clauses hold,
         verbatim or through the lexicon; a word the corpus holds only as a typo of it counts as
         held, a word the corpus lacks counts against. One content word is too little to judge
         by (抄送给 -> 抄 / 送给): coverage 1.0."""
-        if len(set(words)) < 2:
+        unique = {t.word: t for t in terms}
+        if len(unique) < 2:
             return 1.0
         text = re.sub(r"\s+", "", "".join(h.clause.text for h in hits[:COVERAGE_HITS]))
-        total = sum(weights[w] for w in sorted(set(words)))  # sorted: the same float in every process
-        if not total:
-            return 1.0
-        held = sum(weights[w] for w in sorted(set(words))
-                   if w in text or self.lexicon.supported(w, text) or (w not in self.corpus and w not in missing))
-        return held / total
+        total = held = 0.0
+        for word in sorted(unique):  # sorted: the same float in every process
+            t = unique[word]
+            if t.slip:
+                share = 1.0  # the corpus holds it only with one character changed: no clause to look for
+            elif word in text or self.lexicon.supported(word, text):
+                share = 1.0
+            else:
+                share = t.share if any(k in text for k in t.keys) else 0.0
+            total += t.weight
+            held += t.weight * share
+        return held / total if total else 1.0
 
     def _years_outside(self, reading, vocab, hits: list | None) -> tuple[list[int], list[str]]:
         """Years the question names that no document in play covers and no text mentions."""

@@ -2,7 +2,11 @@
 
 A clause can name a thing without giving its contents: a catalogue it refers to (…由国务院
 投资主管部门会同有关部门提出，报国务院批准后实施), criteria set elsewhere (划分标准由…制定),
-a market figure it uses as a yardstick (不得低于…的市场利率). Retrieval finds such a
+a market figure it uses as a yardstick (不得低于…的市场利率), rules left to another body
+(…管理办法由国务院规定), another instrument's title that holds the subject (《…保护条例》).
+A question can also point at a list as the source of its answer (按…目录，…由哪一级核准), or
+ask whether its own figures put it in a class (120个员工…算不算小型企业) that the clauses
+name without a figure to judge by. Retrieval finds such a
 clause for a question about the contents, and an extractive answer would quote the passing
 mention as if it answered. This check reads what the question asks for (the contents of a
 list, the criteria of a classification, the value of a quantity), finds the phrase it is
@@ -28,6 +32,19 @@ MIN_CORE = 3
 
 # A list referred to by name: …目录里/…清单中 (its contents live elsewhere).
 _CONTAINER = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{1,16}?(?:目录|清单|名录|名单))(?:里面|里|中|内|上)")
+# A list the question points at as where the answer is (按政府核准的投资项目目录，…由哪一级核准).
+_BY_LIST = re.compile(r"(?:按照?|依照|依据|根据)([\u4e00-\u9fffA-Za-z0-9]{1,16}?(?:目录|清单|名录|名单))")
+# Asking whether the asker's own case falls in a class (…120个员工，算不算小型企业).
+_CLASS_ASK = re.compile(r"(?:算不算|属不属于|够不够|是否属于|是否算)(?:是)?([\u4e00-\u9fffA-Za-z]{2,12})")
+# Asking for what a text lays down about something (…管理办法具体怎么规定的), not who lays it down.
+_CONTENT_ASK = re.compile(r"(?:是)?(?:怎么|怎样|如何)规定|有(?:什么|哪些)(?:具体)?规定|规定了(?:什么|哪些)|"
+                          r"(?:具体|什么|哪些)内容")
+# A sentence that leaves the contents to another body or text (…办法由国务院规定).
+_LEFT_TO = re.compile(r"由[^。；，]{1,30}?(?:规定|另行规定)|另行(?:制定|规定)")
+# The title of another instrument, named inside a clause (《…保护条例》).
+_TITLE = re.compile(r"《([^《》]{4,60}?(?:法|条例|办法|规定|细则|措施|决定|方案|意见|通知|规划))》")
+# The shortest run of the question that can name a subject by itself.
+MIN_TITLE_PART = 4
 # Asking for the members of a list.
 _LIST_ASK = re.compile(r"哪些|哪几|有什么|有啥|包括|列出|列一下|是否在|在不在|要不要|需不需要|是不是")
 # Sentences that hand the substance to another text or body, or only refer to it.
@@ -36,6 +53,7 @@ _DELEGATES = re.compile(r"由[^。；]{1,40}?(?:制定|提出|确定|公布|发�
                         r"报[^。；]{1,20}?批准|适时调整|以外|之外|实行[^。；]{0,20}?制度")
 # Asking for the criteria of a classification or a status.
 _CRITERIA_ASK = re.compile(r"(?:按|依|根据|凭)(?:什么|哪些|啥)(?:标准|指标|条件|依据)|"
+                           r"(?:按|依|根据|凭)(?:什么|啥)来?(?:分|划分|区分|评|定)|"
                            r"(?:划分|认定|评定|界定|评价)的?(?:标准|条件|指标|依据)|"
                            r"(?:满足|符合|具备|达到)(?:哪些|什么|啥)(?:条件|要求|标准)|"
                            r"怎么(?:划分|认定|评定|界定|评上|评的)|如何(?:划分|认定|评定|界定)")
@@ -94,6 +112,99 @@ def _container(asking: str, hits: Sequence[Hit], corpus: str) -> str | None:
         if mentions and all(_DELEGATES.search(s) for s in mentions):
             return f"现有文件只提到“{core}”：“{_short(mentions[0])}”，没有列出其具体内容"
     return None
+
+
+def _pointed_list(question: str, corpus: str) -> str | None:
+    """A list the question points at as the source of its answer (按…目录，…) that the
+    documents only refer to."""
+    for m in _BY_LIST.finditer(question):
+        phrase = _EDGE.sub("", m.group(1))
+        core = _core(phrase, corpus)
+        mentions = [s for s in _sentences(corpus) if core in s] if len(core) >= MIN_TITLE_PART else []
+        if mentions and all(_DELEGATES.search(s) for s in mentions):
+            return f"现有文件只提到“{core}”：“{_short(mentions[0])}”，没有列出其具体内容"
+    return None
+
+
+def _classified(asking: str, hits: Sequence[Hit], corpus: str, question: str) -> str | None:
+    """Whether the asker's own figures put them in a class (…120个员工，算不算小型企业), when the
+    clauses naming the class give no figure to judge by."""
+    m = _CLASS_ASK.search(asking)
+    if not m or not _OWN_FIGURES.search(question):
+        return None
+    name = _EDGE.sub("", re.split(r"[吗呢啊]", m.group(1))[0])
+    if len(name) < 2:
+        return None
+    mentions = [(h, p) for h, text in _texts(hits) for p in _PIECE.split(text) if name in p]
+    if not mentions or any(_FIGURE.search(p) for _, p in mentions):
+        return None
+    # The sentence that hands the criteria on (…划分标准由…制定), in the clauses found or
+    # anywhere in the documents, says best why there is no answer.
+    handed = next((x for _, text in _texts(hits) for x in _sentences(text) if name in x and _DELEGATES.search(x)),
+                  None) or next((x for x in _sentences(corpus) if name in x and _CRITERIA_TEXT.search(x)
+                                 and _DELEGATES.search(x)), None)
+    if handed:
+        return f"现有文件只写道“{_short(handed)}”，没有给出判断是否属于“{name}”的具体标准"
+    h, p = mentions[0]
+    return f"{_label(h)}只写道“{_short(p)}”，没有给出判断是否属于“{name}”的具体标准"
+
+
+def _left_elsewhere(asking: str, corpus: str) -> str | None:
+    """What a text lays down (…管理办法具体怎么规定的), when every sentence of the documents
+    that names it leaves it to another body (…办法由国务院规定). A question of who lays it
+    down (谁规定, 由哪个部门制定) is answered by those very sentences, and is not asked here."""
+    m = _CONTENT_ASK.search(asking)
+    if not m:
+        return None
+    core = _core(_asked_of(asking, m), corpus)
+    if len(core) < 2 * MIN_CORE:
+        return None  # a short part (管理办法) names too many things to judge by
+    mentions = [s for s in _sentences(corpus) if core in s]
+    if mentions and all(_LEFT_TO.search(s) or _DELEGATES.search(s) for s in mentions):
+        return f"现有文件只写道“{_short(mentions[0])}”，没有其具体规定"
+    return None
+
+
+def _title_only(asking: str, corpus: str) -> str | None:
+    """A subject the documents mention only inside the title of another instrument
+    (上海优秀历史建筑修缮 -> 《上海市历史文化风貌区和优秀历史建筑保护条例》): named, not held."""
+    if "《" in asking:
+        return None  # a named document is the reading's to judge
+    spans = [(t.start(), t.end(), t.group(1)) for t in _TITLE.finditer(corpus)]
+    if not spans:
+        return None
+    start = 0
+    while start < len(asking):
+        end = start
+        while end < len(asking) and asking[start:end + 1] in corpus:
+            end += 1
+        part = asking[start:end]
+        if len(part) >= MIN_TITLE_PART and re.fullmatch(r"[\u4e00-\u9fff]+", part):
+            at = [i.start() for i in re.finditer(re.escape(part), corpus)]
+            # Strictly inside a title: its head (上海市…) or its tail (…促进法) names the
+            # instrument itself, which may well be held.
+            inside = [next((t for a, b, t in spans if a + 1 < i and i + len(part) < b - 1 - len(_tail(t))), None)
+                      for i in at]
+            # Elsewhere only as an exception (…但文物保护单位和优秀历史建筑除外): set aside, not ruled on.
+            titles = [t for t in inside if t]
+            if titles and all(t or _excepted(corpus, i) for t, i in zip(inside, at)):
+                aside = "和除外情形" if len(titles) < len(at) else ""
+                return f"现有文件只在《{titles[0]}》的名称{aside}中提到“{part}”，没有其具体规定"
+        start = max(end, start + 1)
+    return None
+
+
+def _excepted(corpus: str, at: int) -> bool:
+    """Is the text at ``at`` in a piece of a sentence that sets it aside (…除外, 不适用, 不包括)?"""
+    before = _PIECE.split(corpus[max(0, at - 60):at])[-1]
+    after = _PIECE.split(corpus[at:at + 60])[0]
+    return bool(re.search(r"除外$|不适用|不包括", before + after))
+
+
+def _tail(title: str) -> str:
+    """The instrument word a title ends with (条例, 办法, 法)."""
+    m = re.search(r"(?:法|条例|办法|规定|细则|措施|决定|方案|意见|通知|规划)$", title)
+    return m.group(0) if m else ""
 
 
 def _asked_of(asking: str, match: re.Match) -> str:
@@ -166,8 +277,25 @@ def _value(asking: str, hits: Sequence[Hit], corpus: str, question: str) -> str 
     found = [(h, s) for h, text in _texts(hits) for s in _sentences(text) if core in s]
     if not found or any(_states_value(s, core) for _, s in found):
         return None
+    if any(_new_basis(s, question) for _, s in found):
+        return None  # the standard is a basis (根据…综合产出给予补助) the asker does not know yet
     h, sentence = found[0]
     return f"{_label(h)}只提到“{core}”：“{_short(sentence)}”，没有给出其具体数值"
+
+
+# What an amount is reckoned by, when a clause gives a basis instead of a figure.
+_BASIS = re.compile(r"(?:根据|按照?|依据|依照)([^，,。；;]{2,24}?)(?:给予|予以|确定|核定|计算)")
+
+
+def _new_basis(sentence: str, question: str) -> bool:
+    """Does ``sentence`` say what the amount is reckoned by, in words the question does not
+    already use? Then it answers 补助标准是多少 as far as the text goes; a question that names
+    the basis itself (按…综合产出给补助，具体标准是多少) asks for the figure behind it."""
+    for m in _BASIS.finditer(sentence):
+        basis = _EDGE.sub("", m.group(1))
+        if len(basis) >= MIN_CORE and not _core(basis, question):
+            return True
+    return False
 
 
 _PENALTY = re.compile(r"罚")
@@ -202,6 +330,9 @@ def named_only(asking: str, hits: Sequence[Hit], corpus: str, question: str = ""
     """
     if not hits:
         return None
+    question = question or asking
     # A list named in the background ("…目录里，哪些项目要核准？") is still what is asked into.
-    listed = _container(question or asking, hits, corpus) if _LIST_ASK.search(asking) else None
-    return listed or _criteria(asking, hits, corpus) or _value(asking, hits, corpus, question or asking)
+    listed = _container(question, hits, corpus) if _LIST_ASK.search(asking) else None
+    return (listed or _pointed_list(question, corpus) or _classified(asking, hits, corpus, question)
+            or _criteria(asking, hits, corpus) or _left_elsewhere(asking, corpus) or _title_only(asking, corpus)
+            or _value(asking, hits, corpus, question))

@@ -1,0 +1,89 @@
+"""Which words of a question the gate weighs as its subject, on the real texts of the shipped
+plan and the regulations of evals/documents (parsed, no index).
+
+Phrasing (pronouns, numbers with measure words, locatives, adverbs, question words), the
+fragments jieba glues together (不付, 要担) and one-character slips (申情书) are no evidence that
+a question is out of scope; the subject words of a question the documents do not cover are."""
+
+import re
+
+import pytest
+
+from assistant.retrieve.gate import Gate, GateThresholds, _function_word, _head
+from assistant.retrieve.hybrid import Hit
+
+THRESHOLDS = GateThresholds(unsupported_min=0.52, dense_min=0.0, dense_strong=1.01, coverage_min=0.35)
+
+
+@pytest.fixture(scope="module")
+def texts(parsed_laws_and_plan):
+    clauses, _ = parsed_laws_and_plan
+    plan = "\n".join(c.text for c in clauses.values() if c.doc_id == "lzb-2024-22")
+    return clauses, Gate("\n".join(c.text for c in clauses.values()), THRESHOLDS), Gate(plan, THRESHOLDS)
+
+
+@pytest.mark.parametrize("question, missing", [
+    # 隔壁 (a locative), 一起/三块 (numbers), 到期 (an adverb by its tag), 怎么弄 (it asks): phrasing.
+    ("我们和隔壁两家厂准备一起联合改造，三块地的出让到期时间都不一样，这个怎么弄？", ["准备"]),
+    # 不付/整单 weigh as 付/单, which the texts hold; 争义 is held as its piece 争; 一部分 is a number.
+    ("货款有一部分有争义，对方能不能整单都拖着不付？", ["对方"]),
+    # 申 + 情书: a slip of 申请书, which the investment regulation holds.
+    ("发改部门让我们必须找他们指定的中介写项目申情书，这合规吗？", []),
+])
+def test_phrasing_fragments_and_slips_are_not_missing_subject(texts, question, missing):
+    _, gate, _ = texts
+    s = gate.signals(question, dense_top=0.9)
+    assert s.unsupported_words == missing
+    assert gate.abstain(s) is None
+
+
+def test_a_compound_whose_head_the_texts_hold_is_half_held(texts):
+    clauses, gate, _ = texts
+    assert _head("工人工资") == "工资"
+    assert _head("高新技术") == ""  # 高新 says more than 技术: the head is no stand-in for it
+    question = "低效企业拖欠工人工资、不交社保，按这个方案谁管？"
+    s = gate.signals(question, dense_top=0.9)
+    assert s.unsupported_words == ["工人工资"] and s.unsupported == 0.1559
+    # The duty clause holds 工资 and 社保; with two clauses of another document beside it the
+    # question is still covered enough.
+    hits = [Hit(clause=clauses[i], score=1.0) for i in
+            ("lzb-2024-22:a1.d10", "sme-payment-2025:art23.k2", "sme-payment-2025:art33")]
+    s = gate.signals(question, dense_top=0.9, hits=hits)
+    assert s.coverage == 0.4036 and gate.abstain(s) is None
+
+
+@pytest.mark.parametrize("word, function", [
+    ("这五种", True), ("三块", True), ("这笔", True), ("之前", True), ("还是", True), ("大概", True),
+    ("模式", False), ("个数", False), ("企业", False), ("合同", False),
+])
+def test_function_words_by_dictionary_tag_and_by_form(word, function):
+    assert _function_word(word) is function
+
+
+@pytest.mark.parametrize("question, missing", [
+    ("北仑区人才购房补贴怎么申请？", ["人才", "购房", "申请"]),
+    ("企业招用应届高校毕业生有社保补贴吗？", ["招用", "应届", "高校", "毕业生"]),
+    ("高新技术企业认定能拿多少奖励？", ["高新技术", "认定"]),
+    # Nothing but phrasing and a word the plan holds (关于): judged by all its words.
+    ("帮我写一首关于春天的诗。", ["一首", "春天"]),
+])
+def test_subjects_the_plan_lacks_are_still_declined(texts, question, missing):
+    _, _, plan = texts
+    s = plan.signals(question, dense_top=0.9)
+    assert s.unsupported_words == missing
+    assert plan.abstain(s) == "问题的主要内容在现有文件中找不到对应的规定"
+
+
+def test_a_dictionary_word_beside_a_lone_character_is_no_slip_of_any_text(texts):
+    _, gate, _ = texts
+    # 才能 + 进 matches texts with one character changed (…能进…), but no dictionary word.
+    s = gate.signals("我们公司怎么才能进白名单？", dense_top=0.9)
+    assert s.unsupported_words == ["才能"]
+    assert re.search("才能", gate.corpus) is None
+
+
+@pytest.mark.parametrize("question", ["能挪作他用吗？", "政府答应的政策，新领导上任后还算吗？"])
+def test_everyday_words_the_lexicon_bridges_are_held(texts, question):
+    # 挪作他用 -> 挪用, 答应 -> 承诺, 上任 -> 换届/更替 (lexicon.toml).
+    _, gate, _ = texts
+    assert gate.signals(question, dense_top=0.9).unsupported_words == []
