@@ -232,7 +232,8 @@ class Assistant:
                               subject=reading.subject, query=query))
             part_hits.append(self.retriever.search(query, k=self.settings.top_k, sparse_query=sparse_query(query),
                                                    doc_ids=[doc_id]))
-        return compose_parts(q, reading.model_copy(update={"parts": parts}), part_hits, vocab)
+        return compose_parts(q, reading.model_copy(update={"parts": parts}), part_hits, vocab,
+                             clauses=self.index.clauses())
 
     def _route_fns(self) -> list[tuple[str, Callable]]:
         if self._routes is None:

@@ -9,7 +9,18 @@ picks retrieved clauses that each add a *different* supporting sentence:
    definition) that the lead does not state, from a clause whose retrieval evidence is close
    to the lead's — "close" is calibrated on the fused scores of the same question: the hits
    above the largest relative drop in the ranking;
-2. the same rule in another version of the lead's document, when the question names that
+2. for an asked penalty or definition, what the legal structure of the lead's own document
+   says bears comes before what is merely close (the clause mapping holds every clause, so
+   an article retrieval ranked far down is found): a penalty article that names the lead's
+   article (违反本条例第十条规定…), or one whose list item is about the conduct the question
+   and the lead speak of (有下列情形之一的…责令改正……（二）拖延检验、验收); a definition
+   article that defines a word of the question (本条例所称X是指…). A penalty asked only as
+   "what happens" (会被怎么处理, 要担什么责任) is answered by such an article alone;
+3. when the answer leads with a penalty and the question asks what the rule says or whether
+   the conduct is allowed (这合法吗, 条例怎么规定的), the rule it enforces: the article the
+   penalty names by number, or the sentence outside the penalty articles that restates the
+   listed conduct;
+4. the same rule in another version of the lead's document, when the question names that
    version (by its year or its title) — then the counterpart sentence is quoted even when it
    reads the same, since "unchanged" is the answer.
 
@@ -21,14 +32,26 @@ question whose lead states the asked fact gets nothing more.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from assistant.answer.shapes import AUTHORITY, DATE, DEFINITION, PENALTY, TIME_LIMIT, is_heading, sentences
+from assistant.answer.shapes import (
+    ASKS_LIABILITY,
+    ASKS_RULE,
+    AUTHORITY,
+    DATE,
+    DEFINITION,
+    LIABILITY,
+    PENALTY,
+    TIME_LIMIT,
+    is_heading,
+    sentences,
+)
 from assistant.index.tokenize import words
 from assistant.models import Clause
 from assistant.retrieve.gate import specificity
 from assistant.retrieve.hybrid import Hit
-from assistant.understand.reading import ask_kinds
+from assistant.understand.reading import ASK_PATTERNS, ask_kinds, content_words
 
 # A relative drop in fused score at least this large separates the close hits from the rest;
 # a ranking without one is close throughout.
@@ -41,6 +64,15 @@ ROLE_SHARE = 0.5
 VERSION_SHARE = 0.5
 # At most this many citations in one answer once roles and versions are added.
 MAX_WITH_BEARING = 5
+# The rule a penalty item restates shares at least this share of the item's words (weighted
+# by specificity): （六）以…等待竣工验收批复…为由，拒绝或者迟延支付 and 不得以…为由，拒绝或者迟延支付.
+RULE_SHARE = 0.6
+# A word of the question found in at most this share of a document's articles is about one
+# matter of that document (拖延验收); one found in more is the document's own subject
+# (中小企业 in a regulation on paying them) and says nothing about which article bears.
+RARE_SHARE = 0.15
+# …but a word a rule, its penalty and one more article share is still rare in a short text.
+RARE_MIN_ARTICLES = 3
 
 _WHEN = re.compile(f"{TIME_LIMIT.pattern}|{DATE.pattern}")
 # The asked roles and the shape of a sentence that states each (most specific first).
@@ -53,6 +85,15 @@ ROLE_SHAPES: dict[str, re.Pattern] = {
 }
 _PURPOSE = re.compile(r"^(?:第[一二三四五六七八九十百]+条\s*)?为了?[^。]{0,160}制定本(?:条例|法|办法|规定|方案|细则|决定|意见)")
 _TAKES_EFFECT = re.compile(r"自[^。；]{0,30}起(?:施行|实施|执行)|本(?:条例|法|办法|规定|方案|细则)(?:自|由)[^。；]{0,30}(?:施行|解释)")
+# The roles the lead's whole document is read for when no close hit states them, and the
+# shape a sentence that states each has there.
+DOCUMENT_ROLES: dict[str, re.Pattern] = {"penalty": LIABILITY, "time_limit": TIME_LIMIT, "definition": DEFINITION}
+# A time limit is stated in nearly every article of a procedure: one bears only when what it
+# is about holds at least this many rare words of the question and the lead.
+TIME_LIMIT_SHARED = 2
+_CN_DIGITS = "零〇一二两三四五六七八九十百千"
+# Words that ask (有什么说法, 怎么处理) or only join a rule's parts (作为, 条件, 之日起): they name no matter.
+_ASKING_WORDS = frozenset("说法 处理 规定 情况 问题 办法 后果 责任 合法 可以 应当 作为 条件 或者 之日起 之日".split())
 _BOILERPLATE_KINDS = frozenset({"preamble", "notice"})
 _ARTICLE_START = re.compile(r"^第[一二三四五六七八九十百千零〇]+条(?:之[一二三四五六七八九十]+)?\s*")
 _MARKER = re.compile(r"\[\d+\]")
@@ -107,8 +148,15 @@ def _related(a: str, b: str) -> bool:
 
 
 def asked_roles(asking: str) -> list[str]:
-    """The roles (penalty, time limit, date, authority, definition) the asking text asks for."""
-    return [k for k in ask_kinds(asking) if k in ROLE_SHAPES]
+    """The roles (penalty, time limit, date, authority, definition) the asking text asks for.
+
+    What happens to whoever breaks the rule (会被怎么处理, 要担什么责任) asks for the penalty
+    too, though it names none.
+    """
+    roles = [k for k in ask_kinds(asking) if k in ROLE_SHAPES]
+    if "penalty" not in roles and ASKS_LIABILITY.search(asking):
+        roles.insert(0, "penalty")
+    return roles
 
 
 def _pick(cands: list[tuple[float, Hit, str]], home_doc: str) -> tuple[float, Hit, str]:
@@ -119,8 +167,15 @@ def _pick(cands: list[tuple[float, Hit, str]], home_doc: str) -> tuple[float, Hi
 
 def role_additions(asking: str, question: str, hits: list[Hit], lead: Clause, lead_sentence: str, lead_text: str,
                    lead_score: float, cited: set[str], shown: list[str],
-                   excluded_docs: set[str] | None = None) -> list[Addition]:
+                   excluded_docs: set[str] | None = None,
+                   clauses: Mapping[str, Clause] | None = None) -> list[Addition]:
     """One clause per asked role that the lead does not state.
+
+    For a penalty or a definition, a clause that bears on the lead by the legal structure (see
+    :meth:`_Structure.bears` and :func:`document_candidates`) is cited before one merely close
+    in retrieval; for the other roles, a close hit that states the role. With the clause
+    mapping, a question that asks what the rule says also gets the rule behind a penalty lead
+    (:func:`rule_additions`).
 
     Args:
         asking: the asking part of the question (background left out): it says the roles.
@@ -133,6 +188,7 @@ def role_additions(asking: str, question: str, hits: list[Hit], lead: Clause, le
         cited: ids already cited.
         shown: sentences already stated.
         excluded_docs: documents the question does not ask about (other versions of the lead's).
+        clauses: every indexed clause by id, to read the lead's document beyond the hits.
     Returns:
         The additions, in the order the roles were asked.
     """
@@ -140,13 +196,18 @@ def role_additions(asking: str, question: str, hits: list[Hit], lead: Clause, le
     qwords = set(words(question))
     focus = {w for w in qwords if w in lead_sentence} or qwords
     roles = asked_roles(asking)
+    # A penalty asked only as "what happens" (会被怎么处理) is answered only by what bears on
+    # the lead: the words say too little to trust a clause that is merely close.
+    named_roles = {k for k in ask_kinds(asking) if k in ROLE_SHAPES}
     asks_when = "when" in roles
     near = [h for h in close_hits(hits) if h.clause.doc_id not in (excluded_docs or set())]
     out: list[Addition] = []
     taken = set(cited)
+    ctx = _Structure(question, lead, lead_sentence, clauses) if clauses is not None else None
     for role in roles:
         shape = ROLE_SHAPES[role]
-        if shape.search(stated):
+        said = bool(shape.search(stated) or (role in DOCUMENT_ROLES and DOCUMENT_ROLES[role].search(stated)))
+        if said and (ctx is None or role not in DOCUMENT_ROLES or ctx.states(DOCUMENT_ROLES[role], stated)):
             continue  # the lead (or a clause already added) states it
         cands = []
         for hit in near:
@@ -162,16 +223,276 @@ def role_additions(asking: str, question: str, hits: list[Hit], lead: Clause, le
                 if any(_bare(s) in _bare(x) or _bare(x) in _bare(s) for x in shown if _bare(x)):
                     continue
                 cands.append((sc, hit, shown_as))
+        if ctx is not None and role in DOCUMENT_ROLES:
+            # What the legal structure says bears on the lead (an article that names it, a list
+            # item about its conduct) comes before what is merely close in retrieval.
+            # A chapter holds every article under it: it bears on anything and is no cite.
+            structural = [x for x in cands if ctx.bears(role, x[2], x[1].clause) and not _is_chapter(x[1].clause, ctx.clauses)
+                          and (role in named_roles or x[1].clause.doc_id == lead.doc_id)]
+            structural += [x for x in document_candidates(role, ctx, taken, shown)
+                           if not any(x[1].clause.id == y[1].clause.id for y in structural)]
+            # What the answer states about something else (the time limit to extend, asked for
+            # the time limit to assess) leaves only what bears on the question.
+            cands = structural or (cands if role in named_roles and not said else [])
+        elif role not in named_roles:
+            cands = []  # "what happens" alone: nothing without the document to read
         if not cands:
             continue
         _, hit, s = _pick(cands, lead.doc_id)
         out.append(Addition(hit=hit, sentence=s, why=role))
         taken.add(hit.clause.id)
         stated += s
+    if ctx is not None and ASKS_RULE.search(asking):
+        out += rule_additions(ctx, hits, taken, [*shown, *(a.sentence for a in out)])
     return out
 
 
+def rule_additions(ctx: _Structure, hits: list[Hit], taken: set[str], shown: list[str]) -> list[Addition]:
+    """The rule behind a penalty the answer leads with, when the question asks what the rule
+    says or whether the conduct is allowed (这合法吗, 条例怎么规定的).
+
+    A penalty article names the rule it enforces by number (违反本条例第四十二条第一款规定…),
+    or lists the conduct in items that restate the rules (（六）以…等待竣工验收…为由，拒绝或者
+    迟延支付 for 不得以…为由，拒绝或者迟延支付). The rule is the article named, or the sentence
+    of the document, outside its penalty articles, that shares most of the item's words.
+
+    Args:
+        ctx: the lead, its article, the question's words and the clause mapping.
+        hits: the retrieved clauses (an item of the penalty article among them says which conduct).
+        taken: ids already cited.
+        shown: sentences already stated.
+    Returns:
+        At most one addition (why = "rule").
+    """
+    lead, clauses = ctx.lead, ctx.clauses
+    art = ctx.article
+    # A list's head holds the penalty (art.own_text); an article of paragraphs, the paragraph.
+    head = art.own_text + "\n" + lead.text if art is not None else ""
+    if art is None or not any(LIABILITY.search(s) for s in sentences(head)):
+        return []  # the lead is no penalty
+    named = _named_articles(head, lead.doc_id, clauses)
+    conduct = _conduct(lead, art, hits, ctx)
+    asked = ctx.subject & ctx.rare(lead.doc_id)
+    cands: list[tuple[bool, float, Clause, str]] = []  # (named by number, how well it matches, …)
+    for c in ctx.own():
+        if c.id == art.id or _related(c.id, art.id) or any(c.id == t or _related(c.id, t) for t in taken):
+            continue
+        if any(LIABILITY.search(s) for s in sentences(c.text)):
+            continue  # another penalty, not a rule
+        home = _article_of(c, clauses)
+        for s in sentences(c.text):
+            if boilerplate(s, c) or is_heading(s, c):
+                continue
+            if any(_bare(s) in _bare(x) or _bare(x) in _bare(s) for x in shown if _bare(x)):
+                continue
+            if home is not None and home.id in named:
+                cands.append((True, _score(s, ctx.qwords), c, s))
+            elif conduct:
+                share = _share(s, conduct)
+                # The conduct the question describes in its own words (强制…参加评比) says it
+                # too, when the item words it briefly (违法开展收费、评比).
+                told = _share(s, asked) if sum(w in s for w in asked) >= 2 and any(w in s for w in conduct) else 0.0
+                if share >= RULE_SHARE or told >= RULE_SHARE:
+                    cands.append((False, share + told, c, s))
+    if not cands:
+        return []
+    # The best match; of an article and its paragraph saying it, the paragraph (narrower).
+    _, _, c, s = max(cands, key=lambda x: (x[0], round(x[1], 6), -len(x[2].text)))
+    return [Addition(hit=Hit(clause=c, score=0.0), sentence=s, why="rule")]
+
+
+def _share(sentence: str, wanted: set[str]) -> float:
+    """The share of ``wanted`` (weighted by specificity) that the sentence holds."""
+    weight = sum(specificity(w) for w in wanted)
+    return sum(specificity(w) for w in wanted if w in sentence) / weight if weight else 0.0
+
+
+def _named_articles(text: str, doc_id: str, clauses: Mapping[str, Clause]) -> set[str]:
+    """Ids of the articles of the document that a penalty names (违反本条例第四十二条…)."""
+    numbers = set(re.findall(rf"(?:本(?:条例|法|办法|规定|细则)|违反)[^。；]{{0,6}}?第([{_CN_DIGITS}]+)条(?!之)", text))
+    return {c.id for c in clauses.values() if c.doc_id == doc_id and c.kind == "article" and c.number in numbers}
+
+
+def _conduct(lead: Clause, art: Clause, hits: list[Hit], ctx: "_Structure") -> set[str]:
+    """The words of the conduct a penalty list is about: the lead when it is an item of the
+    list, else an item retrieval found, else the item that holds rare words of the question."""
+    items = [ctx.clauses[i] for i in art.children if i in ctx.clauses and ctx.clauses[i].kind == "item"]
+    if not items:
+        return set()
+    found = [lead] if lead in items else [h.clause for h in hits if h.clause in items]
+    if not found:
+        # The question's own rare words name the conduct; failing those, the lead's (two of them).
+        asked = ctx.subject & ctx.rare(lead.doc_id)
+        rare, need = (asked, 1) if asked else (ctx.focus & ctx.rare(lead.doc_id), ctx.shared)
+        best = max(items, key=lambda i: sum(w in i.text for w in rare))
+        found = [best] if sum(w in best.text for w in rare) >= need else []
+    if not found:
+        return set()
+    return {w for w in content_words(_ITEM_NUMBER.sub("", found[0].text)) if w not in _ASKING_WORDS}
+
+
+_ITEM_NUMBER = re.compile(r"^\s*[（(][一二三四五六七八九十]+[)）]")
+
+
 _LIST_HEAD = re.compile(r"下列|以下")
+
+
+class _Structure:
+    """What the lead's document says about which of its articles bear on the lead: the lead's
+    article (by number), the words of the question and the lead, and which of them are rare in
+    a document (found in few of its articles)."""
+
+    def __init__(self, question: str, lead: Clause, lead_sentence: str, clauses: Mapping[str, Clause]) -> None:
+        self.lead = lead
+        self.clauses = clauses
+        self.article = _article_of(lead, clauses)
+        # The question's own words less those that only ask (会被怎么处理, 有什么说法).
+        asked = ASKS_LIABILITY.sub("", question)
+        for pattern in ASK_PATTERNS.values():
+            asked = pattern.sub("", asked)
+        subject = {w for w in content_words(asked) if w not in _ASKING_WORDS}
+        self.subject = subject
+        # What the question and the lead both speak of. A part that names nothing of it
+        # (会被怎么处理？) asks about the lead itself: the lead's words say what, and then two
+        # of them must meet in what a sentence is about, since one may be a word of any rule.
+        self.focus = {w for w in subject if w in lead_sentence}
+        self.shared = 1
+        if not self.focus:
+            self.focus = {w for w in content_words(_ARTICLE_START.sub("", lead_sentence)) if w not in _ASKING_WORDS}
+            self.shared = 2
+        self.qwords = subject | self.focus
+        self._rare: dict[str, set[str]] = {}
+
+    def own(self) -> list[Clause]:
+        """The articles and paragraphs of the lead's document."""
+        return [c for c in self.clauses.values() if c.doc_id == self.lead.doc_id and c.kind in ("article", "paragraph")]
+
+    def rare(self, doc_id: str) -> set[str]:
+        """The question's words found in at most ``RARE_SHARE`` of the document's articles
+        (or ``RARE_MIN_ARTICLES`` of them, in a short text)."""
+        if doc_id not in self._rare:
+            arts = [c.text for c in self.clauses.values() if c.doc_id == doc_id and c.kind == "article"]
+            limit = max(RARE_MIN_ARTICLES, RARE_SHARE * len(arts))
+            self._rare[doc_id] = {w for w in self.qwords if arts and sum(w in a for a in arts) <= limit}
+        return self._rare[doc_id]
+
+    def states(self, shape: re.Pattern, text: str) -> bool:
+        """Whether ``text`` states the shape about what the question asks: a sentence of it
+        that states the shape holds a word of the question rare in the lead's document (a fine
+        for the 设计单位 does not answer what the 建设单位 is fined). A question without such
+        words is answered by any sentence that states the shape."""
+        rare = self.subject & self.rare(self.lead.doc_id)
+        said = [s for s in sentences(text) if shape.search(s)]
+        return bool(said) and (not rare or any(w in s for s in said for w in rare))
+
+    def _paragraph(self, sentence: str, clause: Clause) -> str:
+        """The narrowest text of the clause (itself or one of its paragraphs) holding the sentence."""
+        inner = [self.clauses[i].text for i in clause.children if i in self.clauses and sentence in self.clauses[i].text]
+        return min(inner, key=len) if inner else clause.text
+
+    def names_lead(self, sentence: str) -> bool:
+        """Whether the sentence names the lead's article by number."""
+        return self.article is not None and _refers(sentence, self.article)
+
+    def bears(self, role: str, shown_as: str, clause: Clause) -> bool:
+        """Whether a sentence that states ``role`` (as shown: a list head with its item) bears
+        on the lead: it names the lead's article, or what it is about (the item, else its
+        clause) holds a rare word of the question and the lead, or two rare words of the
+        question; a definition, when it defines a word of the question."""
+        if role == "definition":
+            term = _defined_term(shown_as)
+            return bool(term) and any(w in term for w in self.qwords if len(w) >= 3 or w in self.rare(clause.doc_id))
+        if clause.doc_id == self.lead.doc_id and self.names_lead(shown_as):
+            return True
+        # What a list's head is about is its item; what a sentence is about, its clause (a
+        # paragraph's fine is about the conduct its first sentence names).
+        about = shown_as.split("……", 1)[1] if "……" in shown_as else self._paragraph(shown_as, clause)
+        rare = self.rare(clause.doc_id)
+        need = max(self.shared, TIME_LIMIT_SHARED) if role == "time_limit" else self.shared
+        return (sum(w in about for w in self.focus & rare) >= need
+                or sum(w in about for w in self.subject & rare) >= 2)
+
+
+def document_candidates(role: str, ctx: _Structure, taken: set[str], shown: list[str]) -> list[tuple[float, Hit, str]]:
+    """Sentences of the lead's own document that state an asked role and bear on the lead.
+
+    The legal structure says which: a penalty article names the duty it punishes by number
+    (违反本条例第十条规定…) or lists the conduct (有下列情形之一的……（二）拖延检验、验收); a
+    definition article names the term it defines (本条例所称中小企业，是指…). Retrieval may rank
+    such an article far down (it shares few words with the question), so every article of the
+    document is read — but one is cited only when it bears (:meth:`_Structure.bears`). Nothing
+    is read when a clause already cited from the document states the role about what is asked
+    (:meth:`_Structure.states`).
+
+    Args:
+        role: "penalty" or "definition".
+        ctx: the lead, its article, the question's words and the clause mapping.
+        taken: ids already cited (they and their articles or paragraphs are skipped).
+        shown: sentences already stated.
+    Returns:
+        (score, hit, sentence as shown) for each bearing sentence; the hit's score is 0 (no
+        retriever found it).
+    """
+    shape = DOCUMENT_ROLES[role]
+    cited = [ctx.clauses[t] for t in taken if t in ctx.clauses]
+    if any(c.doc_id == ctx.lead.doc_id and ctx.states(shape, c.text) for c in cited):
+        return []
+    out: list[tuple[float, Hit, str]] = []
+    for c in ctx.own():
+        if c.id == ctx.lead.id or _related(c.id, ctx.lead.id) or _covered(c, taken, shape, ctx.clauses):
+            continue
+        for s in sentences(c.text):
+            if not shape.search(s) or boilerplate(s, c):
+                continue
+            if any(_bare(s) in _bare(x) or _bare(x) in _bare(s) for x in shown if _bare(x)):
+                continue
+            # A list's item is chosen by the words that tell this matter from the document's
+            # others (拖延检验、验收, not every item that names 款项).
+            about = ctx.focus & ctx.rare(c.doc_id) or ctx.focus
+            shown_as, sc = (s, _score(s, ctx.qwords)) if role == "definition" else _with_item(s, c, ctx.qwords, about)
+            if sc <= 0 or not ctx.bears(role, shown_as, c):
+                continue
+            out.append((sc, Hit(clause=c, score=0.0), shown_as))
+    return out
+
+
+def _covered(clause: Clause, taken: set[str], shape: re.Pattern, clauses: Mapping[str, Clause]) -> bool:
+    """Whether a cited clause already speaks for ``clause``: the clause itself, one that holds
+    it, or one it holds that states the shape. (The lead's sibling paragraphs are not covered;
+    nor is a list's head (…追究责任) when only an item ((七)不履行…) is cited for its conduct.)"""
+    for t in taken:
+        if clause.id == t or clause.id.startswith(t + "."):
+            return True
+        if t.startswith(clause.id + ".") and (t not in clauses or shape.search(clauses[t].text)):
+            return True
+    return False
+
+
+def _is_chapter(clause: Clause, clauses: Mapping[str, Clause]) -> bool:
+    """Whether a clause holds whole articles (a chapter or section of a regulation)."""
+    return any(clauses[i].kind == "article" for i in clause.children if i in clauses)
+
+
+def _article_of(clause: Clause, clauses: Mapping[str, Clause]) -> Clause | None:
+    """The article a clause belongs to (itself when it is one)."""
+    c: Clause | None = clause
+    while c is not None and c.kind != "article":
+        c = clauses.get(c.parent_id) if c.parent_id else None
+    return c
+
+
+def _refers(sentence: str, article: Clause) -> bool:
+    """Whether a sentence names the article by number (违反本条例第十条规定), not a longer
+    number that ends the same way (第二十条) nor an inserted article (第十条之一)."""
+    if not article.number:
+        return False
+    return bool(re.search(rf"(?<![{_CN_DIGITS}])第{article.number}条(?!之)", sentence))
+
+
+def _defined_term(sentence: str) -> str:
+    """The term a definition sentence defines: what stands between 所称 and 是指 (or before 是指)."""
+    m = re.search(r"所称([^。；]{1,40}?)[，,]?(?:是指|指)", sentence) or re.search(r"^(.{1,30}?)是指", sentence)
+    return _ARTICLE_START.sub("", m.group(1)) if m else ""
 
 
 def _with_item(sentence: str, clause: Clause, qwords: set[str], focus: set[str]) -> tuple[str, float]:

@@ -248,7 +248,7 @@ class _Composer:
         # Another version of the lead's document speaks only when the question names it.
         unasked = bearing.other_versions(self.vocab, top.clause) - named
         adds = bearing.role_additions(asking, question, hits, top.clause, top_sent, "".join(lines), top_score,
-                                      cited_ids, self.shown, unasked)
+                                      cited_ids, self.shown, unasked, clauses=self.clauses or None)
         if named:
             adds += bearing.version_additions(question, top.clause, top_sent, top_score, hits,
                                               cited_ids | {a.hit.clause.id for a in adds}, named)

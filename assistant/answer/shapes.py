@@ -21,7 +21,7 @@ DATE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?(?:底前|前|底)?|\d{1,2}
 ASKS_NUMBER = re.compile(r"多少|几|比例|百分|多大|多高|多长|上限|下限|最低|最高|额度|标准|how (much|many)", re.I)
 ASKS_DATE = re.compile(r"什么时候|何时|哪天|哪年|几月|日期|截止|时间|when", re.I)
 ASKS_WHO = re.compile(r"哪个部门|哪个单位|哪家单位|谁|哪些部门|负责|牵头|主管|哪个机关|which (department|bureau)|who", re.I)
-LISTS = re.compile(r"哪些|哪几|有什么|包括|分为|几种|几个方面|what are", re.I)
+LISTS = re.compile(r"哪些|哪几|哪[两二三四五六七八九十]+(?:种|类|个|项|方面|条)|有什么|包括|分为|几种|几个方面|what are", re.I)
 WANTS_AMOUNT = re.compile(r"补助|补贴|奖励|资助|多少|比例|几|标准|上限|罚|how (much|many)", re.I)
 
 ASKS_PENALTY = re.compile(r"罚|处罚|法律责任|后果|会怎么样|追究|penalt|fine", re.I)
@@ -45,6 +45,16 @@ TIME_LIMIT = re.compile(rf"(?:\d+|[{_CN_NUM}]+)\s*(?:个工作日|个月|日|天
 AUTHORITY = re.compile(r"[^，。；]{2,40}?(?:负责|主管|牵头|召集|审批|核准|受理|批准|实施)|"
                        r"向[^，。；]{2,24}?(?:提出|申请|报送|报告|备案|投诉)")
 DEFINITION = re.compile(r"所称[^。]*?(?:是指|指)|^.{0,30}是指")
+# Legal liability in a wider sense than a fine: 依法追究责任, 给予处分 (a penalty article of a
+# regulation that binds authorities names no fine).
+LIABILITY = re.compile(rf"{PENALTY.pattern}|追究[^。；，]{{0,8}}责任|给予[^。；，]{{0,8}}处分")
+# Asking what a rule says or whether something is allowed (这合法吗, 条例怎么规定的, 旧版怎么写的).
+ASKS_RULE = re.compile(r"合法|违法吗|违规吗|可以吗|行吗|允许|能不能|怎么规定|如何规定|怎么写|怎么说|规定了什么|有什么规定|"
+                       r"什么说法|有啥说法|不一样|区别")
+# Asking what happens to whoever breaks a rule, in words that name no penalty (会被怎么处理,
+# 要担什么责任, 有什么后果).
+ASKS_LIABILITY = re.compile(r"被[^，。？?]{0,4}(?:怎么|如何|怎样)(?:处理|处置|处罚|追究|问责)|会(?:怎么|如何|怎样)处理|"
+                            r"(?:担|承担)(?:什么|哪些|何种|啥)(?:法律)?责任|有(?:什么|啥)(?:法律)?后果")
 
 # What to say when the question asks for a shape the best clause does not state.
 UNSETTLED: dict[str, str] = {}
