@@ -184,3 +184,10 @@ def test_a_list_question_answered_by_one_item_lists_the_clause_above_it(corpus):
     q = normalize_question("实施路径分哪三种改造方式？", 2000)
     assert "包括：" not in lead(compose(q, hits(clauses, "lzb-2024-22:s5.1.1"), reading=read_question(q, vocab),
                                         vocab=vocab))
+
+
+def test_a_decision_on_the_spot_answers_how_long(corpus):
+    """当场作出决定 is a time limit: the question is answered, not declined as unsettled."""
+    a = ask(corpus, "签了出让合同后去申请建设用地规划许可证，要等多久？", "shanghai-urban-rural-planning-2018:art33")
+    assert not a.abstained
+    assert "应当当场作出决定[1]" in lead(a)
