@@ -15,7 +15,7 @@ from assistant.answer.finalise import finalise
 from assistant.answer.normalize import RETRIEVAL_MAX_CHARS, normalize_history, normalize_question, retrieval_query
 from assistant.config import Settings
 from assistant.corpus import get_clause
-from assistant.documents.validity import prefer_in_force
+from assistant.documents.validity import current_version_first, prefer_in_force
 from assistant.index.store import ClauseIndex
 from assistant.models import Answer, Clause, DocumentMeta
 from assistant.retrieve.gate import Gate, GateSignals
@@ -313,7 +313,7 @@ class Assistant:
         shown = _SURROGATE.sub("\ufffd", question)
         clauses = self.index.clauses()
         reading, query, signals = evidence.reading, evidence.query, evidence.signals
-        hits = prefer_in_force(evidence.hits, self.documents(), self.settings.clock())
+        hits = self._current(evidence.hits, reading)
         reason = self.gate.abstain(signals)
         # A question about a document itself (its dates, issuer, 抄送) has few topic words: the
         # measured signals say little about it, the explicit ones (a document, place or year
@@ -421,7 +421,14 @@ class Assistant:
         hits = self.retriever.search(q, k=self.settings.top_k, sparse_query=sparse_query(q),
                                      doc_ids=reading.doc_ids or None)
         hits = prefer_named(query, hits, self.vocabulary.named_clauses(query), self.index.clauses())
-        return prefer_in_force(hits, self.documents(), self.settings.clock())
+        return self._current(hits, reading)
+
+    def _current(self, hits: list[Hit], reading: Reading) -> list[Hit]:
+        """The in-force preference: a question that names no version is answered from the
+        version in force (an older version's clause only where the new one has no such rule)."""
+        if reading.versions or read_versions(reading.question).named:
+            return prefer_in_force(hits, self.documents(), self.settings.clock())
+        return current_version_first(hits, self.documents(), self.settings.clock())
 
     def gate_signals(self, question: str, history: list[str] | None = None) -> GateSignals:
         """What the abstention gate measures for a question (for calibration and reports)."""

@@ -11,6 +11,7 @@ import pytest
 from assistant.config import Settings
 from assistant.corpus import load_manifest, meta_for_file
 from assistant.documents.validity import (
+    current_version_first,
     describe,
     document_notes,
     prefer_in_force,
@@ -89,6 +90,19 @@ def test_prefer_in_force_puts_the_current_version_first(sme) -> None:
     assert [h.clause.doc_id for h in got] == ["sme-payment-2025", "other", "sme-payment-2020"]
     # Before the revision takes effect nothing moves.
     assert prefer_in_force(hits, sme, date(2025, 5, 1)) == hits
+
+
+def test_a_question_naming_no_version_is_answered_from_the_version_in_force(sme) -> None:
+    """The old version's clauses are left out when the current one was found too, and come
+    last when it was not (a rule the revision dropped is still shown, marked superseded)."""
+    hits = [_hit("sme-payment-2020", 0.04), _hit("sme-payment-2025", 0.03), _hit("other", 0.02)]
+    got = current_version_first(hits, sme, date(2026, 1, 1))
+    assert [h.clause.doc_id for h in got] == ["sme-payment-2025", "other"]
+    only_old = [_hit("sme-payment-2020", 0.04), _hit("other", 0.02)]
+    assert [h.clause.doc_id for h in current_version_first(only_old, sme, date(2026, 1, 1))] == \
+        ["other", "sme-payment-2020"]
+    # Before the revision takes effect the 2020 text is the one in force: nothing is left out.
+    assert current_version_first(hits, sme, date(2025, 5, 1)) == hits
 
 
 def test_clock_from_environment(tmp_path: Path) -> None:

@@ -224,3 +224,9 @@ def test_the_same_question_about_someone_else_after_a_computed_part(two_versions
         "（2）负责人呢：同一条款规定：“对直接负责的主管人员和其他直接责任人员处2万元以上5万元以下的罚款，"
         "属于国家工作人员的，依法给予处分”[1]。")
     assert [c.id for c in a.citations] == ["investment-project-approval-2016:art18.k1"]
+
+
+def test_both_versions_named_at_once():
+    for q in ("新旧两版条例的说法有什么不一样？", "新老版本对这个有什么区别？"):
+        cue = read_versions(q)
+        assert cue.old and cue.new and cue.compare, q

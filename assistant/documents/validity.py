@@ -162,6 +162,23 @@ def prefer_in_force(hits: Sequence[H], documents: Sequence[DocumentMeta], today:
     return [h for _, h in ranked]
 
 
+def current_version_first(hits: Sequence[H], documents: Sequence[DocumentMeta], today: date) -> list[H]:
+    """Hits for a question that names no version: the clauses of a superseded version are left
+    out when clauses of the version in force were found too (the question is about the law as
+    it stands; the old wording would add a second, outdated citation), and come last when they
+    were not. Each hit needs ``.clause`` and ``.score``."""
+    by_id = {d.id: d for d in documents}
+    old = {d.id for d in documents if successor(d, documents, today) is not None and d.title
+           and any(o.title == d.title and o.id != d.id for o in documents)}
+    if not any(h.clause.doc_id in old for h in hits):
+        return list(prefer_in_force(hits, documents, today))
+    current = [h for h in hits if h.clause.doc_id not in old]
+    titles = {by_id[h.clause.doc_id].title for h in current if h.clause.doc_id in by_id}
+    # An older version speaks only where its successor was not found at all.
+    kept = [h for h in hits if h.clause.doc_id in old and by_id[h.clause.doc_id].title not in titles]
+    return list(prefer_in_force(current, documents, today)) + kept
+
+
 def describe(meta: DocumentMeta, today: date, documents: Sequence[DocumentMeta] = ()) -> str:
     """Two lines for ``policy-assistant documents``: id, 文号 and title; issuers, dates and
     the validity state on ``today``."""

@@ -37,6 +37,8 @@ _COMPARE = re.compile(r"一样吗|一样不|一样么|相同吗|有什么(?:变�
 
 
 _CHOICE = re.compile(r"还是|哪一?版|哪个版本")
+# Both versions at once: 新旧两版, 新老版本, 前后两个版本.
+_BOTH = re.compile(r"新旧|新老|(?:前后|新旧)?两(?:个)?版本?|两版")
 
 
 class VersionCue(BaseModel):
@@ -65,6 +67,9 @@ def read_versions(text: str) -> VersionCue:
             spans.append(m.group(0))
     old = [m.group(0) for m in _OLD.finditer(text)]
     new = [m.group(0) for m in _NEW.finditer(text)]
+    both = [m.group(0) for m in _BOTH.finditer(text)]
+    if both:  # 新旧两版: each of them
+        old, new = old + both, new + both
     if len(years) >= 2 and _CHOICE.search(text) and not _COMPARE.search(text):
         # 该按2012年版还是2021年版: which one applies is the question, not what each says.
         return VersionCue()
