@@ -23,6 +23,7 @@ from assistant.retrieve.hybrid import Hit, Mode, Retriever
 from assistant.retrieve.stated import named_only
 from assistant.understand.lexicon import default_lexicon
 from assistant.understand.names import correction_note, prefer_named
+from assistant.understand.spelling import correct_slips
 from assistant.understand.reading import (Part, Reading, leans_on_history, names_own_subject, read_question,
                                           retrieval_text)
 from assistant.understand.versions import read_versions, resolve, strip_cues, version_name
@@ -290,12 +291,14 @@ class Assistant:
         """
         self._sync()
         q = normalize_question(question, self.settings.max_question_chars)
-        # A name written with a slip (付组长, 新契) is read as the index writes it, everywhere after.
+        # A name written with a slip (付组长, 新契) is read as the index writes it, everywhere after,
+        # and so is a word with one character slipped (容级率, 规化许可证).
         q, names = self.vocabulary.correct_names(q)
+        q, slips = correct_slips(q, self.vocabulary.text)
         hist = normalize_history(history, self.settings.max_question_chars)
         reading, query, hits, signals = self._evidence(q, hist, self.settings.top_k)
         return Evidence(question=q, history=hist, reading=reading, query=query, hits=hits, signals=signals,
-                        note=correction_note(names))
+                        note=correction_note([*names, *slips]))
 
     def _answer(self, question: str, evidence: Evidence) -> Answer:
         """Answer one question.

@@ -221,3 +221,11 @@ def test_a_slipped_name_is_read_as_the_index_writes_it_and_the_answer_says_so(as
     duty = assistant.ask("区供电公司在这个低效用地整治里要干啥？")
     assert duty.citations[0].id.startswith("lzb-2024-22:a1.d")
     assert "供电公司" in duty.answer.splitlines()[0]
+
+
+def test_an_everyday_name_of_a_body_is_read_as_the_indexed_one(vocab) -> None:
+    q, read = vocab.correct_names("工商局在这次低效用地整治里管什么？")
+    assert q == "区市场监管局在这次低效用地整治里管什么？"
+    assert ("工商局", "区市场监管局") in read
+    # Mentioned in passing, not asked about: left as written.
+    assert vocab.correct_names("企业开办要去工商局办手续吗？")[0] == "企业开办要去工商局办手续吗？"

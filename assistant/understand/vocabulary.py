@@ -65,6 +65,13 @@ class HeldDocument(BaseModel):
         return self.end_year is None or year <= self.end_year
 
 
+@lru_cache(maxsize=1)
+def body_aliases() -> dict[str, list[str]]:
+    """Everyday names of public bodies and the official words for them (``aliases.toml``)."""
+    text = (resources.files("assistant.understand") / "aliases.toml").read_text(encoding="utf-8")
+    return {k: list(v) for k, v in tomllib.loads(text).get("aliases", {}).items()}
+
+
 class Vocabulary(BaseModel):
     """The index's own words, for reading questions and judging scope."""
 
@@ -93,13 +100,30 @@ class Vocabulary(BaseModel):
             self._name_index = NameIndex.build(self.names)
         return find_names(question, self._name_index, self._text)
 
-    def correct_names(self, question: str) -> tuple[str, list[NameMatch]]:
-        """``question`` with its slipped names written as the index writes them (付组长 ->
-        副组长), and, when it asks who a unit sends or what it does, its short forms written in
-        full (水务公司 -> 区水务公司); with the matches found."""
-        matches = self.find_names(question)
+    def correct_names(self, question: str) -> tuple[str, list[NameMatch | tuple[str, str]]]:
+        """``question`` with everyday names of bodies (工商局, 供电局) and slipped names (付组长)
+        written as the index writes them, and, when it asks who a unit sends or what it does,
+        its short forms written in full (水务公司 -> 区水务公司); with what was read differently
+        (matches, and (as written, as read) pairs for the everyday names)."""
         full = asks_person(question) or asks_duty(question)
-        return correct(question, matches, full=full), matches
+        # 工商局在这里管什么: an everyday name read as the body the index names (a question
+        # that only mentions 工商局 in passing keeps it).
+        question, aliased = self._aliases(question) if full else (question, [])
+        matches = self.find_names(question)
+        return correct(question, matches, full=full), [*aliased, *matches]
+
+    def _aliases(self, question: str) -> tuple[str, list[tuple[str, str]]]:
+        """Everyday names of bodies (``aliases.toml``) the question writes, each replaced by the
+        one indexed name that holds an official word for it; a name with none (or several) stays."""
+        read: list[tuple[str, str]] = []
+        for alias, official in sorted(body_aliases().items(), key=lambda kv: -len(kv[0])):
+            if alias not in question or any(alias in w for _, w in read):
+                continue
+            held = sorted({n for n in self.names for o in official if o in n}, key=len)
+            if held and alias not in self.names and all(held[0] in n for n in held):
+                question = question.replace(alias, held[0])
+                read.append((alias, held[0]))
+        return question, read
 
     def named_clauses(self, question: str) -> list[str]:
         """Ids of the clauses the names in ``question`` name (a department's member line and

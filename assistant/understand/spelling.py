@@ -1,0 +1,127 @@
+"""One-character slips in a question's words, read as the corpus writes them.
+
+People type 容级率 for 容积率, 规化许可证 for 规划许可证, 申情书 for 申请书, 加速拆旧 for 加速折旧.
+Retrieval and sentence choice match words, so a slip loses the clause that answers. A piece of
+the question (a word as jieba cuts it, or two or three neighbouring pieces joined, three to six
+characters) is read as a slip when:
+
+- the corpus does not hold it, and no dictionary knows it (公积金 is a real word the corpus lacks);
+- it names no place (镇海区 asked about is no slip of a held place: the gate must see it);
+- the character that differs stands in a token neither a dictionary nor the corpus knows
+  (容级率, 规化, 拆旧; 小微 is the corpus's own short form); a
+  known word (企业会, 领导上任) is what the asker meant, and a piece that opens or closes with a
+  function character (的中介写) is a phrase;
+- the corpus holds exactly one string that differs from it in one Chinese character, and that
+  string is a dictionary word or a run of four or more characters the corpus writes twice.
+
+Everything is read from the indexed texts and the general dictionary, never from a list of
+known typos, so it works on any document.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.understand.vocabulary import PLACE_RE
+
+MIN_CHARS, MAX_CHARS = 3, 6
+# A string the corpus writes this often counts as its own word even when no dictionary has it.
+MIN_CORPUS_COUNT = 2
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _dictionary() -> dict[str, int]:
+    from assistant.index.tokenize import _jieba
+
+    return _jieba().dt.FREQ
+
+
+def _candidates(piece: str, corpus: str) -> set[str]:
+    """Strings of the corpus that are ``piece`` with one Chinese character changed."""
+    out: set[str] = set()
+    for j in range(len(piece)):
+        pattern = re.escape(piece[:j]) + "[\u4e00-\u9fff]" + re.escape(piece[j + 1:])
+        out.update(m.group(0) for m in re.finditer(pattern, corpus) if m.group(0) != piece)
+    return out
+
+
+def _diff(a: str, b: str) -> int:
+    """Where two strings of one length differ (the first position)."""
+    return next(i for i in range(len(a)) if a[i] != b[i])
+
+
+def _pairs(text: str, at: int) -> list[str]:
+    """The two-character strings of ``text`` that hold its character at ``at``."""
+    return [text[j:j + 2] for j in (at - 1, at) if 0 <= j and j + 2 <= len(text)]
+
+
+def _mends(written: str, meant: str) -> bool:
+    """Does the change make a word where there was none: around the changed character the
+    written text has no dictionary word (收够, 规化, 拆旧) and the meant one has (收购, 规划,
+    折旧), or is a dictionary word itself (容积率)? 小微 -> 小型 changes a word into another."""
+    at = _diff(written, meant)
+    words = _dictionary()
+    if any(words.get(p) for p in _pairs(written, at)):
+        return False
+    return (len(meant) >= 3 and bool(words.get(meant))) or any(words.get(p) for p in _pairs(meant, at))
+
+
+def _a_word(text: str, corpus: str) -> bool:
+    """A dictionary word, or a run of four or more characters the corpus writes at least twice."""
+    return bool(_dictionary().get(text)) or (len(text) >= 4 and corpus.count(text) >= MIN_CORPUS_COUNT)
+
+
+# A piece that opens or closes with one of these is a phrase, not a word with a slip in it.
+_FUNCTION_EDGE = frozenset("的了着过吗呢吧啊和与及或等在是也都就")
+
+
+def find_slips(question: str, corpus: str) -> list[tuple[str, str]]:
+    """The slips in ``question`` as (written, as the corpus writes it), in question order.
+
+    Args:
+        question: the normalised question.
+        corpus: every clause text without whitespace.
+    """
+    from assistant.index.tokenize import _jieba
+
+    tokens = _jieba().lcut(question)
+    found: list[tuple[str, str]] = []
+    taken: set[int] = set()
+    starts = []
+    pos = 0
+    for t in tokens:
+        starts.append(pos)
+        pos += len(t)
+    for i in range(len(tokens)):
+        for n in (1, 2, 3):
+            if i + n > len(tokens):
+                break
+            piece = "".join(tokens[i:i + n])
+            start = starts[i]
+            span = set(range(start, start + len(piece)))
+            if not MIN_CHARS <= len(piece) <= MAX_CHARS or not _CJK.fullmatch(piece) or span & taken:
+                continue
+            if piece in corpus or (n == 1 and _dictionary().get(piece)) or PLACE_RE.fullmatch(piece):
+                continue
+            if piece[0] in _FUNCTION_EDGE or piece[-1] in _FUNCTION_EDGE:
+                continue
+            if n > 1 and all(len(t) >= 2 and _dictionary().get(t) for t in tokens[i:i + n]):
+                continue  # words side by side (领导上任): a phrase the corpus lacks, not a slip
+            # The slipped character stands in a token no dictionary knows (容级率, 规化, 拆旧,
+            # 凭征): a known word (企业会, 的中介) is what the asker wrote on purpose.
+            unknown = [(starts[k] - start, starts[k] - start + len(tokens[k])) for k in range(i, i + n)
+                       if len(tokens[k]) >= 2 and not _dictionary().get(tokens[k]) and tokens[k] not in corpus]
+            near = {c for c in _candidates(piece, corpus) if _a_word(c, corpus)
+                    and any(a <= _diff(piece, c) < b for a, b in unknown) and _mends(piece, c)}
+            if len(near) == 1:
+                found.append((piece, near.pop()))
+                taken |= span
+    return found
+
+
+def correct_slips(question: str, corpus: str) -> tuple[str, list[tuple[str, str]]]:
+    """``question`` with its slips written as the corpus writes them, and the slips."""
+    slips = find_slips(question, corpus)
+    for written, meant in slips:
+        question = question.replace(written, meant, 1)
+    return question, slips

@@ -1,0 +1,42 @@
+"""One-character slips read as the corpus writes them (real corpus text, no index needed)."""
+
+import re
+
+import pytest
+
+from assistant.answer.normalize import normalize_question
+from assistant.understand.spelling import correct_slips, find_slips
+
+
+@pytest.fixture(scope="module")
+def corpus(parsed_laws_and_plan) -> str:
+    clauses, _ = parsed_laws_and_plan
+    return re.sub(r"\s+", "", "".join(c.text for c in clauses.values()))
+
+
+@pytest.mark.parametrize("question, slips", [
+    ("容级率最低要多少？", [("容级率", "容积率")]),
+    ("签了出让合同后去申请建设用地规化许可证，要等多久？", [("规化许可证", "规划许可证")]),
+    ("固定资产能不能加速拆旧？", [("加速拆旧", "加速折旧")]),
+    ("应收账款电子凭征也有限制吗？", [("账款电子凭征", "账款电子凭证")]),
+])
+def test_a_slipped_character_is_read_as_the_corpus_writes_it(corpus, question, slips):
+    assert find_slips(normalize_question(question, 2000), corpus) == slips
+
+
+@pytest.mark.parametrize("question", [
+    "企业会被罚多少？",                 # 企业会: words the asker meant
+    "新领导上任后说之前的政策不算了",     # 领导上任: a phrase the corpus lacks, not a slip
+    "预留给小微企业的比例是多少？",       # 小微: the corpus's own short form
+    "北仑区人才购房补贴是多少？",         # out of scope: nothing to mend
+    "镇海区的低效用地政策是什么？",       # a place the corpus lacks stays as written
+    "公积金怎么交？",                     # a real word the corpus lacks
+])
+def test_words_written_on_purpose_are_left_alone(corpus, question):
+    assert find_slips(normalize_question(question, 2000), corpus) == []
+
+
+def test_the_question_is_mended_once_per_slip(corpus):
+    q, slips = correct_slips("容级率最低要多少？容级率能放宽吗？", corpus)
+    assert slips == [("容级率", "容积率"), ("容级率", "容积率")]
+    assert q == "容积率最低要多少？容积率能放宽吗？"
