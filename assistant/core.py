@@ -57,9 +57,11 @@ def sparse_query(query: str) -> str:
     return f"{query} {' '.join(extra)}" if extra else query
 
 
-# What a table cell never answers: a multi-part question with a part asking one of these is
-# answered part by part, not by the table route.
+# What a table cell never answers: a multi-part question with a part asking one of these (and
+# naming no row) is answered part by part, not by the table route.
 _NOT_TABLE = frozenset({"who", "when", "time_limit", "penalty", "definition"})
+# …unless the same part compares rows or asks an extreme (谁的任务更多 asks who of the rows).
+_TABLE_OPS = frozenset({"compare", "superlative", "filter", "sum", "share"})
 
 # 负责人呢, 那个人呢: the question before, asked about something else.
 _ELLIPTICAL = re.compile(r"(?:那|那么)?[^，。？?]{1,8}呢")
@@ -326,7 +328,7 @@ class Assistant:
         if parted and not explicit and any(asked_fact(p) for p in self._part_readings(reading)):
             reason = None  # a part asks about a document itself (该按哪一版…？多少天内付款？)
         elif not reason or reading.doc_ids or (asked_fact(reading) and not explicit):
-            fact = document_fact_answer(shown, reading, hits, clauses, self.documents())
+            fact = document_fact_answer(shown, self._fact_reading(reading, hist), hits, clauses, self.documents())
             if fact is not None:
                 return fact
         # A calculation with numbers in it is answered by the tool even when the gate hesitates
@@ -335,7 +337,8 @@ class Assistant:
         for name, route in self._route_fns():
             if not _route_applies(name, q, hist):
                 continue
-            if name == "table" and parted and any(set(p.asks) & _NOT_TABLE for p in reading.parts):
+            if name == "table" and parted and not reading.rows and any(
+                    set(p.asks) & _NOT_TABLE and not set(p.asks) & _TABLE_OPS for p in reading.parts):
                 continue  # 谁来考核、多久考一次？…奖励标准是多少？ asks no table figure
             answer = route(q, clauses, history=hist, home=self.settings.home)  # packs live in the home
             if answer is None:
@@ -354,6 +357,8 @@ class Assistant:
         if not reason and arith is None and len(reading.versions) < 2 and not parted:
             # The best clauses may only name what is asked for (…目录, 划分标准由…制定).
             reason = named_only(reading.asking, hits, self.gate.corpus, q)
+        if reason and arith is not None and arith.tool_calls and not explicit:
+            reason = None  # the clause's own rule computes with the asker's figures (its words may be rare)
         if reason:
             return abstain(shown, reason, self._document_names())
         if arith is not None and not parted:
@@ -410,6 +415,15 @@ class Assistant:
             # The first part is what is asked; the parts after it build on it (…我们算不算小微？).
             return settled[0]
         return compose_parts(q, reading, part_hits, self.vocabulary, settled=settled, clauses=clauses)
+
+    def _fact_reading(self, reading: Reading, hist: list[str]) -> Reading:
+        """The reading that says which fact about a document is asked: a follow-up that names
+        only a version (那2020年版呢？) asks what the question before it asked."""
+        if not hist or asked_fact(reading) or names_own_subject(reading, self.vocabulary) \
+                or not read_versions(reading.question).named:
+            return reading
+        earlier = strip_cues(hist[-1], read_versions(hist[-1]))
+        return reading.model_copy(update={"asking": earlier})
 
     def _part_readings(self, reading: Reading) -> list[Reading]:
         """Each part read as a question of its own, with the asker's situation (and figures)

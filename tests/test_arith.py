@@ -379,3 +379,10 @@ def test_a_term_and_its_one_extension_add_up_when_the_total_is_asked(laws):
     assert answer.tool_calls[0].result["total"] == 3
     # Asked without the total (只问有效期), nothing is added up.
     assert arith_answer("临时建设工程规划许可证的有效期是多久？", [k2], laws) is None
+
+
+def test_a_fine_asked_in_everyday_words(laws):
+    """罚多少钱 names the 罚款 the rule yields: with the 造价 the asker gives, it is computed."""
+    art58 = laws["shanghai-urban-rural-planning-2018:art58"]
+    answer = arith_answer("在上海没拿建设工程规划许可证就盖了个厂房，造价800万，还能整改的话罚多少钱？", [art58], laws)
+    assert answer.answer.splitlines()[0] == "按上海市城乡规划条例 第五十八条，罚款为40万元（400000元）至80万元（800000元）[1]。"

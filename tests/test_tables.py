@@ -403,3 +403,10 @@ def test_the_finaliser_finds_every_figure_of_a_table_answer(clauses, question: s
     checked = finalise(answer, clauses)
     assert checked.notes == []
     assert checked.answer.answer == answer.answer
+
+
+def test_which_of_two_rows_has_more_in_everyday_words():
+    from assistant.tables.reading import _COMPARE
+
+    for q in ("霞浦和戚家山比，谁的新增竣工建筑面积任务更多，多出多少？", "两个街道谁的任务更多？"):
+        assert _COMPARE.search(q), q

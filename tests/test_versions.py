@@ -230,3 +230,16 @@ def test_both_versions_named_at_once():
     for q in ("新旧两版条例的说法有什么不一样？", "新老版本对这个有什么区别？"):
         cue = read_versions(q)
         assert cue.old and cue.new and cue.compare, q
+
+
+def test_a_follow_up_naming_a_version_asks_the_same_fact_of_it(two_versions):
+    a = two_versions.ask("那2020年版呢？", history=["新版保障中小企业款项支付条例从哪天开始施行？"])
+    assert a.answer.splitlines()[0] == "《保障中小企业款项支付条例》（2020）的施行日期：2020年9月1日[1]。"
+    assert [c.id for c in a.citations] == ["sme-payment-2020:art29"]
+
+
+def test_a_computed_deadline_is_answered_though_its_words_are_rare(two_versions):
+    a = two_versions.ask("公司想拿应收账款去银行融资，2025年8月15日向付款的大企业提出确权请求，对方最迟哪天要确认？")
+    assert not a.abstained
+    assert "2025年9月14日" in a.answer.splitlines()[0]
+    assert [c.name for c in a.tool_calls] == ["clause_arithmetic"]

@@ -191,7 +191,10 @@ def _needs(c: _Candidate, text: str, qs: list[Quantity], q_bigrams: set[str]) ->
         return missing + ([] if _days(qs, text) or _span_days(qs) else ["天数（或起止日期）"])
     if rule.base is None or not bigrams(rule.base) & q_bigrams:
         return None  # the question does not name the base this rate applies to
-    if len((bigrams(rule.segment) - bigrams(rule.base)) & q_bigrams) < MIN_SHARED:
+    shared = len((bigrams(rule.segment) - bigrams(rule.base)) & q_bigrams)
+    # 罚多少钱 names the 罚款 the rule yields in everyday words.
+    shared += bool(rule.result_name and rule.result_name[0] in text and rule.result_name[0] in "罚补奖")
+    if shared < MIN_SHARED:
         return None  # only the base is shared: the question is about another rule of that base
     if rule.base_kind not in ("money", "area"):
         return None
