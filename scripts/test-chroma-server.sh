@@ -29,6 +29,8 @@ sys.exit("chroma server did not start on $POLICY_ASSISTANT_CHROMA_URL; see $LOG"
 PY
 echo "chroma server: $POLICY_ASSISTANT_CHROMA_URL"
 if [ "$#" -eq 0 ]; then
-  set -- tests/test_ask.py tests/test_ingest.py tests/test_crash.py
+  # Against the server, every write step is killed once (test_every_write_step_is_recoverable);
+  # the kills at random steps and times run in the main pass.
+  set -- tests/test_ask.py tests/test_ingest.py tests/test_crash.py -k "not random"
 fi
 bash scripts/test.sh "$@"
