@@ -159,17 +159,13 @@ def find_fact(fact: str, meta: DocumentMeta, clauses: Sequence[Clause]) -> Docum
                 if hit:
                     return hit
         return None
-    if fact == "adopted_by":
+    if fact in ("adopted_by", "period"):
+        # 经…会议审议通过 (the meetings), （2024-2026年） (the years): the first clause that writes it.
+        pattern, group = (_ADOPTED_BY_TEXT, 1) if fact == "adopted_by" else (_RANGE, 0)
         for c in clauses:
-            m = _ADOPTED_BY_TEXT.search(c.own_text or c.text)
+            m = pattern.search(c.own_text or c.text)
             if m:
-                return found(_flat(m.group(1)), c)
-        return None
-    if fact == "period":
-        for c in clauses:
-            m = _RANGE.search(c.own_text or c.text)
-            if m:
-                return found(_flat(m.group(0)), c)
+                return found(_flat(m.group(group)), c)
         return None
     if fact == "issuer":
         names = [n for n in meta.issuers if _first_holding(clauses, n)]

@@ -39,6 +39,7 @@ from assistant.models import Answer, Clause, ToolCall
 from assistant.retrieve.gate import specificity
 from assistant.retrieve.hybrid import Hit
 from assistant.understand.lexicon import default_lexicon
+from assistant.understand.names import ASKS_DUTY, ASKS_PERSON
 
 MAX_CITATIONS = 3
 # A sentence of the best clause may supply the shape asked for (a fine, a time limit) when it
@@ -65,10 +66,6 @@ _ASKS_AMOUNT = re.compile(r"多少|比例|百分之几|标准是|额度")
 # Words with these characters ask (由谁来, 谁来管, 啥时候): never quoted as a subject the text lacks.
 _ASKY = re.compile(r"多|几|怎|什么|哪|吗|呢|谁|啥|么|咋")
 _REWARD = re.compile(r"补助|补贴|奖励|资助|奖补|扶持资金")
-# Asking what a unit is to do, or who represents it.
-# Asking what a named unit is to do, or who sits for it (in everyday words too: 要干啥, 派谁).
-_ASKS_DUTY = re.compile(r"负责|职责|干什么|干啥|干嘛|做什么|做啥|管什么|管啥|管哪|分工|要做|牵头|什么任务|哪些任务")
-_ASKS_PERSON = re.compile(r"谁|哪位|哪几位|哪些人|叫什么|什么人|姓名|名字|人选|成员")
 
 _AMOUNT_UNSETTLED = "具体数额或标准"
 # A figure that answers "多少": a number with a unit other than a date's year or month.
@@ -362,7 +359,7 @@ class _Composer:
         asking = self._asking(question).replace(" ", "")
         # A unit named in the question: what it is to do (某局主要负责什么), or who sits for it in
         # the group (某局进领导小组的是谁). The last thing asked decides.
-        for kind, ask in sorted((("duty", _ASKS_DUTY), ("member", _ASKS_PERSON)),
+        for kind, ask in sorted((("duty", ASKS_DUTY), ("member", ASKS_PERSON)),
                                 key=lambda ka: -max((m.end() for m in ka[1].finditer(asking)), default=-1)):
             if not ask.search(asking):
                 continue

@@ -226,8 +226,11 @@ def index_names(clauses: Iterable) -> dict[str, list[str]]:
 
 # What a question about a named department asks: the person it sends (成员 lines, leader
 # lines), or what it does (duty items). Ordinary Chinese, no document's words.
-_ASKS_PERSON = re.compile(r"谁|哪位|哪几位|哪些人|姓名|名字|人选|成员|组长|主任")
-_ASKS_DUTY = re.compile(r"负责|职责|干什么|干啥|干嘛|做什么|做啥|管什么|管啥|管哪|分工|要做|牵头")
+# Asking who sits for a unit (派谁, 是哪位) or what a unit is to do (要干啥, 负责什么), in
+# everyday words too; the composer reads them as well.
+ASKS_PERSON = re.compile(r"谁|哪位|哪几位|哪些人|叫什么|什么人|姓名|名字|人选|成员")
+ASKS_DUTY = re.compile(r"负责|职责|干什么|干啥|干嘛|做什么|做啥|管什么|管啥|管哪|分工|要做|牵头|什么任务|哪些任务")
+_ASKS_ROLE = re.compile(r"组长|主任")
 _KINDS = {"person": ("member", "leader"), "duty": ("duty",)}
 # A role (组长) asked beside something else (由谁任组长，办公室设在哪里) may ask what the plan's
 # own text says of the group: its leader line comes first only in a one-clause question.
@@ -236,12 +239,12 @@ _CLAUSES = re.compile(r"[，,；;]")
 
 def asks_person(text: str) -> bool:
     """Does ``text`` ask who (谁, 哪位, 成员)?"""
-    return bool(_ASKS_PERSON.search(text))
+    return bool(ASKS_PERSON.search(text) or _ASKS_ROLE.search(text))
 
 
 def asks_duty(text: str) -> bool:
     """Does ``text`` ask what someone does (负责什么, 要干啥, 职责)?"""
-    return bool(_ASKS_DUTY.search(text))
+    return bool(ASKS_DUTY.search(text))
 
 
 def named_first(question: str, ids: list[str], kinds: Mapping[str, str]) -> list[str]:
