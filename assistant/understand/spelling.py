@@ -7,8 +7,8 @@ characters) is read as a slip when:
 
 - the corpus does not hold it, and no dictionary knows it (公积金 is a real word the corpus lacks);
 - it names no place (镇海区 asked about is no slip of a held place: the gate must see it);
-- the character that differs stands in a token neither a dictionary nor the corpus knows
-  (容级率, 规化, 拆旧; 小微 is the corpus's own short form); a
+- the character that differs stands in a token neither the corpus nor a dictionary knows, or
+  only as a rare word (容级率, 规化, 拆旧, 连合, 条列; 小微 is the corpus's own short form); a
   known word (企业会, 领导上任) is what the asker meant, and a piece that opens or closes with a
   function character (的中介写) is a phrase;
 - the corpus holds exactly one string that differs from it in one Chinese character, and that
@@ -55,15 +55,22 @@ def _pairs(text: str, at: int) -> list[str]:
     return [text[j:j + 2] for j in (at - 1, at) if 0 <= j and j + 2 <= len(text)]
 
 
+# A dictionary word rarer than this (连合, 条列, 部份, 租凭) is as likely a slip as a word.
+RARE = 100
+
+
+def _common(word: str) -> bool:
+    return (_dictionary().get(word) or 0) >= RARE
+
+
 def _mends(written: str, meant: str) -> bool:
     """Does the change make a word where there was none: around the changed character the
     written text has no dictionary word (收够, 规化, 拆旧) and the meant one has (收购, 规划,
     折旧), or is a dictionary word itself (容积率)? 小微 -> 小型 changes a word into another."""
     at = _diff(written, meant)
-    words = _dictionary()
-    if any(words.get(p) for p in _pairs(written, at)):
+    if any(_common(p) for p in _pairs(written, at)):
         return False
-    return (len(meant) >= 3 and bool(words.get(meant))) or any(words.get(p) for p in _pairs(meant, at))
+    return (len(meant) >= 3 and _common(meant)) or any(_common(p) for p in _pairs(meant, at))
 
 
 def _a_word(text: str, corpus: str) -> bool:
@@ -110,9 +117,9 @@ def find_slips(question: str, corpus: str) -> list[tuple[str, str]]:
             # The slipped character stands in a token no dictionary knows (容级率, 规化, 拆旧,
             # 凭征): a known word (企业会, 的中介) is what the asker wrote on purpose.
             unknown = [(starts[k] - start, starts[k] - start + len(tokens[k])) for k in range(i, i + n)
-                       if len(tokens[k]) >= 2 and not _dictionary().get(tokens[k]) and tokens[k] not in corpus]
-            near = {c for c in _candidates(piece, corpus) if _a_word(c, corpus)
-                    and any(a <= _diff(piece, c) < b for a, b in unknown) and _mends(piece, c)}
+                       if len(tokens[k]) >= 2 and not _common(tokens[k]) and tokens[k] not in corpus]
+            near = {c for c in _candidates(piece, corpus) if _a_word(c, corpus) and _mends(piece, c)
+                    and any(a <= _diff(piece, c) < b for a, b in unknown)}
             if len(near) == 1:
                 found.append((piece, near.pop()))
                 taken |= span
