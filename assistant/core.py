@@ -429,8 +429,13 @@ class Assistant:
         """Each part read as a question of its own, with the asker's situation (and figures)
         before it."""
         figures = "，".join(reading.background)
-        return [read_question(f"{figures}，{p.query}" if figures else p.query, self.vocabulary)
-                for p in reading.parts]
+        out = []
+        for p in reading.parts:
+            own = read_question(f"{figures}，{p.query}" if figures else p.query, self.vocabulary)
+            # 老版本哪天施行的？新修订的又是哪天？ — each part within the version it names.
+            own, _ = self._versions(own, own.question, [], self.settings.top_k)
+            out.append(own)
+        return out
 
     def _part_hits(self, query: str, hist: list[str], reading: Reading) -> list[Hit]:
         """Clauses for one part of a multi-part question."""

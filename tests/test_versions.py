@@ -243,3 +243,17 @@ def test_a_computed_deadline_is_answered_though_its_words_are_rare(two_versions)
     assert not a.abstained
     assert "2025年9月14日" in a.answer.splitlines()[0]
     assert [c.name for c in a.tool_calls] == ["clause_arithmetic"]
+
+
+def test_whether_a_version_sets_a_period_is_answered_with_its_wording(two_versions):
+    """2020年版有没有规定多少天？ — "no figure; it says 及时…" is the answer, not a refusal."""
+    a = two_versions.ask("那2020年版呢？", history=["现行的保障中小企业款项支付条例规定受理投诉部门多长时间内要把投诉转出去？"])
+    assert not a.abstained
+    assert a.citations[0].id.startswith("sme-payment-2020:art17")
+    assert "所引条文未规定具体期限[1]。" in a.answer.splitlines()
+
+
+def test_when_each_version_took_effect_in_one_question(two_versions):
+    a = two_versions.ask("保障中小企业款项支付条例老版本哪天开始施行的？新修订的又是哪天施行？")
+    assert a.answer.splitlines()[:2] == ["《保障中小企业款项支付条例》（2020）自2020年9月1日起施行[1]。",
+                                         "《保障中小企业款项支付条例》（2025）自2025年6月1日起施行[2]。"]

@@ -197,7 +197,8 @@ def document_fact_answer(question: str, reading: Reading, hits: Sequence[Hit],
     fact = asked_fact(reading)
     if fact is None or reading.unknown_documents:
         return None
-    if fact == "versions":
+    if fact == "versions" or (fact == "effective" and len(reading.versions) >= 2):
+        # 该按哪一版？ / 老版本哪天施行，新修订的又是哪天？ — each version's date.
         return _versions_answer(question, reading, hits, clauses, metas)
     meta = _pick_document(reading, hits, metas)
     if meta is None:
@@ -249,7 +250,9 @@ def _versions_answer(question: str, reading: Reading, hits: Sequence[Hit], claus
                      metas: Sequence[DocumentMeta]) -> Answer | None:
     """When each version asked about took effect, cited; and, for a date the question gives,
     which of them had taken effect by then."""
-    family = _family(reading, hits, metas)
+    by_id = {m.id: m for m in metas}
+    named = [by_id[d] for d in reading.versions if d in by_id]
+    family = sorted(named, key=lambda m: m.valid_from or date.min) if len(named) >= 2 else _family(reading, hits, metas)
     if len(family) < 2:
         return None
     cites = CitationList()

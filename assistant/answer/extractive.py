@@ -572,9 +572,23 @@ def compose(question: str, hits: list[Hit], reading=None, vocab=None,
     lines += ["", *comp.basis({h.clause.id: h for h in hits}, qwords)]
     text = "\n".join(lines)
     unstated = comp.unstated(text)
+    if unstated is not None and comp.unsettled and _asks_whether(question, reading):
+        # 2020年版有没有规定多少天？ — "no figure; it says 及时…" (the answer says so) is the
+        # answer, not a refusal.
+        return Answer(question=question, answer=text, abstained=False, citations=comp.cites.citations)
     if unstated is not None:
         return Answer(question=question, answer=unstated, abstained=True, citations=[])
     return Answer(question=question, answer=text, abstained=False, citations=comp.cites.citations)
+
+
+# 有没有规定, 有无…期限, 是否规定: whether the text sets a figure at all.
+_WHETHER = re.compile(r"有没有|有无|是否|有没|规定了吗|有规定吗")
+
+
+def _asks_whether(question: str, reading) -> bool:
+    """Does the question ask whether the text sets a figure (2020年版有没有规定多少天), or about
+    a version named (the version's own wording is the answer)?"""
+    return bool(_WHETHER.search(question)) or bool(reading is not None and reading.versions)
 
 
 def compose_parts(question: str, reading, part_hits: list[list[Hit]], vocab=None,
