@@ -159,3 +159,11 @@ def test_an_elliptical_question_about_something_else_is_a_part_of_its_own(vocab)
     assert r.parts[1].query == "用财政资金的团体组织，付款适用这个条例吗"
     # 加起来呢 has no subject of its own: it is no elliptical part.
     assert [p.asks for p in read("柴桥多少亩，霞浦多少亩，加起来呢", vocab).parts][-1] == ["sum"]
+
+
+def test_a_regulation_of_a_place_written_bare_is_named_as_not_held(vocab):
+    assert read("上海优秀历史建筑保护条例对外立面改造有什么要求？", vocab).unknown_documents == ["上海优秀历史建筑保护条例"]
+    # A held title written without 市 (or shortened) is that title.
+    for q in ("上海城乡规划条例对临时建设怎么规定？", "上海规划条例里临时建筑能用多久？"):
+        r = read(q, vocab)
+        assert r.unknown_documents == [] and r.doc_ids == ["shanghai-urban-rural-planning-2018"], q

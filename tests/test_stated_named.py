@@ -73,3 +73,9 @@ def test_a_basis_the_asker_does_not_know_answers_what_the_standard_is(laws):
     why = ask(laws, "国企收购厂房建特色产业园，按新进入园企业综合产出给补助，具体补助标准是多少？", "lzb-2024-22:s6.4")
     assert why is not None and why.startswith("仑政办〔2024〕22号 六、政策举措（四）引导国企参与只提到“补助标准”")
     assert why.endswith("没有给出其具体数值")
+
+
+def test_a_class_asked_as_this_or_that(laws):
+    why = ask(laws, "我们公司30个员工、年营收2000万，是做软件的，算小型企业还是微型企业？",
+              "sme-promotion-law-2017:art2.k1", asking="算小型企业还是微型企业？")
+    assert why is not None and why.endswith("没有给出判断是否属于“小型企业”的具体标准")

@@ -35,7 +35,8 @@ _CONTAINER = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{1,16}?(?:目录|清单|名�
 # A list the question points at as where the answer is (按政府核准的投资项目目录，…由哪一级核准).
 _BY_LIST = re.compile(r"(?:按照?|依照|依据|根据)([\u4e00-\u9fffA-Za-z0-9]{1,16}?(?:目录|清单|名录|名单))")
 # Asking whether the asker's own case falls in a class (…120个员工，算不算小型企业).
-_CLASS_ASK = re.compile(r"(?:算不算|属不属于|够不够|是否属于|是否算)(?:是)?([\u4e00-\u9fffA-Za-z]{2,12})")
+_CLASS_ASK = re.compile(r"(?:算不算|属不属于|够不够|是否属于|是否算)(?:是)?([\u4e00-\u9fffA-Za-z]{2,12})"
+                        r"|(?:算|属于|是)([\u4e00-\u9fff]{2,8}?)还是[\u4e00-\u9fff]{2,8}")
 # Asking for what a text lays down about something (…管理办法具体怎么规定的), not who lays it down.
 _CONTENT_ASK = re.compile(r"(?:是)?(?:怎么|怎样|如何)规定|有(?:什么|哪些)(?:具体)?规定|规定了(?:什么|哪些)|"
                           r"(?:具体|什么|哪些)内容")
@@ -132,7 +133,7 @@ def _classified(asking: str, hits: Sequence[Hit], corpus: str, question: str) ->
     m = _CLASS_ASK.search(asking)
     if not m or not _OWN_FIGURES.search(question):
         return None
-    name = _EDGE.sub("", re.split(r"[吗呢啊]", m.group(1))[0])
+    name = _EDGE.sub("", re.split(r"[吗呢啊]", m.group(1) or m.group(2))[0])
     if len(name) < 2:
         return None
     mentions = [(h, p) for h, text in _texts(hits) for p in _PIECE.split(text) if name in p]
