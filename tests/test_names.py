@@ -229,3 +229,8 @@ def test_an_everyday_name_of_a_body_is_read_as_the_indexed_one(vocab) -> None:
     assert ("工商局", "区市场监管局") in read
     # Mentioned in passing, not asked about: left as written.
     assert vocab.correct_names("企业开办要去工商局办手续吗？")[0] == "企业开办要去工商局办手续吗？"
+
+
+def test_a_body_in_the_askers_story_is_left_as_written(vocab) -> None:
+    q = "规划局让限期拆违，当事人就是不拆，最后谁来强拆？"
+    assert vocab.correct_names(q)[0] == q

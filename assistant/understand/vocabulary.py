@@ -119,6 +119,11 @@ class Vocabulary(BaseModel):
         for alias, official in sorted(body_aliases().items(), key=lambda kv: -len(kv[0])):
             if alias not in question or any(alias in w for _, w in read):
                 continue
+            # The body must be what its own clause asks about (工商局在这里管什么), not a party
+            # in the asker's story (规划局让限期拆违，…谁来强拆).
+            if not any(alias in seg and (asks_duty(seg) or asks_person(seg))
+                       for seg in re.split(r"[，,。；;！!？?]", question)):
+                continue
             held = sorted({n for n in self.names for o in official if o in n}, key=len)
             if held and alias not in self.names and all(held[0] in n for n in held):
                 question = question.replace(alias, held[0])
