@@ -325,7 +325,8 @@ class Assistant:
         # not held) still decline it.
         explicit = signals.unknown_documents or signals.unknown_places or signals.years_outside
         parted = reading.multi_part and len(reading.versions) < 2
-        if parted and not explicit and any(asked_fact(p) for p in self._part_readings(reading)):
+        part_readings = self._part_readings(reading) if parted else []
+        if parted and not explicit and any(asked_fact(p) for p in part_readings):
             reason = None  # a part asks about a document itself (该按哪一版…？多少天内付款？)
         elif not reason or reading.doc_ids or (asked_fact(reading) and not explicit):
             fact = document_fact_answer(shown, self._fact_reading(reading, hist), hits, clauses, self.documents())
@@ -366,7 +367,7 @@ class Assistant:
         if len(reading.versions) >= 2:
             answer = self._version_answer(q, reading, query)
         elif parted:
-            answer = self._parts_answer(q, reading, hist)
+            answer = self._parts_answer(q, reading, part_readings, hist)
             if isinstance(answer, str):  # the texts only name what the first part asks
                 return abstain(shown, answer, self._document_names())
         else:
@@ -377,23 +378,23 @@ class Assistant:
             answer = compose(query if leaning else q, hits, reading=reading, vocab=self.vocabulary, clauses=clauses)
         return answer.model_copy(update={"question": shown})
 
-    def _parts_answer(self, q: str, reading: Reading, hist: list[str]) -> Answer | str:
+    def _parts_answer(self, q: str, reading: Reading, part_readings: list[Reading], hist: list[str]) -> Answer | str:
         """Answer a multi-part question part by part, each part settled as a question of its
         own would be: computed when the clause's rule takes the asker's figures, declined when
         the texts only name what it asks, else composed from its own clauses.
 
         Returns the reason, instead of an answer, when the first part is declined: the parts
-        after it build on it.
+        after it build on it. ``part_readings``: each part read as its own question
+        (:meth:`_part_readings`).
         """
         clauses = self.index.clauses()
         # Each part is retrieved with the situation the asker described (…一直拖着不验收，…
         # 这种拖延验收会怎么处理), less the asker's own figures; a calculation takes them all.
         context = "，".join(b for b in reading.background if not re.search(r"\d", b))
-        figures = "，".join(reading.background)
         part_hits: list[list[Hit]] = []
         settled: list[Answer | str | None] = []
         previous = ""
-        for part, own_reading in zip(reading.parts, self._part_readings(reading)):
+        for part, own_reading in zip(reading.parts, part_readings):
             hits = self._part_hits(f"{context}，{part.query}" if context else part.query, hist, reading)
             part_hits.append(hits)
             own = own_reading.question
