@@ -62,6 +62,21 @@ def sparse_query(query: str) -> str:
 _NOT_TABLE = frozenset({"who", "when", "time_limit", "penalty", "definition"})
 # …unless the same part compares rows or asks an extreme (谁的任务更多 asks who of the rows).
 _TABLE_OPS = frozenset({"compare", "superlative", "filter", "sum", "share"})
+# What a listing of the measures that apply to the asker never answers: who leads, a time
+# limit, a date or a definition, asked with the asker's situation as background.
+_NOT_ELIGIBILITY = frozenset({"who", "when", "time_limit", "definition"})
+
+
+def _eligibility_fits(answer: Answer, reading: Reading, hits: list[Hit]) -> bool:
+    """Whether a listing of what applies to the asker answers this question: it asks no
+    specific thing with the asker's situation as background (哪个部门牵头, 补助标准是多少), and
+    its best clause is of a document the listing draws on (上海的厂房罚款 is no question about
+    the plan whose rules list measures)."""
+    asks = set(reading.asks)
+    if not {"eligibility", "calculation"} & asks and (asks & _NOT_ELIGIBILITY or asks == {"amount"}):
+        return False
+    cited = {c.id.split(":", 1)[0] for c in answer.citations}
+    return not hits or hits[0].clause.doc_id in cited
 
 # 负责人呢, 那个人呢: the question before, asked about something else.
 _ELLIPTICAL = re.compile(r"(?:那|那么)?[^，。？?]{1,8}呢")
@@ -344,6 +359,8 @@ class Assistant:
             answer = route(q, clauses, history=hist, home=self.settings.home)  # packs live in the home
             if answer is None:
                 continue
+            if name == "eligibility" and not _eligibility_fits(answer, reading, hits):
+                continue
             if name == "tool" and not answer.tool_calls and not _has_number(q):
                 continue  # a rule question without numbers: quote the rule instead of asking
             if name == "tool" and not _tool_ran(answer) and not _retrieval_agrees(answer, hits):
@@ -394,8 +411,15 @@ class Assistant:
         part_hits: list[list[Hit]] = []
         settled: list[Answer | str | None] = []
         previous = ""
+        home: list[str] | None = None
         for part, own_reading in zip(reading.parts, part_readings):
-            hits = self._part_hits(f"{context}，{part.query}" if context else part.query, hist, reading)
+            # A later part that asks what befalls whoever breaks the rule and names nothing of
+            # its own (…部门会不会被追责？) asks under the regulation the first part is answered from.
+            within = home if home and "penalty" in part.asks and not own_reading.doc_ids \
+                and not names_own_subject(own_reading, self.vocabulary) else None
+            hits = self._part_hits(f"{context}，{part.query}" if context else part.query, hist, reading, within)
+            if home is None and hits:
+                home = [hits[0].clause.doc_id]
             part_hits.append(hits)
             own = own_reading.question
             done: Answer | str | None = document_fact_answer(part.text, own_reading, hits, clauses, self.documents())
@@ -438,11 +462,11 @@ class Assistant:
             out.append(own)
         return out
 
-    def _part_hits(self, query: str, hist: list[str], reading: Reading) -> list[Hit]:
-        """Clauses for one part of a multi-part question."""
+    def _part_hits(self, query: str, hist: list[str], reading: Reading, within: list[str] | None = None) -> list[Hit]:
+        """Clauses for one part of a multi-part question (``within``: only those documents)."""
         q = retrieval_query(query, hist)
         hits = self.retriever.search(q, k=self.settings.top_k, sparse_query=sparse_query(q),
-                                     doc_ids=reading.doc_ids or None)
+                                     doc_ids=within or reading.doc_ids or None)
         hits = prefer_named(query, hits, self.vocabulary.named_clauses(query), self.index.clauses())
         return self._current(hits, reading)
 

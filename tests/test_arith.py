@@ -386,3 +386,29 @@ def test_a_fine_asked_in_everyday_words(laws):
     art58 = laws["shanghai-urban-rural-planning-2018:art58"]
     answer = arith_answer("在上海没拿建设工程规划许可证就盖了个厂房，造价800万，还能整改的话罚多少钱？", [art58], laws)
     assert answer.answer.splitlines()[0] == "按上海市城乡规划条例 第五十八条，罚款为40万元（400000元）至80万元（800000元）[1]。"
+
+
+def test_a_share_of_the_share_the_same_sentence_sets(laws, tmp_path):
+    """其中，…的比例不低于…: the part is computed on the share just computed, not on the base."""
+    q = "某部门年度政府采购项目预算总额2000万元，按中小企业促进法至少给中小企业预留多少？其中给小微企业至少多少？"
+    answer, final = _ask(q, ["sme-promotion-law-2017:art40.k2"], laws)
+    assert answer.answer.splitlines() == [
+        "按中华人民共和国中小企业促进法 第四十条第二款，向中小企业预留的采购份额至少为600万元（6000000元）[1]。",
+        "依据：“向中小企业预留的采购份额应当占本部门年度政府采购项目预算总额的百分之三十以上”[1]。",
+        "计算：本部门年度政府采购项目预算总额 20000000元 × 百分之三十 = 6000000元[1]。",
+        "其中：“其中，预留给小型微型企业的比例不低于百分之六十”[1]，按此预留给小型微型企业至少为360万元（3600000元）"
+        "（6000000 × 百分之六十 = 3600000元）。",
+    ]
+    assert [c.result["results"] for c in answer.tool_calls] == [["6000000"], ["3600000"]]
+    assert final.notes == []
+    # The same shape in a text no code has seen, with other nouns and rates.
+    from assistant.corpus import meta_for_file, parse_file
+    path = tmp_path / "research-rules-2026.md"
+    path.write_text("# 某市企业研发投入办法\n\n2026年1月1日 某市人民政府令第1号公布\n\n<!-- INFO END -->\n\n"
+                    "第一条 企业应当将年度利润的百分之二十以上用于研发投入；其中，用于基础研究的比例不低于百分之十。\n",
+                    encoding="utf-8")
+    unseen = {c.id: c for c in parse_file(path, meta_for_file(path, []))}
+    rules = read_rules(_by_number(unseen, "第一条").text)
+    assert [(r.nested, r.bound, r.result_name) for r in rules] == [(False, "floor", None), (True, "floor", "用于基础研究")]
+    answer, _ = _ask("年度利润100万元，研发投入至少多少？其中基础研究至少多少？", [_by_number(unseen, "第一条").id], unseen)
+    assert "按此用于基础研究至少为2万元（20000元）" in answer.answer

@@ -132,6 +132,10 @@ def test_a_definition_of_the_questions_term_is_found_in_the_leads_document(claus
     ("投诉之后多久能有处理结果？", False),
     ("收到的投诉由哪个部门处理？", False),
     ("街道在改造中负什么责任？", False),  # a duty, not a sanction
+    ("他们违规了会怎样？", True),
+    ("搞摊派的干部要担责吗？", True),
+    ("那些部门的人会受什么处理？", True),
+    ("部门会不会被追责？", True),
 ])
 def test_asking_what_happens_to_an_offender(text, asks):
     assert bool(ASKS_LIABILITY.search(text)) is asks
@@ -217,3 +221,42 @@ def test_an_unseen_regulation_the_penalty_item_about_the_conduct(unseen):
 def test_an_unseen_regulation_the_rule_behind_a_penalty(unseen):
     added = add(unseen, "停车场不给开收费票据，这合法吗？", _article(unseen, "七"))
     assert [a[:2] for a in added] == [(_article(unseen, "四"), "rule")]
+
+
+# A regulation whose penalty restates a duty in its own words, naming no article and listing no
+# items; the words of the duty (平台, 告知, 主管部门) are in many of its articles.
+RESTATED = """# 某市网络经营场所登记办法
+
+2026年2月1日 某市人民政府令第3号公布
+
+<!-- INFO END -->
+
+第一条 经营者应当在开业前通过登记平台将经营信息告知主管部门。
+
+第二条 经营者变更经营地址的，应当通过登记平台告知主管部门。
+
+第三条 主管部门应当通过登记平台公开登记结果。
+
+第四条 主管部门应当定期核查平台上告知的信息。
+
+第五条 经营者应当保持经营场所整洁。
+
+第六条 经营者未依照本办法规定将经营信息告知主管部门的，由主管部门责令限期改正；逾期不改正的，处一万元以上三万元以下的罚款。
+"""
+
+
+@pytest.fixture(scope="module")
+def restated(tmp_path_factory):
+    path = tmp_path_factory.mktemp("restated") / "registration-2026.md"
+    path.write_text(RESTATED, encoding="utf-8")
+    return {c.id: c for c in parse_file(path, meta_for_file(path, []))}
+
+
+def test_a_penalty_that_restates_the_leads_duty_bears_on_it_with_its_fine(restated):
+    # No word of the question is rare in this text: the phrase the penalty shares with the duty
+    # (将经营信息告知主管部门) says it bears; the order to correct comes with the fine after it.
+    added = add(restated, "开业前没在平台上告知主管部门，会怎么罚？", _article(restated, "一"))
+    assert [a[:2] for a in added] == [(_article(restated, "六"), "penalty")]
+    assert added[0][2].endswith("由主管部门责令限期改正；逾期不改正的，处一万元以上三万元以下的罚款。")
+    # A duty the penalty does not restate gets none.
+    assert add(restated, "经营场所不整洁，会怎么罚？", _article(restated, "五")) == []

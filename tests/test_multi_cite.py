@@ -196,3 +196,22 @@ def test_the_report_prints_article_recall_beside_each_baseline():
     table = summary_table(run)
     assert "art.rec@5" in table.splitlines()[1] and "art.rec.multi" in table.splitlines()[1]
     assert table.splitlines()[-1] == "multi-article recall@5 (1 items): assistant 1.000, bm25 0.500"
+
+
+def test_a_part_that_asks_what_befalls_the_offender_reads_the_situation_told_before_it(corpus):
+    """…要我们交现金保证金，不收银行保函，能这样吗？他们违规了会怎样？ — the second part names
+    nothing; the situation the asker told says which item of the penalty list bears on it."""
+    from assistant.answer.extractive import compose_parts
+
+    clauses, vocab = corpus
+    q = normalize_question("区里一个机关要我们交现金保证金，不收银行保函，能这样吗？他们违规了会怎样？", 2000)
+    reading = read_question(q, vocab)
+    assert [p.asks for p in reading.parts] == [["yesno"], ["penalty"]]
+    hits = [[Hit(clause=clauses[PAY25 + "art13"], score=0.03)], [Hit(clause=clauses[PAY25 + "art13.k2"], score=0.03)]]
+    a = compose_parts(q, reading, hits, vocab, clauses=clauses)
+    assert ids(a) == [PAY25 + "art13", PAY25 + "art13.k2", PAY25 + "art31"]
+    assert body(a)[-1].endswith("……（五）违法收取保证金，拒绝接受中小企业以金融机构出具的保函等提供保证，"
+                                "或者不及时与中小企业对保证金进行核算并退还[3]。")
+    # Without the situation (the part alone) nothing says which item: no penalty is cited.
+    alone = read_question(normalize_question("他们违规了会怎样？", 2000), vocab)
+    assert ids(compose_parts("他们违规了会怎样？", alone, hits[1:], vocab, clauses=clauses)) == [PAY25 + "art13.k2"]

@@ -30,7 +30,7 @@ from fractions import Fraction
 
 from pydantic import BaseModel, ConfigDict
 
-from assistant.answer.arith_rules import Rule, StartRule, read_rules, read_start_rules
+from assistant.answer.arith_rules import WIDTH, Rule, StartRule, read_rules, read_start_rules
 from assistant.answer.cite import CitationList
 from assistant.clauses.numerals import int_to_cn
 from assistant.models import Answer, Clause, ToolCall
@@ -147,6 +147,8 @@ def _candidates(hits: Sequence[Clause], clauses: Mapping[str, Clause], q_bigrams
     for rank, hit in enumerate(hits[:MAX_HITS]):
         for clause, text in _units(hit, clauses):
             for rule in read_rules(text):
+                if rule.nested:
+                    continue  # a part of the share before it: computed with that share
                 key = (clause.id, rule.start, rule.kind)
                 if key in seen:
                     continue
@@ -301,10 +303,33 @@ def _share(c: _Candidate, others: list[_Candidate], text: str, qs: list[Quantity
                               result={"clause_id": o.clause.id, "kind": "share", "bound": o.rule.bound,
                                       "base": o.rule.base, "rates": [r.text for r in o.rule.rates],
                                       "results": [v[0] for v in ov]}))
+    for part in _nested(c):
+        # 其中，预留给小型微型企业的比例不低于百分之六十: that share of the amount just computed.
+        got = base.value * rule.rates[0].value * part.rates[0].value
+        v = _amount(got, base)
+        bound = {"floor": "至少为", "cap": "最多为"}.get(part.bound, "为")
+        lines.append(f"其中：“{part.quote}”{mark}，按此{part.result_name or name}{bound}{v[1]}"
+                     f"（{values[0][0]} × {part.rates[0].text} = {v[0]}{'元' if base.kind == 'money' else base.unit}）。")
+        calls.append(ToolCall(name=TOOL_NAME, arguments={"base": values[0][0], "clause_id": c.clause.id},
+                              result={"clause_id": c.clause.id, "kind": "share", "bound": part.bound,
+                                      "base": name, "rates": [part.rates[0].text], "results": [v[0]]}))
     for fixed in _fixed_penalties(c, text):
         lines.append(f"另：“{fixed}”{mark}。")
     return Answer(question=text, answer="\n".join(lines), abstained=False, citations=cites.citations,
                   tool_calls=calls)
+
+
+def _nested(c: _Candidate) -> list[Rule]:
+    """The shares of ``c``'s result that the same sentence sets after it (其中，…的比例不低于…)."""
+    text = c.clause.text.translate(WIDTH)
+    at = text.find(c.rule.quote.translate(WIDTH))
+    if at < 0:
+        return []
+    out = []
+    for rule in read_rules(c.clause.text):
+        if rule.nested and rule.start > at and len(rule.rates) == 1 and "。" not in text[at:rule.start]:
+            out.append(rule)
+    return out[:1]
 
 
 # 对直接负责的主管人员…处2万元以上5万元以下的罚款: a fixed-amount penalty beside the computed one.

@@ -30,7 +30,7 @@ BaseKind = Literal["money", "area", "count"]
 
 # Full-width digits and signs read as ASCII; one character for one, so positions stay those
 # of the clause text and quotes are its own words.
-_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 _CN = "[零〇一二两三四五六七八九十百千点]+"
 _NUM = rf"(?:\d+(?:\.\d+)?|{_CN})"
 _RATE = re.compile(
@@ -102,6 +102,7 @@ class Rule(BaseModel):
     segment: str
     quote: str
     start: int
+    nested: bool = False  # a part of the share the rule before it sets (其中，…的比例不低于60%)
 
 
 class StartRule(BaseModel):
@@ -215,6 +216,11 @@ def _quote(text: str, seg: tuple[int, int], rule_start: int, limit: int = 90) ->
     return text[start:b].strip()
 
 
+# 其中，预留给小型微型企业的比例不低于…: what part of the amount before it (name, then the rate).
+_NESTED = re.compile(r"\s*其中\s*[，,]?\s*(?P<name>[^，,]{2,30}?)(?:的)?(?:比例|比重)")
+_NESTED_RATE = re.compile(r"(?:的)?(?:比例|比重)\s*(?:不低于|不少于|不超过|不高于|不得低于|不得超过|为|达到)?\s*$")
+
+
 def _share_rules(text: str, seg: tuple[int, int]) -> list[Rule]:
     a, b = seg
     part = text[a:b]
@@ -251,6 +257,13 @@ def _share_rules(text: str, seg: tuple[int, int]) -> list[Rule]:
         # 由A提高到B: the noun stands in front of 由; 由某部门处以X的…: 由 names who acts.
         changed = re.search(r"由[^，]*(?:提高|提升|上调|调整|降低|下调|放宽|扩大|降至|提至)[^，]*$", pre)
         noun, is_share = _base_noun(pre[:changed.start()] if changed else pre)
+        inner = _NESTED.match(part) if noun is None else None
+        if inner and _NESTED_RATE.search(pre):
+            # 其中，预留给小型微型企业的比例不低于百分之六十: a share of the share before it.
+            out.append(Rule(kind="share", bound=bound, rates=group, nested=True, segment=part,
+                            result_name=_NESTED_RATE.sub("", inner.group("name")).removesuffix("的") or None,
+                            start=a + first.start, quote=_quote(text, seg, a + first.start)))
+            continue
         if noun is None:
             continue
         whole = _part_name(pre) if is_share or re.search(r"占[^，占]*$", pre) else None
@@ -322,7 +335,7 @@ def read_rules(text: str) -> list[Rule]:
     Returns:
         Share, per-day and deadline rules; empty when the text states none.
     """
-    text = text.translate(_WIDTH)
+    text = text.translate(WIDTH)
     rules: list[Rule] = []
     for seg in _chunks(text, _SENTENCE_END):
         rules += _share_rules(text, seg)
@@ -333,7 +346,7 @@ def read_rules(text: str) -> list[Rule]:
 
 def read_start_rules(text: str) -> list[StartRule]:
     """The statements of when a period starts in ``text`` (``…自X之日起算``)."""
-    text = text.translate(_WIDTH)
+    text = text.translate(WIDTH)
     out = []
     for a, b in _chunks(text, _SENTENCE_END):
         part = text[a:b]

@@ -70,6 +70,10 @@ RULE_SHARE = 0.6
 # A word of the question found in at most this share of a document's articles is about one
 # matter of that document (拖延验收); one found in more is the document's own subject
 # (中小企业 in a regulation on paying them) and says nothing about which article bears.
+# A phrase a penalty shares with the duty it punishes: this many characters at least (at most
+# this many are tried).
+PHRASE_MIN = 5
+PHRASE_MAX = 12
 RARE_SHARE = 0.15
 # …but a word a rule, its penalty and one more article share is still rare in a short text.
 RARE_MIN_ARTICLES = 3
@@ -168,7 +172,7 @@ def _pick(cands: list[tuple[float, Hit, str]], home_doc: str) -> tuple[float, Hi
 def role_additions(asking: str, question: str, hits: list[Hit], lead: Clause, lead_sentence: str, lead_text: str,
                    lead_score: float, cited: set[str], shown: list[str],
                    excluded_docs: set[str] | None = None,
-                   clauses: Mapping[str, Clause] | None = None) -> list[Addition]:
+                   clauses: Mapping[str, Clause] | None = None, context: str = "") -> list[Addition]:
     """One clause per asked role that the lead does not state.
 
     For a penalty or a definition, a clause that bears on the lead by the legal structure (see
@@ -189,6 +193,8 @@ def role_additions(asking: str, question: str, hits: list[Hit], lead: Clause, le
         shown: sentences already stated.
         excluded_docs: documents the question does not ask about (other versions of the lead's).
         clauses: every indexed clause by id, to read the lead's document beyond the hits.
+        context: the situation the asker described before this part (…要我们交现金保证金): its
+            words say which article of the lead's document bears on it.
     Returns:
         The additions, in the order the roles were asked.
     """
@@ -203,7 +209,8 @@ def role_additions(asking: str, question: str, hits: list[Hit], lead: Clause, le
     near = [h for h in close_hits(hits) if h.clause.doc_id not in (excluded_docs or set())]
     out: list[Addition] = []
     taken = set(cited)
-    ctx = _Structure(question, lead, lead_sentence, clauses) if clauses is not None else None
+    told = f"{context}，{question}" if context else question
+    ctx = _Structure(told, lead, lead_sentence, clauses) if clauses is not None else None
     for role in roles:
         shape = ROLE_SHAPES[role]
         said = bool(shape.search(stated) or (role in DOCUMENT_ROLES and DOCUMENT_ROLES[role].search(stated)))
@@ -239,12 +246,34 @@ def role_additions(asking: str, question: str, hits: list[Hit], lead: Clause, le
         if not cands:
             continue
         _, hit, s = _pick(cands, lead.doc_id)
+        if role == "penalty":
+            s = with_fine(s, hit.clause)
         out.append(Addition(hit=hit, sentence=s, why=role))
         taken.add(hit.clause.id)
         stated += s
     if ctx is not None and ASKS_RULE.search(asking):
         out += rule_additions(ctx, hits, taken, [*shown, *(a.sentence for a in out)])
     return out
+
+
+_FINE = re.compile(r"(?:罚款|罚金|没收)")
+
+
+def with_fine(sentence: str, clause: Clause) -> str:
+    """A penalty sentence that orders a correction, with the fine that follows it in the same
+    paragraph (责令限期改正；逾期不改正的，处2万元以上5万元以下的罚款)."""
+    if _FINE.search(sentence):
+        return sentence
+    for para in clause.text.split("\n"):
+        parts = sentences(para)
+        core = _bare(sentence)
+        at = next((i for i, x in enumerate(parts) if core and core in _bare(x)), None)
+        if at is None:
+            continue
+        more = next((x for x in parts[at + 1:at + 3] if _FINE.search(x)), None)
+        if more is not None:
+            return f"{sentence.rstrip('。；;')}；{more.strip()}"
+    return sentence
 
 
 def rule_additions(ctx: _Structure, hits: list[Hit], taken: set[str], shown: list[str]) -> list[Addition]:
@@ -362,6 +391,8 @@ class _Structure:
             self.shared = 2
         self.qwords = subject | self.focus
         self._rare: dict[str, set[str]] = {}
+        self.lead_sentence = _ARTICLE_START.sub("", lead_sentence) if lead_sentence else None
+        self._arts: list[str] | None = None
 
     def own(self) -> list[Clause]:
         """The articles and paragraphs of the lead's document."""
@@ -410,7 +441,31 @@ class _Structure:
         rare = self.rare(clause.doc_id)
         need = max(self.shared, TIME_LIMIT_SHARED) if role == "time_limit" else self.shared
         return (sum(w in about for w in self.focus & rare) >= need
-                or sum(w in about for w in self.subject & rare) >= 2)
+                or sum(w in about for w in self.subject & rare) >= 2
+                or (role == "penalty" and clause.doc_id == self.lead.doc_id and self.restates_lead(about)))
+
+    def restates_lead(self, about: str) -> bool:
+        """Whether a penalty restates the lead's duty in its words: it shares with the lead's
+        sentence a phrase of ``PHRASE_MIN`` characters or more that at most
+        ``RARE_MIN_ARTICLES`` articles of the document hold (企业未…将项目信息…告知备案机关 for 应当…将下列信息告知备案机关)."""
+        if self.lead_sentence is None:
+            return False
+        arts = self._articles()
+        limit = RARE_MIN_ARTICLES  # the duty, its penalty and at most one more article
+        bare = re.sub(r"[^\u4e00-\u9fff]", "", about)
+        for run in re.findall(r"[\u4e00-\u9fff]{%d,}" % PHRASE_MIN, self.lead_sentence):
+            for n in range(min(len(run), PHRASE_MAX), PHRASE_MIN - 1, -1):
+                for i in range(len(run) - n + 1):
+                    piece = run[i:i + n]
+                    if piece in bare and sum(piece in a for a in arts) <= limit:
+                        return True
+        return False
+
+    def _articles(self) -> list[str]:
+        if self._arts is None:
+            self._arts = [re.sub(r"\s", "", c.text) for c in self.clauses.values()
+                          if c.doc_id == self.lead.doc_id and c.kind == "article"]
+        return self._arts
 
 
 def document_candidates(role: str, ctx: _Structure, taken: set[str], shown: list[str]) -> list[tuple[float, Hit, str]]:

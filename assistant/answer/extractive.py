@@ -188,8 +188,12 @@ class _Composer:
         version = f"（{year}年版）" if year else ""
         return f"据{doc.display}{version}{where}，"
 
-    def answer_lines(self, question: str, hits: list[Hit]) -> list[str]:
-        """The lead and the supporting statements for one question (or one part)."""
+    def answer_lines(self, question: str, hits: list[Hit], context: str = "") -> list[str]:
+        """The lead and the supporting statements for one question (or one part).
+
+        ``context``: the situation the asker described before a part (…要我们交现金保证金，…
+        他们违规了会怎样): its words say which penalty or rule bears on the lead.
+        """
         qwords = set(words(question))
         wants_number = bool(WANTS_AMOUNT.search(question))
         negated = negated_words(question, qwords)
@@ -227,14 +231,14 @@ class _Composer:
             lines.append(self._doc_prefix(hit.clause) + _cited(sent, self.mark(hit)))
             self.shown.append(sent)
             cited_ids.add(hit.clause.id)
-        lines += self._bearing(question, hits, top_hit, top_sent, top_score, lines, cited_ids)
+        lines += self._bearing(question, hits, top_hit, top_sent, top_score, lines, cited_ids, context)
         gap = self._not_settled(question, lines)
         if gap:
             lines.append(gap)
         return lines
 
     def _bearing(self, question: str, hits: list[Hit], top: Hit, top_sent: str, top_score: float,
-                 lines: list[str], cited_ids: set[str]) -> list[str]:
+                 lines: list[str], cited_ids: set[str], context: str = "") -> list[str]:
         """Clauses that add an asked role the lead does not state (the penalty, the time limit)
         or the same rule in another version the question names: one sentence each, with its
         own marker."""
@@ -245,7 +249,7 @@ class _Composer:
         # Another version of the lead's document speaks only when the question names it.
         unasked = bearing.other_versions(self.vocab, top.clause) - named
         adds = bearing.role_additions(asking, question, hits, top.clause, top_sent, "".join(lines), top_score,
-                                      cited_ids, self.shown, unasked, clauses=self.clauses or None)
+                                      cited_ids, self.shown, unasked, clauses=self.clauses or None, context=context)
         if named:
             adds += bearing.version_additions(question, top.clause, top_sent, top_score, hits,
                                               cited_ids | {a.hit.clause.id for a in adds}, named)
@@ -383,7 +387,10 @@ class _Composer:
             parts = child_titles(hit.clause)
             near = hit is top or self.scores.get(hit.clause.id, 0.0) >= SUPPORT_SHARE * best
             # A clause picked by its heading (七、实施步骤 for 下一步呢) is answered with its parts.
-            by_heading = hit is top and (sent == c.text.split("\n")[0] or _heading_score(c, qwords) >= _score(sent, qwords) > 0
+            # A question asking for a penalty, a time limit or a definition asks for a sentence
+            # that states it, not for the list a heading introduces.
+            by_heading = hit is top and not any(ask.search(question) for ask, _ in SHAPES) and (
+                sent == c.text.split("\n")[0] or _heading_score(c, qwords) >= _score(sent, qwords) > 0
                                          or (_heading_score(c, qwords) > 0 and _score(sent, qwords) == 0))
             if parts and near and (LISTS.search(question) or by_heading):
                 return f"{hit.clause.label.split(' ', 1)[-1]}包括：{'；'.join(parts)}{self.mark(hit)}。"
@@ -609,6 +616,7 @@ def compose_parts(question: str, reading, part_hits: list[list[Hit]], vocab=None
     stated: list[str] = []
     calls: list[ToolCall] = []
     settled = settled or [None] * len(reading.parts)
+    context = "，".join(getattr(reading, "background", None) or [])
     for i, (part, hits, done) in enumerate(zip(reading.parts, part_hits, settled), start=1):
         if isinstance(done, str):
             lines.append(f"（{i}）{part.text}：现有文件未作规定（{done}）。")
@@ -631,7 +639,7 @@ def compose_parts(question: str, reading, part_hits: list[list[Hit]], vocab=None
             lines.append(f"（{i}）{part.text}：现有文件中没有找到相关规定。")
             continue
         all_hits.update({h.clause.id: h for h in hits})
-        got = comp.answer_lines(part.query, hits)
+        got = comp.answer_lines(part.query, hits, context)
         stated.append(got[0])
         if any(_bare(got[0]) == _bare(x.split("：", 1)[-1]) for x in lines):
             # The same sentence answers this part too: say so instead of repeating it, and add

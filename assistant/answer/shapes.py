@@ -56,7 +56,9 @@ ASKS_RULE = re.compile(r"合法|违法吗|违规吗|可以吗|行吗|允许|能�
 # Asking what happens to whoever breaks a rule, in words that name no penalty (会被怎么处理,
 # 要担什么责任, 有什么后果).
 ASKS_LIABILITY = re.compile(r"被[^，。？?]{0,4}(?:怎么|如何|怎样)(?:处理|处置|处罚|追究|问责)|会(?:怎么|如何|怎样)处理|"
-                            r"(?:担|承担)(?:什么|哪些|何种|啥)(?:法律)?责任|有(?:什么|啥)(?:法律)?后果")
+                            r"(?:担|承担)(?:什么|哪些|何种|啥)(?:法律)?责任|担责|追责|问责|有(?:什么|啥)(?:法律)?后果|"
+                            r"受(?:到)?(?:什么|哪些|何种|啥)(?:样的)?(?:处理|处分|处罚|惩罚)|"
+                            r"(?:违规|违法|违反)[^，。？?]{0,8}(?:会|要)(?:怎么|怎样|如何)")
 
 # What to say when the question asks for a shape the best clause does not state.
 UNSETTLED: dict[str, str] = {}

@@ -19,7 +19,7 @@ from assistant.tables.reading import TableReading, entity_words, read_table_ques
 from assistant.tables.table import Column, Row, Table, tables_of
 from assistant.understand.names import correction_note
 
-_WORDS = {">": "超过", ">=": "不少于", "<": "少于", "<=": "不超过"}
+_WORDS = {">": "超过", ">=": "不少于", "<": "少于", "<=": "不超过", "==": "为"}
 
 
 def _q(value: str | None, unit: str) -> str:

@@ -99,7 +99,7 @@ class Filtered(BaseModel):
     """The rows whose value passes a comparison with a threshold."""
 
     column: str
-    comparator: Literal[">", ">=", "<", "<="]
+    comparator: Literal[">", ">=", "<", "<=", "=="]
     threshold: str
     unit: str
     rows: list[str]
@@ -107,14 +107,14 @@ class Filtered(BaseModel):
     at_threshold: list[str]
 
 
-def filter_rows(table: Table, column: Column, comparator: Literal[">", ">=", "<", "<="],
+def filter_rows(table: Table, column: Column, comparator: Literal[">", ">=", "<", "<=", "=="],
                 threshold: Decimal) -> Filtered:
     """The rows (total excluded) whose number under ``column`` passes ``comparator threshold``.
 
     ``at_threshold`` lists rows exactly at the threshold that a strict comparison left out.
     """
     test = {">": lambda v: v > threshold, ">=": lambda v: v >= threshold,
-            "<": lambda v: v < threshold, "<=": lambda v: v <= threshold}[comparator]
+            "<": lambda v: v < threshold, "<=": lambda v: v <= threshold, "==": lambda v: v == threshold}[comparator]
     pool = [r for r in table.body if r.number(column) is not None]
     passed = [r for r in pool if test(r.number(column))]
     at = [r.key for r in pool if r.number(column) == threshold and r not in passed]

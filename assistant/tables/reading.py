@@ -20,7 +20,7 @@ from assistant.tables.table import Column, Row, Table
 from assistant.understand.names import NameMatch, find_names
 
 Operation = Literal["cell", "row", "column", "extreme", "filter", "sum", "compare", "progress", "totals"]
-Comparator = Literal[">", ">=", "<", "<="]
+Comparator = Literal[">", ">=", "<", "<=", "=="]
 
 # Suffixes a person adds to a row name (某某街道, 某某区块): generic administrative words.
 _SUFFIX = r"(?:街道办事处|街道|区块|功能区|开发区|园区|片区|社区|镇|乡|村|县|区|市)"
@@ -63,6 +63,9 @@ _ASKS = re.compile(r"多少|几|任务|指标|目标|数值|数据|数字|是什
 _BEFORE = [(r"不超过|不高于|不多于|至多|小于等于|≤|<=", "<="), (r"不少于|不低于|不小于|至少|大于等于|≥|>=", ">="),
            (r"超过|超出|多于|高于|大于|>", ">"), (r"少于|低于|小于|不到|不足|<", "<")]
 _AFTER = [(r"及以上|以上", ">="), (r"及以下|以下", "<=")]
+# A value named exactly (正好是9家的, 只有3家的街道): the rows at it.
+_EXACT = re.compile(r"(?:正好|恰好|刚好|刚刚好|只有|仅有|仅为|都是|等于)\s*(?:是|为|有)?\s*"
+                    r"(\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+)\s*[^\d\s，。？?]{0,3}?的")
 _NUM = r"(\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+)"
 # Ask words that would otherwise match a header's characters (完成, 提升 …): masked first.
 _OP_WORDS = re.compile("|".join(p.pattern for p in (_TOTALS, _SUM, _SHARE, _EXTREME, _COMPARE, _PROGRESS, _DONE))
@@ -281,6 +284,9 @@ def _threshold(text: str) -> tuple[Comparator, Decimal] | None:
         m = re.search(rf"{_NUM}\s*[^\d\s]{{0,4}}?(?:{words})", text)
         if m and (value := _to_number(m.group(1))) is not None:
             return op, value  # type: ignore[return-value]
+    m = _EXACT.search(text)
+    if m and (value := _to_number(m.group(1))) is not None:
+        return "==", value
     return None
 
 
@@ -316,7 +322,7 @@ def _read(question: str, tables: list[Table], history: list[str] | None = None,
     text = re.sub(r"\s+", "", question)
     history = history or []
     follow_up = bool(history) and bool(_FOLLOW_UP.search(text)) and len(text) <= 24
-    if not tables or not (_ASKS.search(text) or follow_up):
+    if not tables or not (_ASKS.search(text) or _EXACT.search(text) or follow_up):
         return None
     if _NOT_FIGURE.search(text) and not _FIGURE.search(text):
         return None

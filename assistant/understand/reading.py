@@ -29,7 +29,9 @@ AskKind = Literal["wording", "who", "when", "time_limit", "amount", "list", "com
 # How Chinese (and a little English) asks for each kind of thing. Order matters only for
 # ``primary``: the more specific kinds come first.
 ASK_PATTERNS: dict[str, re.Pattern] = {
-    "penalty": re.compile(r"罚|处罚|处分|法律责任|追究|违反.{0,12}(怎么|会|后果)|后果|会怎么样|吊销|penalt|fine", re.I),
+    "penalty": re.compile(r"罚|处罚|处分|法律责任|追究|违反.{0,12}(怎么|会|后果)|后果|会怎么样|吊销|担责|追责|问责|"
+                         r"(担|承担)(什么|哪些|何种|啥)(法律)?责任|违规.{0,8}(会|要)(怎么|怎样|如何)|"
+                         r"受(到)?(什么|哪些|何种|啥)(样的)?(处理|处分|处罚|惩罚)|penalt|fine", re.I),
     "definition": re.compile(r"什么是|是指什么|指的是|所称|定义|什么意思|含义|怎么认定|如何认定|认定标准|算不算|属不属于|what is", re.I),
     "time_limit": re.compile(r"多久|多长时间|几天|几日|多少天|多少日|多少个工作日|几个月|期限|时限|限期|how long", re.I),
     "when": re.compile(r"什么时候|何时|哪天|哪一天|哪年|几月|日期|截止|最晚|最迟|哪个时间|when", re.I),
