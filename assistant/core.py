@@ -23,7 +23,7 @@ from assistant.retrieve.hybrid import Hit, Mode, Retriever
 from assistant.retrieve.stated import named_only
 from assistant.understand.lexicon import default_lexicon
 from assistant.understand.names import correction_note, prefer_named
-from assistant.understand.spelling import correct_slips
+from assistant.understand.spelling import correct_slips, correct_titles
 from assistant.understand.reading import (Part, Reading, leans_on_history, names_own_subject, read_question,
                                           retrieval_text)
 from assistant.understand.versions import read_versions, resolve, strip_cues, version_name
@@ -311,7 +311,9 @@ class Assistant:
         # A name written with a slip (付组长, 新契) is read as the index writes it, everywhere after,
         # and so is a word with one character slipped (容级率, 规化许可证).
         q, names = self.vocabulary.correct_names(q)
+        q, titled = correct_titles(q, [d.title for d in self.vocabulary.documents])
         q, slips = correct_slips(q, self.vocabulary.text)
+        slips = [*titled, *slips]
         hist = normalize_history(history, self.settings.max_question_chars)
         reading, query, hits, signals = self._evidence(q, hist, self.settings.top_k)
         return Evidence(question=q, history=hist, reading=reading, query=query, hits=hits, signals=signals,
@@ -339,8 +341,14 @@ class Assistant:
         # measured signals say little about it, the explicit ones (a document, place or year
         # not held) still decline it.
         explicit = signals.unknown_documents or signals.unknown_places or signals.years_outside
-        parted = reading.multi_part and len(reading.versions) < 2
-        part_readings = self._part_readings(reading) if parted else []
+        part_readings = self._part_readings(reading) if reading.multi_part else []
+        # Parts that each name their own version (按2020年版…？现在的新版呢？) are answered part by
+        # part, each from its version; two versions named for one question are compared.
+        own_versions = {tuple(p.versions) for p in part_readings if p.versions}
+        # (A document fact asked of each version — 老版本哪天施行？新修订的呢？ — is answered whole.)
+        parted = reading.multi_part and (len(reading.versions) < 2 or (
+            len(own_versions) >= 2 and not any(asked_fact(p) for p in part_readings)))
+        part_readings = part_readings if parted else []
         if parted and not explicit and any(asked_fact(p) for p in part_readings):
             reason = None  # a part asks about a document itself (该按哪一版…？多少天内付款？)
         elif not reason or reading.doc_ids or (asked_fact(reading) and not explicit):
@@ -381,7 +389,7 @@ class Assistant:
             return abstain(shown, reason, self._document_names())
         if arith is not None and not parted:
             return arith.model_copy(update={"question": shown})
-        if len(reading.versions) >= 2:
+        if len(reading.versions) >= 2 and not parted:
             answer = self._version_answer(q, reading, query)
         elif parted:
             answer = self._parts_answer(q, reading, part_readings, hist)
@@ -412,12 +420,19 @@ class Assistant:
         settled: list[Answer | str | None] = []
         previous = ""
         home: list[str] | None = None
+        asked_before = ""
         for part, own_reading in zip(reading.parts, part_readings):
             # A later part that asks what befalls whoever breaks the rule and names nothing of
             # its own (…部门会不会被追责？) asks under the regulation the first part is answered from.
             within = home if home and "penalty" in part.asks and not own_reading.doc_ids \
                 and not names_own_subject(own_reading, self.vocabulary) else None
-            hits = self._part_hits(f"{context}，{part.query}" if context else part.query, hist, reading, within)
+            # A question that names versions: each part within its own (none named: the one in force).
+            scope = own_reading if reading.versions else reading
+            asked = strip_cues(part.query, read_versions(part.query)) if reading.versions else part.query
+            if asked_before and not names_own_subject(read_question(asked, self.vocabulary), self.vocabulary):
+                asked = asked_before  # 2025版的说法一样吗: the part before says what
+            asked_before = asked
+            hits = self._part_hits(f"{context}，{asked}" if context else asked, hist, scope, within)
             if home is None and hits:
                 home = [hits[0].clause.doc_id]
             part_hits.append(hits)
@@ -457,9 +472,14 @@ class Assistant:
         out = []
         for p in reading.parts:
             own = read_question(f"{figures}，{p.query}" if figures else p.query, self.vocabulary)
-            # 老版本哪天施行的？新修订的又是哪天？ — each part within the version it names.
-            own, _ = self._versions(own, own.question, [], self.settings.top_k)
-            out.append(own)
+            # 老版本哪天施行的？新修订的又是哪天？ — each part within the version it names: its own
+            # words and the situation's, not those it borrows from the part before (…新条例…？老版本呢？).
+            # A version the situation names (按2020年版条例，…) holds for the parts that name none.
+            told = p.text if read_versions(p.text).named or not figures else f"{figures}，{p.text}"
+            named = read_question(told, self.vocabulary)
+            chosen, _ = self._versions(named.model_copy(update={"doc_ids": own.doc_ids}), own.question, [],
+                                       self.settings.top_k)
+            out.append(own.model_copy(update={"doc_ids": chosen.doc_ids, "versions": chosen.versions}))
         return out
 
     def _part_hits(self, query: str, hist: list[str], reading: Reading, within: list[str] | None = None) -> list[Hit]:

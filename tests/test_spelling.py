@@ -41,3 +41,42 @@ def test_the_question_is_mended_once_per_slip(corpus):
     q, slips = correct_slips("容级率最低要多少？容级率能放宽吗？", corpus)
     assert slips == [("容级率", "容积率"), ("容级率", "容积率")]
     assert q == "容积率最低要多少？容积率能放宽吗？"
+
+
+@pytest.fixture(scope="module")
+def titles(parsed_laws_and_plan) -> list[str]:
+    return [m.title for m in parsed_laws_and_plan[1]]
+
+
+@pytest.mark.parametrize("question, slips", [
+    ("中小企业促近法是从哪天开始施行的？", [("中小企业促近法", "中小企业促进法")]),
+    ("供电公司乱收费，营商环境条列怎么管？", [("营商环境条列", "营商环境条例")]),
+    ("事业单位的项目适不适用企业投资项目核准和备按管理条例？", [("企业投资项目核准和备按管理条例", "企业投资项目核准和备案管理条例")]),
+    ("上海市城乡规化条例对违法建设怎么罚？", [("上海市城乡规化条例", "上海市城乡规划条例")]),
+])
+def test_a_held_title_written_with_one_character_slipped_is_read_as_held(titles, question, slips):
+    from assistant.understand.spelling import correct_titles
+
+    fixed, found = correct_titles(question, titles)
+    assert found == slips
+    assert slips[0][1] in fixed and slips[0][0] not in fixed
+
+
+@pytest.mark.parametrize("question", [
+    "中小企业促进法第二条怎么规定的？",          # written as held
+    "北京市城乡规划条例怎么规定的？",            # another place's regulation: two characters differ
+    "中小企业发展法有什么规定？",                # a title not held, two characters from the held one
+])
+def test_titles_written_as_held_or_not_held_are_left_alone(titles, question):
+    from assistant.understand.spelling import correct_titles
+
+    assert correct_titles(question, titles) == (question, [])
+
+
+def test_title_forms_on_a_title_no_code_has_seen():
+    from assistant.understand.spelling import correct_titles, title_forms
+
+    forms = title_forms(["某市公共停车场管理条例（2026年修订）"])
+    assert "某市公共停车场管理条例" in forms and "停车场管理条例" in forms and "理条例" not in forms
+    assert correct_titles("停车场管里条例怎么罚？", ["某市公共停车场管理条例"]) == \
+        ("停车场管理条例怎么罚？", [("停车场管里条例", "停车场管理条例")])

@@ -26,6 +26,8 @@ OLD, NEW = "sme-payment-2020", "sme-payment-2025"
     ("2020年版条例有没有规定多少天出结果？现行版呢？", [2020], False, True, False),
     ("逾期利息的算法，2020年版和2025年版有区别吗？", [2020, 2025], False, False, True),
     ("中小企业促进法（2017年修订）哪天起施行？", [2017], False, False, False),
+    ("按2020年条例保证金是怎么处理的？", [2020], False, False, False),
+    ("2020年那版有没有规定多少天内出结果？跟现在的比呢？", [2020], False, True, False),
     # Dates of the asker's own and words that only look alike name no version.
     ("2026年3月5日货交付了，最晚哪天付款？", [], False, False, False),
     ("原来园区拆迁，许可证要重新办吗", [], False, False, False),
@@ -257,3 +259,19 @@ def test_when_each_version_took_effect_in_one_question(two_versions):
     a = two_versions.ask("保障中小企业款项支付条例老版本哪天开始施行的？新修订的又是哪天施行？")
     assert a.answer.splitlines()[:2] == ["《保障中小企业款项支付条例》（2020）自2020年9月1日起施行[1]。",
                                          "《保障中小企业款项支付条例》（2025）自2025年6月1日起施行[2]。"]
+
+
+@pytest.mark.slow
+def test_parts_that_each_name_a_version_are_each_answered_from_it(two_versions):
+    # The first part names no version (the one in force); the second names the old one.
+    a = two_versions.ask("投诉大企业拖款，处理投诉的部门最长多长时间必须给结果？2020年版有没有规定具体天数？", llm=False)
+    assert [c.id for c in a.citations] == [f"{NEW}:art25.k2", f"{OLD}:art17.k2"]
+    assert "（1）处理投诉的部门最长多长时间必须给结果：据《保障中小企业款项支付条例》（2025年版）" in a.answer
+    assert "（2）2020年版有没有规定具体天数：据《保障中小企业款项支付条例》（2020年版）" in a.answer
+    # …新条例…？老版本呢？ — the second part borrows the first's words, not its version.
+    b = two_versions.ask("新条例对应收账款电子凭证有限制吗？老版本呢？", llm=False)
+    parts = b.answer.split("（2）")
+    assert "（2025年版）" in parts[0] and "（2020年版）" in parts[1] and "（2025年版）" not in parts[1]
+    # A part that names only a version (2025版的说法一样吗) is asked what the part before asked.
+    c = two_versions.ask("2020版里中小企业用什么提供保证，甲方必须接受？2025版的说法一样吗？", llm=False)
+    assert "金融机构出具的保函等" in c.answer.split("（2）")[1]

@@ -90,8 +90,10 @@ NEGATION_AGREES, NEGATION_DIFFERS = 1.3, 0.7
 
 
 def negated_words(question: str, qwords: set[str]) -> set[str]:
-    """The question's words that it writes negated (没约定 → 约定)."""
-    return {w for w in qwords if len(w) >= 2 and re.search(_NEGATION + re.escape(w), question)}
+    """The question's words that it writes negated (没约定 → 约定); a question asked as A-not-A
+    (有没有规定, 要不要补交, 有无限制) negates nothing."""
+    asked = re.sub(r"([\u4e00-\u9fff])[不没]\1|有无", "", question)
+    return {w for w in qwords if len(w) >= 2 and re.search(_NEGATION + re.escape(w), asked)}
 
 
 def _polarity(sentence: str, negated: set[str]) -> float:

@@ -132,3 +132,67 @@ def correct_slips(question: str, corpus: str) -> tuple[str, list[tuple[str, str]
     for written, meant in slips:
         question = question.replace(written, meant, 1)
     return question, slips
+
+
+# A held title's tail that a question may write on its own (营商环境条例 for 优化营商环境条例):
+# this many characters at least, ending as a title's kind does.
+TITLE_MIN_CHARS = 5
+_TITLE_KIND = re.compile(r"(?:条例|法|办法|规定|细则|决定|意见|方案|通知)$")
+
+
+def title_forms(titles: list[str]) -> set[str]:
+    """The ways a question may write held titles: whole, without 中华人民共和国 or a bracketed
+    note, and each tail of at least ``TITLE_MIN_CHARS`` characters that starts where a word
+    does and ends with the kind (城乡规划条例, not 海市城乡规划条例)."""
+    from assistant.index.tokenize import _jieba
+
+    out: set[str] = set()
+    for t in titles:
+        bare = re.sub(r"[（(][^）)]*[)）]|[《》\s]", "", t)
+        for form in (bare, re.sub(r"^(?:中华人民共和国|中国)", "", bare)):
+            if not _TITLE_KIND.search(form):
+                continue
+            starts, at = [], 0
+            for w in _jieba().lcut(form):
+                starts.append(at)
+                at += len(w)
+            out |= {form[i:] for i in starts if len(form) - i >= TITLE_MIN_CHARS}
+    return out
+
+
+_PLACE_HEAD = re.compile(r"[\u4e00-\u9fff]{1,3}?(?:省|市|自治区|区|县)")
+
+
+def _differs_at(a: str, b: str) -> int:
+    return next(i for i in range(len(a)) if a[i] != b[i])
+
+
+def correct_titles(question: str, titles: list[str]) -> tuple[str, list[tuple[str, str]]]:
+    """``question`` with a held title written with one character slipped (中小企业促近法,
+    营商环境条列, 核准和备按管理条例) written as held, and the (as written, as read) pairs.
+
+    Only a window the title forms do not hold, one Chinese character away from exactly one
+    form of that length, and not itself a dictionary word, is read as a slip; the longest
+    first, so a whole title wins over its tail."""
+    forms = title_forms(titles)
+    slips: list[tuple[str, str]] = []
+    for size in sorted({len(f) for f in forms}, reverse=True):
+        sized = {f for f in forms if len(f) == size}
+        i = 0
+        while i + size <= len(question):
+            window = question[i:i + size]
+            if window in forms or not _CJK.fullmatch(window) or any(window in w for w, _ in slips):
+                i += 1
+                continue
+            near = {f for f in sized if sum(a != b for a, b in zip(f, window)) == 1}
+            place = _PLACE_HEAD.match(window)
+            if len(near) == 1 and place and _differs_at(window, next(iter(near))) < place.end():
+                near = set()  # 北海市… is another place's title, not a slip of 上海市…
+            if len(near) == 1 and not _dictionary().get(window):
+                meant = near.pop()
+                slips.append((window, meant))
+                question = question[:i] + meant + question[i + size:]
+                i += size
+                continue
+            i += 1
+    return question, slips
