@@ -285,6 +285,14 @@ class _Composer:
                 said = _short(self.lead_sentence).rstrip("。；;") if self.lead_sentence else ""
                 return (f"现有文件没有给出所问的{self.unsettled}：{first.label}只写道“{said}”，未规定{self.unsettled}。\n"
                         f"如需{self.unsettled}，请咨询相关主管部门。")
+        kind = _asked_figure(self._asking(self.reading.question)) if self.reading is not None else None
+        if kind is not None and not kind.search(body) and not any(kind.search(c.text) for c in self.cites.citations):
+            # 多少钱一平方米 answered with an area, 利率是多少 with the name of a rate: no figure of
+            # the kind asked is given.
+            first = self.cites.citations[0]
+            said = _short(self.lead_sentence).rstrip("。；;") if self.lead_sentence else ""
+            return (f"现有文件没有给出所问的{_AMOUNT_UNSETTLED}：{first.label}只写道“{said}”，未规定{_AMOUNT_UNSETTLED}。\n"
+                    f"如需{_AMOUNT_UNSETTLED}，请咨询相关主管部门。")
         if self.missing_subject:
             return (f"现有文件没有关于“{self.missing_subject}”的规定，无法给出有依据的回答。\n"
                     f"如需了解，请咨询相关主管部门。")
@@ -522,6 +530,22 @@ def _supporting(clause: Clause, qwords: set[str]) -> list[str]:
 def _short(sentence: str) -> str:
     s = _ARTICLE_START.sub("", sentence.strip())
     return s if len(s) <= QUOTE_CHARS else s[:QUOTE_CHARS] + "…"
+
+
+# A sum of money or a rate asked for, and the figures that give one.
+_ASKS_MONEY = re.compile(r"多少钱|几块钱|多少元|几万块|金额是多少|费用是多少|收多少费")
+_ASKS_RATE = re.compile(r"(?:利率|税率|费率|缴费比例|比例)(?:是|为|现在是|大概是)?多少|百分之几|几个点")
+_MONEY_FIGURE = re.compile(r"[\d一二三四五六七八九十百千两]\s*(?:万|亿|千)?元|%|百分之|‰|千分之|万分之")
+_RATE_FIGURE = re.compile(r"%|百分之|‰|千分之|万分之|[\d一二三四五六七八九十]\s*成")
+
+
+def _asked_figure(asking: str) -> re.Pattern | None:
+    """The kind of figure the question asks for, when it names one (money, a rate)."""
+    if _ASKS_RATE.search(asking):
+        return _RATE_FIGURE
+    if _ASKS_MONEY.search(asking):
+        return _MONEY_FIGURE
+    return None
 
 
 def _states(unsettled: str, text: str) -> bool:

@@ -210,6 +210,7 @@ class ClauseIndex:
         self._stamp: tuple | None = None
         self._clauses: dict[str, Clause] | None = None
         self._bm25: BM25 | None = None
+        self._dense: tuple[tuple, list[str], Any] | None = None  # (key, ids, unit-length vectors)
         # True when a tolerant read found neither index.json nor its backup usable.
         self.sources_lost = False
         self.refresh(tolerant=tolerant)
@@ -235,6 +236,7 @@ class ClauseIndex:
         self._stamp = self._state_stamp()
         self._clauses = None
         self._bm25 = None
+        self._dense = None
         self.sources_lost = False
         path = self.home / STATE_FILE
         try:
@@ -524,6 +526,7 @@ class ClauseIndex:
         self.state, self._stamp = state, self._state_stamp()
         self._clauses = {c.id: c for c in clauses}
         self._bm25 = bm25
+        self._dense = None
         self._prune_snapshots(keep={gen, gen - 1})
 
     def _prune_snapshots(self, keep: set[int]) -> None:
@@ -678,13 +681,41 @@ class ClauseIndex:
 
         Asks the chroma collection directly: going through llama-index here would import it
         for every question (about half of a cold start).
+        Exact: the cosine with every stored vector, read once per commit, so that two indexes
+        built from the same files rank alike (an approximate graph search differs from build
+        to build), ties broken by clause id.
         """
+        import numpy as np
+
         col = self.collection()
         if col is None:
             return []
-        result = col.query(query_embeddings=[query_vec], n_results=k, include=["distances"])
-        # The collection's space is cosine: distance = 1 - cos.
-        return [(cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], result["distances"][0])]
+        ids, vectors = self._dense_vectors(col)
+        if not ids or k <= 0:
+            return []
+        q = np.asarray(query_vec, dtype=np.float32)
+        q = q / (float(np.linalg.norm(q)) or 1.0)
+        sims = vectors @ q
+        # A margin beyond k, so that ties at the cut are broken by id too.
+        m = min(len(ids), 2 * k + 16)
+        top = np.argpartition(-sims, m - 1)[:m] if m < len(ids) else np.arange(len(ids))
+        ranked = sorted(top.tolist(), key=lambda i: (-round(float(sims[i]), 6), ids[i]))[:k]
+        return [(ids[i], float(sims[i])) for i in ranked]
+
+    def _dense_vectors(self, col) -> tuple[list[str], Any]:
+        """The stored ids and their vectors scaled to unit length (cached per commit)."""
+        import numpy as np
+
+        key = (self.state.get("collection"), self.state.get("generation"), col.count())
+        if self._dense is not None and self._dense[0] == key:
+            return self._dense[1], self._dense[2]
+        got = col.get(include=["embeddings"])
+        ids = list(got["ids"])
+        vectors = np.asarray(got["embeddings"], dtype=np.float32).reshape(len(ids), -1)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        vectors = vectors / np.where(norms == 0, 1.0, norms)
+        self._dense = (key, ids, vectors)
+        return ids, vectors
 
     def dense_agrees(self) -> bool:
         """True when the dense store holds exactly the retrievable committed clauses (by id).
