@@ -260,3 +260,16 @@ def test_a_penalty_that_restates_the_leads_duty_bears_on_it_with_its_fine(restat
     assert added[0][2].endswith("由主管部门责令限期改正；逾期不改正的，处一万元以上三万元以下的罚款。")
     # A duty the penalty does not restate gets none.
     assert add(restated, "经营场所不整洁，会怎么罚？", _article(restated, "五")) == []
+
+
+def test_a_penalty_lead_brings_the_rule_that_words_the_same_conduct(clauses):
+    # 第三十四条 punishes not publishing 逾期尚未支付中小企业款项 in the annual report; 第十八条
+    # sets that duty in the same words. Asked who handles it (no "is it allowed"), both are cited.
+    added = add(clauses, "大型企业不在年报里公示逾期未付中小企业款项的信息，由谁处理？", PAY25 + "art34")
+    assert [a[:2] for a in added] == [(PAY25 + "art18.k2", "rule")]
+    assert "逾期尚未支付中小企业款项的合同数量、金额等信息纳入企业年度报告" in added[0][2]
+
+
+def test_an_unseen_penalty_brings_the_duty_it_restates(restated):
+    added = add(restated, "没把经营信息告知主管部门的，谁来罚？", _article(restated, "六"))
+    assert [a[:2] for a in added] == [(_article(restated, "一"), "rule")]

@@ -73,6 +73,9 @@ RULE_SHARE = 0.6
 # A phrase a penalty shares with the duty it punishes: this many characters at least (at most
 # this many are tried).
 PHRASE_MIN = 5
+# Whether a penalty lead always brings the rule it enforces (the duty and its sanction), or
+# only when the question asks what the rule says or whether the conduct is allowed.
+RULE_TOO = True
 PHRASE_MAX = 12
 RARE_SHARE = 0.15
 # …but a word a rule, its penalty and one more article share is still rare in a short text.
@@ -251,7 +254,7 @@ def role_additions(asking: str, question: str, hits: list[Hit], lead: Clause, le
         out.append(Addition(hit=hit, sentence=s, why=role))
         taken.add(hit.clause.id)
         stated += s
-    if ctx is not None and ASKS_RULE.search(asking):
+    if ctx is not None and (ASKS_RULE.search(asking) or RULE_TOO):
         out += rule_additions(ctx, hits, taken, [*shown, *(a.sentence for a in out)])
     return out
 
@@ -316,6 +319,10 @@ def rule_additions(ctx: _Structure, hits: list[Hit], taken: set[str], shown: lis
                 continue
             if home is not None and home.id in named:
                 cands.append((True, _score(s, ctx.qwords), c, s))
+            elif not conduct and not named and ctx.shared_phrase(s) >= PHRASE_MIN:
+                # A penalty of one conduct (…未按照规定…公示逾期尚未支付中小企业款项信息…的，由…处理):
+                # the rule that words the same conduct.
+                cands.append((False, ctx.shared_phrase(s) / PHRASE_MAX, c, s))
             elif conduct:
                 share = _share(s, conduct)
                 # The conduct the question describes in its own words (强制…参加评比) says it
@@ -445,21 +452,26 @@ class _Structure:
                 or (role == "penalty" and clause.doc_id == self.lead.doc_id and self.restates_lead(about)))
 
     def restates_lead(self, about: str) -> bool:
-        """Whether a penalty restates the lead's duty in its words: it shares with the lead's
-        sentence a phrase of ``PHRASE_MIN`` characters or more that at most
-        ``RARE_MIN_ARTICLES`` articles of the document hold (企业未…将项目信息…告知备案机关 for 应当…将下列信息告知备案机关)."""
+        """Whether a penalty restates the lead's duty in its words (:meth:`shared_phrase`)."""
+        return self.shared_phrase(about) > 0
+
+    def shared_phrase(self, text: str) -> int:
+        """The length of the longest phrase, ``PHRASE_MIN`` characters or more, that ``text``
+        shares with the lead's sentence and that at most ``RARE_MIN_ARTICLES`` articles of the
+        document hold (企业未…将项目信息…告知备案机关 for 应当…将下列信息告知备案机关); 0 when none."""
         if self.lead_sentence is None:
-            return False
+            return 0
         arts = self._articles()
         limit = RARE_MIN_ARTICLES  # the duty, its penalty and at most one more article
-        bare = re.sub(r"[^\u4e00-\u9fff]", "", about)
+        bare = re.sub(r"[^\u4e00-\u9fff]", "", text)
+        best = 0
         for run in re.findall(r"[\u4e00-\u9fff]{%d,}" % PHRASE_MIN, self.lead_sentence):
-            for n in range(min(len(run), PHRASE_MAX), PHRASE_MIN - 1, -1):
-                for i in range(len(run) - n + 1):
-                    piece = run[i:i + n]
-                    if piece in bare and sum(piece in a for a in arts) <= limit:
-                        return True
-        return False
+            for n in range(min(len(run), PHRASE_MAX), max(PHRASE_MIN, best + 1) - 1, -1):
+                if any(run[i:i + n] in bare and sum(run[i:i + n] in a for a in arts) <= limit
+                       for i in range(len(run) - n + 1)):
+                    best = n
+                    break
+        return best
 
     def _articles(self) -> list[str]:
         if self._arts is None:
