@@ -104,6 +104,9 @@ def test_places_come_from_the_indexed_texts(vocab, question, places, unknown, do
     ("占全区的百分之几", "share"),
     ("原文怎么写的", "wording"),
     ("我们公司能不能享受补助", "eligibility"),
+    ("被拖欠货款，我们能到哪里投诉？", "who"),
+    ("搞摊派的干部要担责吗", "penalty"),
+    ("那些部门的人会受什么处理", "penalty"),
 ])
 def test_ask_kinds(text, kind):
     assert kind in ask_kinds(text)

@@ -20,7 +20,8 @@ NUMBER = re.compile(rf"(?:\d+(?:\.\d+)?|[{_CN_NUM}]+)\s*(?:%|‰|万元|亿元|�
 DATE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?(?:底前|前|底)?|\d{1,2}月底前")
 ASKS_NUMBER = re.compile(r"多少|几|比例|百分|多大|多高|多长|上限|下限|最低|最高|额度|标准|how (much|many)", re.I)
 ASKS_DATE = re.compile(r"什么时候|何时|哪天|哪年|几月|日期|截止|时间|when", re.I)
-ASKS_WHO = re.compile(r"哪个部门|哪个单位|哪家单位|谁|哪些部门|负责|牵头|主管|哪个机关|which (department|bureau)|who", re.I)
+ASKS_WHO = re.compile(r"哪个部门|哪个单位|哪家单位|谁|哪些部门|负责|牵头|主管|哪个机关|"
+                      r"(?:到|去|向|找)哪(?:里|儿)?(?:投诉|举报|反映|申请|申诉|办|报)|which (department|bureau)|who", re.I)
 LISTS = re.compile(r"哪些|哪几|哪[两二三四五六七八九十]+(?:种|类|个|项|方面|条)|有什么|包括|分为|几种|几个方面|what are", re.I)
 WANTS_AMOUNT = re.compile(r"补助|补贴|奖励|资助|多少|比例|几|标准|上限|罚|how (much|many)", re.I)
 

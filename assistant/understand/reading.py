@@ -36,6 +36,7 @@ ASK_PATTERNS: dict[str, re.Pattern] = {
     "time_limit": re.compile(r"多久|多长时间|几天|几日|多少天|多少日|多少个工作日|几个月|期限|时限|限期|how long", re.I),
     "when": re.compile(r"什么时候|何时|哪天|哪一天|哪年|几月|日期|截止|最晚|最迟|哪个时间|when", re.I),
     "who": re.compile(r"哪个部门|哪个单位|哪家单位|哪个机关|哪些部门|哪个局|谁|负责|牵头|主管|召集|归.{0,3}管|"
+                      r"(?:到|去|向|找)哪(?:里|儿|个部门|个单位)?(?:投诉|举报|反映|申请|申诉|办|报)|"
                       r"which (department|bureau|authority)|who", re.I),
     "sum": re.compile(r"加起来|一共|合计|总共|共计|总和|加在一起|in total", re.I),
     "share": re.compile(r"占.{0,8}(百分之几|比例|多少|几成)|占比|百分之几|share of", re.I),
