@@ -349,6 +349,10 @@ class Assistant:
         parted = reading.multi_part and (len(reading.versions) < 2 or (
             len(own_versions) >= 2 and not any(asked_fact(p) for p in part_readings)))
         part_readings = part_readings if parted else []
+        if reason and parted and not explicit and self._part_passes(part_readings[0]):
+            # The question's words measured against its first part's clauses: three questions
+            # in one (…会被怎么处理？利息怎么算？能去哪投诉？) are no subject five clauses cover.
+            reason = None
         if parted and not explicit and any(asked_fact(p) for p in part_readings):
             reason = None  # a part asks about a document itself (该按哪一版…？多少天内付款？)
         elif not reason or reading.doc_ids or (asked_fact(reading) and not explicit):
@@ -464,6 +468,16 @@ class Assistant:
             return reading
         earlier = strip_cues(hist[-1], read_versions(hist[-1]))
         return reading.model_copy(update={"asking": earlier})
+
+    def _part_passes(self, own: Reading) -> bool:
+        """Whether the gate answers one part of a multi-part question asked on its own (with
+        the asker's situation before it)."""
+        query = retrieval_query(own.question, [])
+        hits, dense_top = self.retriever.search_with_dense_top(query, k=self.settings.top_k,
+                                                               sparse_query=sparse_query(query),
+                                                               doc_ids=own.doc_ids or None)
+        return self.gate.abstain(self.gate.signals(query, dense_top, hits=hits, reading=own,
+                                                   vocab=self.vocabulary)) is None
 
     def _part_readings(self, reading: Reading) -> list[Reading]:
         """Each part read as a question of its own, with the asker's situation (and figures)
