@@ -79,3 +79,34 @@ def test_a_class_asked_as_this_or_that(laws):
     why = ask(laws, "我们公司30个员工、年营收2000万，是做软件的，算小型企业还是微型企业？",
               "sme-promotion-law-2017:art2.k1", asking="算小型企业还是微型企业？")
     assert why is not None and why.endswith("没有给出判断是否属于“小型企业”的具体标准")
+
+
+def test_a_rate_named_by_its_term_is_no_value_of_it(laws):
+    # "1年期" names which rate; the text gives no figure for the rate itself.
+    why = ask(laws, "一年期贷款市场报价利率现在是多少？", "sme-payment-2025:art17")
+    assert why is not None and "第十七条只提到“1年期贷款市场报价利率”" in why
+    # The rate the text does set (万分之五) answers the question that asks it.
+    assert ask(laws, "合同没约定的，逾期利息的利率是多少？", "sme-payment-2025:art17") is None
+
+
+def test_a_list_asked_into_as_what_belongs_to_it(laws):
+    # 哪些项目属于…目录: the directory's contents, which the regulation only points to.
+    why = ask(laws, "哪些项目属于政府核准的投资项目目录？", "investment-project-approval-2016:art3.k1")
+    assert why is not None and why.startswith("现有文件只提到“政府核准的投资项目目录”")
+    assert ask(laws, "政府核准的投资项目目录由谁制定？", "investment-project-approval-2016:art3.k1") is None
+
+
+def test_a_class_asked_as_is_it_one(laws):
+    why = ask(laws, "企业从业人员300人以下算小型企业吗？", "sme-promotion-law-2017:art2.k1")
+    assert why is not None and "没有给出判断是否属于“小型企业”的具体标准" in why
+    assert ask(laws, "小型企业算中小企业吗？", "sme-promotion-law-2017:art2.k1") is None  # no figure of the asker's
+
+
+def test_criteria_of_a_status_the_asker_told_before_asking(laws):
+    # The status is in the background, the ask (需要什么条件) after it; no document holds it.
+    why = ask(laws, "我们公司想申请高新技术企业认定，需要什么条件？", "sme-payment-2025:art29",
+              asking="需要什么条件？")
+    assert why == "现有文件没有关于“高新技术企业”的规定"
+    # A status the documents define is left to the clauses.
+    assert ask(laws, "我们想申请小型微型企业认定，需要什么条件？", "sme-promotion-law-2017:art2.k1",
+               asking="需要什么条件？") is None

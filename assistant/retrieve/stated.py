@@ -31,12 +31,14 @@ READ_HITS = 3
 MIN_CORE = 3
 
 # A list referred to by name: …目录里/…清单中 (its contents live elsewhere).
-_CONTAINER = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{1,16}?(?:目录|清单|名录|名单))(?:里面|里|中|内|上)")
+_CONTAINER = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{1,16}?(?:目录|清单|名录|名单))(?:里面|里|中|内|上)"
+                        r"|(?:属于|列入|纳入|列在|进入)([\u4e00-\u9fffA-Za-z0-9]{1,16}?(?:目录|清单|名录|名单))")
 # A list the question points at as where the answer is (按政府核准的投资项目目录，…由哪一级核准).
 _BY_LIST = re.compile(r"(?:按照?|依照|依据|根据)([\u4e00-\u9fffA-Za-z0-9]{1,16}?(?:目录|清单|名录|名单))")
 # Asking whether the asker's own case falls in a class (…120个员工，算不算小型企业).
 _CLASS_ASK = re.compile(r"(?:算不算|属不属于|够不够|是否属于|是否算)(?:是)?([\u4e00-\u9fffA-Za-z]{2,12})"
-                        r"|(?:算|属于|是)([\u4e00-\u9fff]{2,8}?)还是[\u4e00-\u9fff]{2,8}")
+                        r"|(?:算|属于|是)([\u4e00-\u9fff]{2,8}?)还是[\u4e00-\u9fff]{2,8}"
+                        r"|(?:算|属于)(?:是)?([\u4e00-\u9fff]{2,8}?)(?:吗|么|嘛)")
 # Asking for what a text lays down about something (…管理办法具体怎么规定的), not who lays it down.
 _CONTENT_ASK = re.compile(r"(?:是)?(?:怎么|怎样|如何)规定|有(?:什么|哪些)(?:具体)?规定|规定了(?:什么|哪些)|"
                           r"(?:具体|什么|哪些)内容")
@@ -57,7 +59,8 @@ _CRITERIA_ASK = re.compile(r"(?:按|依|根据|凭)(?:什么|哪些|啥)(?:标�
                            r"(?:按|依|根据|凭)(?:什么|啥)来?(?:分|划分|区分|评|定)|"
                            r"(?:划分|认定|评定|界定|评价)的?(?:标准|条件|指标|依据)|"
                            r"(?:满足|符合|具备|达到)(?:哪些|什么|啥)(?:条件|要求|标准)|"
-                           r"怎么(?:划分|认定|评定|界定|评上|评的)|如何(?:划分|认定|评定|界定)")
+                           r"怎么(?:划分|认定|评定|界定|评上|评的)|如何(?:划分|认定|评定|界定)|"
+                           r"(?:认定|评定|申报|评上)[^。？?]{0,6}?(?:需要|要|得)(?:满足)?(?:哪些|什么|啥)(?:条件|资格|标准)")
 # What a sentence that states criteria says.
 _CRITERIA_TEXT = re.compile(r"条件|标准|指标|符合|具备|下列|以下|以上|不低于|不高于|不超过|不少于|达到|低于|高于|"
                             r"是指|包括|满足|[：:]")
@@ -103,7 +106,7 @@ def _label(hit: Hit) -> str:
 def _container(asking: str, hits: Sequence[Hit], corpus: str) -> str | None:
     """A list the question asks into (…目录里哪些…) that the clauses only refer to."""
     for m in _CONTAINER.finditer(asking):
-        phrase = _EDGE.sub("", m.group(1))
+        phrase = _EDGE.sub("", m.group(1) or m.group(2))
         core = _core(phrase, corpus)
         if not core:
             return f"现有文件没有“{phrase}”的内容"
@@ -133,7 +136,7 @@ def _classified(asking: str, hits: Sequence[Hit], corpus: str, question: str) ->
     m = _CLASS_ASK.search(asking)
     if not m or not _OWN_FIGURES.search(question):
         return None
-    name = _EDGE.sub("", re.split(r"[吗呢啊]", m.group(1) or m.group(2))[0])
+    name = _EDGE.sub("", re.split(r"[吗呢啊]", m.group(1) or m.group(2) or m.group(3))[0])
     if len(name) < 2:
         return None
     mentions = [(h, p) for h, text in _texts(hits) for p in _PIECE.split(text) if name in p]
@@ -237,6 +240,18 @@ def _criteria(asking: str, hits: Sequence[Hit], corpus: str) -> str | None:
     return f"{_label(h)}只写道“{_short(p)}”，没有规定其具体标准"
 
 
+def _criteria_told(asking: str, hits: Sequence[Hit], corpus: str, question: str) -> str | None:
+    """Criteria asked with the thing told before (…申请高新技术企业认定，需要什么条件？)."""
+    if question == asking or not _CRITERIA_ASK.search(question.replace("，", "").replace(",", "")):
+        return None
+    told = _TOLD_STATUS.search(question)
+    return _criteria(f"{told.group(1)}{told.group(2)}需要什么条件", hits, corpus) if told else None
+
+
+# The status the asker tells they seek before asking its criteria (想申请高新技术企业认定，…).
+_TOLD_STATUS = re.compile(r"(?:申请|申报|办理|参加|参评|争取|想|要)+([\u4e00-\u9fff]{2,12}?)(认定|评定|评审|资格)")
+
+
 def _head(phrase: str) -> str:
     """The head of an asked phrase: its first two words (高新技术企业认定 -> 高新技术企业)."""
     from assistant.index.tokenize import _jieba
@@ -255,9 +270,15 @@ def _states_value(piece: str, core: str) -> bool:
     before = _PIECE.split(piece[:at])[-1]
     for f in _FIGURE.finditer(before):
         gap = before[f.end():]
+        if _TERM_OF.match(before[f.start():] + core):
+            continue  # 1年期贷款市场报价利率: the term names which rate, it is no value of it
         if len(gap) <= 4 and not _BREAK.search(gap):
             return True
     return False
+
+
+# A figure that names a term (1年期, 5年期以上, 三个月期): part of the thing's name.
+_TERM_OF = re.compile(r"\s*(?:[一二三四五六七八九十\d]+\s*)?(?:年|个月|月)?期")
 
 
 def _value(asking: str, hits: Sequence[Hit], corpus: str, question: str) -> str | None:
@@ -281,7 +302,9 @@ def _value(asking: str, hits: Sequence[Hit], corpus: str, question: str) -> str 
     if any(_new_basis(s, question) for _, s in found):
         return None  # the standard is a basis (根据…综合产出给予补助) the asker does not know yet
     h, sentence = found[0]
-    return f"{_label(h)}只提到“{core}”：“{_short(sentence)}”，没有给出其具体数值"
+    named = re.search(r"[一二三四五六七八九十\d]+\s*" + re.escape(core), sentence) if _TERM_OF.match(core) else None
+    shown = named.group(0) if named else core  # 1年期贷款市场报价利率, as the text names it
+    return f"{_label(h)}只提到“{shown}”：“{_short(sentence)}”，没有给出其具体数值"
 
 
 # What an amount is reckoned by, when a clause gives a basis instead of a figure.
@@ -335,5 +358,6 @@ def named_only(asking: str, hits: Sequence[Hit], corpus: str, question: str = ""
     # A list named in the background ("…目录里，哪些项目要核准？") is still what is asked into.
     listed = _container(question, hits, corpus) if _LIST_ASK.search(asking) else None
     return (listed or _pointed_list(question, corpus) or _classified(asking, hits, corpus, question)
-            or _criteria(asking, hits, corpus) or _left_elsewhere(asking, corpus) or _title_only(asking, corpus)
+            or _criteria(asking, hits, corpus) or _criteria_told(asking, hits, corpus, question)
+            or _left_elsewhere(asking, corpus) or _title_only(asking, corpus)
             or _value(asking, hits, corpus, question))
