@@ -110,3 +110,9 @@ def test_criteria_of_a_status_the_asker_told_before_asking(laws):
     # A status the documents define is left to the clauses.
     assert ask(laws, "我们想申请小型微型企业认定，需要什么条件？", "sme-promotion-law-2017:art2.k1",
                asking="需要什么条件？") is None
+
+
+def test_criteria_asked_as_how_one_is_chosen(laws):
+    clauses, _ = laws
+    lzb = [c.id for c in clauses.values() if c.doc_id == "lzb-2024-22" and "白名单" in c.text][:2]
+    assert ask(laws, "白名单企业是怎么评出来的？", *lzb) is not None
