@@ -14,7 +14,7 @@ import pytest
 from assistant.answer import bearing
 from assistant.corpus import meta_for_file, parse_file
 from assistant.answer.extractive import best_sentence
-from assistant.answer.shapes import ASKS_LIABILITY, ASKS_RULE, LIABILITY
+from assistant.answer.shapes import ASKS_LIABILITY, LIABILITY
 from assistant.index.tokenize import words
 from assistant.retrieve.hybrid import Hit
 
@@ -140,13 +140,6 @@ def test_a_definition_of_the_questions_term_is_found_in_the_leads_document(claus
 def test_asking_what_happens_to_an_offender(text, asks):
     assert bool(ASKS_LIABILITY.search(text)) is asks
     assert ("penalty" in bearing.asked_roles(text)) is asks
-
-
-@pytest.mark.parametrize("text, asks", [
-    ("这合法吗？", True), ("条例怎么规定的？", True), ("旧版是怎么说的？", True), ("罚多少钱？", False),
-])
-def test_asking_what_the_rule_says(text, asks):
-    assert bool(ASKS_RULE.search(text)) is asks
 
 
 @pytest.mark.parametrize("sentence, liable", [

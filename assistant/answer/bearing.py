@@ -37,7 +37,6 @@ from dataclasses import dataclass
 
 from assistant.answer.shapes import (
     ASKS_LIABILITY,
-    ASKS_RULE,
     AUTHORITY,
     DATE,
     DEFINITION,
@@ -73,9 +72,6 @@ RULE_SHARE = 0.6
 # A phrase a penalty shares with the duty it punishes: this many characters at least (at most
 # this many are tried).
 PHRASE_MIN = 5
-# Whether a penalty lead always brings the rule it enforces (the duty and its sanction), or
-# only when the question asks what the rule says or whether the conduct is allowed.
-RULE_TOO = True
 PHRASE_MAX = 12
 RARE_SHARE = 0.15
 # …but a word a rule, its penalty and one more article share is still rare in a short text.
@@ -181,8 +177,7 @@ def role_additions(asking: str, question: str, hits: list[Hit], lead: Clause, le
     For a penalty or a definition, a clause that bears on the lead by the legal structure (see
     :meth:`_Structure.bears` and :func:`document_candidates`) is cited before one merely close
     in retrieval; for the other roles, a close hit that states the role. With the clause
-    mapping, a question that asks what the rule says also gets the rule behind a penalty lead
-    (:func:`rule_additions`).
+    mapping, a penalty lead also gets the rule it enforces (:func:`rule_additions`).
 
     Args:
         asking: the asking part of the question (background left out): it says the roles.
@@ -254,7 +249,7 @@ def role_additions(asking: str, question: str, hits: list[Hit], lead: Clause, le
         out.append(Addition(hit=hit, sentence=s, why=role))
         taken.add(hit.clause.id)
         stated += s
-    if ctx is not None and (ASKS_RULE.search(asking) or RULE_TOO):
+    if ctx is not None:  # a penalty lead brings the rule it enforces: the duty and its sanction
         out += rule_additions(ctx, hits, taken, [*shown, *(a.sentence for a in out)])
     return out
 
@@ -280,13 +275,15 @@ def with_fine(sentence: str, clause: Clause) -> str:
 
 
 def rule_additions(ctx: _Structure, hits: list[Hit], taken: set[str], shown: list[str]) -> list[Addition]:
-    """The rule behind a penalty the answer leads with, when the question asks what the rule
-    says or whether the conduct is allowed (这合法吗, 条例怎么规定的).
+    """The rule behind a penalty the answer leads with: the duty beside its sanction, whether
+    the question asks who handles it, what befalls the offender or whether it is allowed.
 
     A penalty article names the rule it enforces by number (违反本条例第四十二条第一款规定…),
-    or lists the conduct in items that restate the rules (（六）以…等待竣工验收…为由，拒绝或者
-    迟延支付 for 不得以…为由，拒绝或者迟延支付). The rule is the article named, or the sentence
-    of the document, outside its penalty articles, that shares most of the item's words.
+    lists the conduct in items that restate the rules (（六）以…等待竣工验收…为由，拒绝或者
+    迟延支付 for 不得以…为由，拒绝或者迟延支付), or words one conduct as its rule does (未按照规定…
+    公示逾期尚未支付中小企业款项信息 for 第十八条). The rule is the article named, the sentence of the
+    document, outside its penalty articles, that shares most of the item's words, or the one that
+    shares a rare phrase with the penalty (:meth:`_Structure.shared_phrase`).
 
     Args:
         ctx: the lead, its article, the question's words and the clause mapping.

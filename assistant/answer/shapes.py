@@ -51,9 +51,6 @@ DEFINITION = re.compile(r"所称[^。]*?(?:是指|指)|^.{0,30}是指")
 # Legal liability in a wider sense than a fine: 依法追究责任, 给予处分 (a penalty article of a
 # regulation that binds authorities names no fine).
 LIABILITY = re.compile(rf"{PENALTY.pattern}|追究[^。；，]{{0,8}}责任|给予[^。；，]{{0,8}}处分|由[^。；，]{{1,20}}依法(?:处理|查处)")
-# Asking what a rule says or whether something is allowed (这合法吗, 条例怎么规定的, 旧版怎么写的).
-ASKS_RULE = re.compile(r"合法|违法吗|违规吗|可以吗|行吗|允许|能不能|怎么规定|如何规定|怎么写|怎么说|规定了什么|有什么规定|"
-                       r"什么说法|有啥说法|不一样|区别")
 # Asking what happens to whoever breaks a rule, in words that name no penalty (会被怎么处理,
 # 要担什么责任, 有什么后果).
 ASKS_LIABILITY = re.compile(r"被[^，。？?]{0,4}(?:怎么|如何|怎样)(?:处理|处置|处罚|追究|问责)|会(?:怎么|如何|怎样)处理|"
