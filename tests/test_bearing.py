@@ -187,10 +187,14 @@ UNSEEN = """# 某市公共停车场管理条例
 
 @pytest.fixture(scope="module")
 def unseen(tmp_path_factory):
-    path = tmp_path_factory.mktemp("unseen") / "parking-2026.md"
-    path.write_text(UNSEEN, encoding="utf-8")
-    parsed = parse_file(path, meta_for_file(path, []))
-    return {c.id: c for c in parsed}
+    return _parsed(tmp_path_factory, "parking-2026.md", UNSEEN)
+
+
+def _parsed(tmp_path_factory, name: str, text: str) -> dict:
+    """A regulation written here, parsed as any Markdown file is."""
+    path = tmp_path_factory.mktemp("written") / name
+    path.write_text(text, encoding="utf-8")
+    return {c.id: c for c in parse_file(path, meta_for_file(path, []))}
 
 
 def _article(clauses, number: str) -> str:
@@ -240,9 +244,7 @@ RESTATED = """# 某市网络经营场所登记办法
 
 @pytest.fixture(scope="module")
 def restated(tmp_path_factory):
-    path = tmp_path_factory.mktemp("restated") / "registration-2026.md"
-    path.write_text(RESTATED, encoding="utf-8")
-    return {c.id: c for c in parse_file(path, meta_for_file(path, []))}
+    return _parsed(tmp_path_factory, "registration-2026.md", RESTATED)
 
 
 def test_a_penalty_that_restates_the_leads_duty_bears_on_it_with_its_fine(restated):

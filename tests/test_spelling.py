@@ -76,7 +76,7 @@ def test_titles_written_as_held_or_not_held_are_left_alone(titles, question):
 def test_title_forms_on_a_title_no_code_has_seen():
     from assistant.understand.spelling import correct_titles, title_forms
 
-    forms = title_forms(["某市公共停车场管理条例（2026年修订）"])
+    forms = title_forms(("某市公共停车场管理条例（2026年修订）",))
     assert "某市公共停车场管理条例" in forms and "停车场管理条例" in forms and "理条例" not in forms
     assert correct_titles("停车场管里条例怎么罚？", ["某市公共停车场管理条例"]) == \
         ("停车场管理条例怎么罚？", [("停车场管里条例", "停车场管理条例")])

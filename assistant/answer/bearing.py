@@ -316,10 +316,10 @@ def rule_additions(ctx: _Structure, hits: list[Hit], taken: set[str], shown: lis
                 continue
             if home is not None and home.id in named:
                 cands.append((True, _score(s, ctx.qwords), c, s))
-            elif not conduct and not named and ctx.shared_phrase(s) >= PHRASE_MIN:
+            elif not conduct and not named and (phrase := ctx.shared_phrase(s)) >= PHRASE_MIN:
                 # A penalty of one conduct (…未按照规定…公示逾期尚未支付中小企业款项信息…的，由…处理):
                 # the rule that words the same conduct.
-                cands.append((False, ctx.shared_phrase(s) / PHRASE_MAX, c, s))
+                cands.append((False, phrase / PHRASE_MAX, c, s))
             elif conduct:
                 share = _share(s, conduct)
                 # The conduct the question describes in its own words (强制…参加评比) says it
@@ -397,6 +397,7 @@ class _Structure:
         self._rare: dict[str, set[str]] = {}
         self.lead_sentence = _ARTICLE_START.sub("", lead_sentence) if lead_sentence else None
         self._arts: list[str] | None = None
+        self._holding: dict[str, int] = {}  # phrase -> articles of the lead's document holding it
 
     def own(self) -> list[Clause]:
         """The articles and paragraphs of the lead's document."""
@@ -464,11 +465,16 @@ class _Structure:
         best = 0
         for run in re.findall(r"[\u4e00-\u9fff]{%d,}" % PHRASE_MIN, self.lead_sentence):
             for n in range(min(len(run), PHRASE_MAX), max(PHRASE_MIN, best + 1) - 1, -1):
-                if any(run[i:i + n] in bare and sum(run[i:i + n] in a for a in arts) <= limit
+                if any(run[i:i + n] in bare and self._held_by(run[i:i + n], arts) <= limit
                        for i in range(len(run) - n + 1)):
                     best = n
                     break
         return best
+
+    def _held_by(self, phrase: str, arts: list[str]) -> int:
+        if phrase not in self._holding:
+            self._holding[phrase] = sum(phrase in a for a in arts)
+        return self._holding[phrase]
 
     def _articles(self) -> list[str]:
         if self._arts is None:

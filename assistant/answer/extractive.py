@@ -281,22 +281,22 @@ class _Composer:
         body = _MARKER.sub("", text.split("\n依据：")[0]) + "".join(_supporting_text(text))
         if self.unsettled:
             if self.unsettled in (UNSETTLED.get(TIME_LIMIT.pattern), _AMOUNT_UNSETTLED) and not _states(self.unsettled, body):
-                first = self.cites.citations[0]
-                said = _short(self.lead_sentence).rstrip("。；;") if self.lead_sentence else ""
-                return (f"现有文件没有给出所问的{self.unsettled}：{first.label}只写道“{said}”，未规定{self.unsettled}。\n"
-                        f"如需{self.unsettled}，请咨询相关主管部门。")
+                return self._not_given(self.unsettled)
         kind = _asked_figure(self._asking(self.reading.question)) if self.reading is not None else None
         if kind is not None and not kind.search(body) and not any(kind.search(c.text) for c in self.cites.citations):
             # 多少钱一平方米 answered with an area, 利率是多少 with the name of a rate: no figure of
             # the kind asked is given.
-            first = self.cites.citations[0]
-            said = _short(self.lead_sentence).rstrip("。；;") if self.lead_sentence else ""
-            return (f"现有文件没有给出所问的{_AMOUNT_UNSETTLED}：{first.label}只写道“{said}”，未规定{_AMOUNT_UNSETTLED}。\n"
-                    f"如需{_AMOUNT_UNSETTLED}，请咨询相关主管部门。")
+            return self._not_given(_AMOUNT_UNSETTLED)
         if self.missing_subject:
             return (f"现有文件没有关于“{self.missing_subject}”的规定，无法给出有依据的回答。\n"
                     f"如需了解，请咨询相关主管部门。")
         return None
+
+    def _not_given(self, what: str) -> str:
+        """The abstention that says the first cited clause does not give ``what`` was asked."""
+        first = self.cites.citations[0]
+        said = _short(self.lead_sentence).rstrip("。；;") if self.lead_sentence else ""
+        return f"现有文件没有给出所问的{what}：{first.label}只写道“{said}”，未规定{what}。\n如需{what}，请咨询相关主管部门。"
 
     def _asking(self, question: str) -> str:
         """The question less its background ("合同里没写付款期限" states, it does not ask)."""

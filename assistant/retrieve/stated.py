@@ -243,7 +243,7 @@ def _criteria(asking: str, hits: Sequence[Hit], corpus: str) -> str | None:
 
 def _criteria_told(asking: str, hits: Sequence[Hit], corpus: str, question: str) -> str | None:
     """Criteria asked with the thing told before (…申请高新技术企业认定，需要什么条件？)."""
-    if question == asking or not _CRITERIA_ASK.search(question.replace("，", "").replace(",", "")):
+    if question == asking or not _CRITERIA_ASK.search(re.sub(r"[，,]", "", question)):
         return None
     told = _TOLD_STATUS.search(question)
     return _criteria(f"{told.group(1)}{told.group(2)}需要什么条件", hits, corpus) if told else None

@@ -21,6 +21,7 @@ known typos, so it works on any document.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant.understand.vocabulary import PLACE_RE
 
@@ -140,7 +141,8 @@ TITLE_MIN_CHARS = 5
 _TITLE_KIND = re.compile(r"(?:条例|法|办法|规定|细则|决定|意见|方案|通知)$")
 
 
-def title_forms(titles: list[str]) -> set[str]:
+@lru_cache(maxsize=8)
+def title_forms(titles: tuple[str, ...]) -> frozenset[str]:
     """The ways a question may write held titles: whole, without 中华人民共和国 or a bracketed
     note, and each tail of at least ``TITLE_MIN_CHARS`` characters that starts where a word
     does and ends with the kind (城乡规划条例, not 海市城乡规划条例)."""
@@ -157,14 +159,10 @@ def title_forms(titles: list[str]) -> set[str]:
                 starts.append(at)
                 at += len(w)
             out |= {form[i:] for i in starts if len(form) - i >= TITLE_MIN_CHARS}
-    return out
+    return frozenset(out)
 
 
 _PLACE_HEAD = re.compile(r"[\u4e00-\u9fff]{1,3}?(?:省|市|自治区|区|县)")
-
-
-def _differs_at(a: str, b: str) -> int:
-    return next(i for i in range(len(a)) if a[i] != b[i])
 
 
 def correct_titles(question: str, titles: list[str]) -> tuple[str, list[tuple[str, str]]]:
@@ -174,7 +172,7 @@ def correct_titles(question: str, titles: list[str]) -> tuple[str, list[tuple[st
     Only a window the title forms do not hold, one Chinese character away from exactly one
     form of that length, and not itself a dictionary word, is read as a slip; the longest
     first, so a whole title wins over its tail."""
-    forms = title_forms(titles)
+    forms = title_forms(tuple(titles))
     slips: list[tuple[str, str]] = []
     for size in sorted({len(f) for f in forms}, reverse=True):
         sized = {f for f in forms if len(f) == size}
@@ -186,7 +184,7 @@ def correct_titles(question: str, titles: list[str]) -> tuple[str, list[tuple[st
                 continue
             near = {f for f in sized if sum(a != b for a, b in zip(f, window)) == 1}
             place = _PLACE_HEAD.match(window)
-            if len(near) == 1 and place and _differs_at(window, next(iter(near))) < place.end():
+            if len(near) == 1 and place and _diff(window, next(iter(near))) < place.end():
                 near = set()  # 北海市… is another place's title, not a slip of 上海市…
             if len(near) == 1 and not _dictionary().get(window):
                 meant = near.pop()
