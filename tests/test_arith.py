@@ -220,6 +220,9 @@ def test_synthetic_penalty_interest_grant_and_deadline(synthetic):
     assert "500000元 × 万分之三 × 10日 = 1500元" in late.answer
     grant, _ = _ask("我们购置节能设备，设备投资额800万元，最多补助多少？", ids, synthetic)
     assert "补助最多为96万元（960000元）[1]" in grant.answer
+    # Only the base is named, in everyday words (个亿, 最多补): the cap the rule sets is asked.
+    cap, _ = _ask("设备投资额2个亿，最多补多少？", ids, synthetic)
+    assert "补助最多为2400万元（24000000元）[1]" in cap.answer
     term, final = _ask("2025年6月20日收到申请材料，复杂情况下最长期限的话主管部门最晚哪天作出决定？", ids, synthetic)
     assert "最晚应在2025年8月4日作出书面决定[1]" in term.answer
     assert final.notes == []

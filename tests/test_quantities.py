@@ -64,6 +64,8 @@ def test_parse_number_rejects(text):
     ("２０００万", "money", "20000000", "元"),
     ("1,200万元", "money", "12000000", "元"),
     ("三年", "years", "3", "年"),
+    ("总投资2个亿", "money", "200000000", "元"),
+    ("收入1.5个亿元", "money", "150000000", "元"),
 ])
 def test_single_quantity(text, kind, value, unit):
     (q,) = find_quantities(text)

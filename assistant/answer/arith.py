@@ -45,6 +45,7 @@ MIN_SHARED_MISSING = 3  # … to say that a number is missing rather than stay s
 _ASK_DATE = re.compile(r"哪天|哪一天|哪日|几号|几月几[日号]|什么时候|何时|最晚|最迟|截止|到期|什么日期|日期")
 _ASK_AMOUNT = re.compile(r"多少|几|怎么算|如何算|如何计算|怎样计算|计算|算一下|算算|范围|幅度|上限|下限|区间|多大|多高")
 _ASK_DURATION = re.compile(r"多少天|几天|多少日|几日|多少个工作日|几个工作日|多久|多长时间|多少个月|几个月")
+_ASK_CAP = re.compile(r"最多|最高|上限|封顶|顶格")
 _LONGEST = re.compile(r"最长|最多|最大限度|允许的最")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -196,6 +197,8 @@ def _needs(c: _Candidate, text: str, qs: list[Quantity], q_bigrams: set[str]) ->
     shared = len((bigrams(rule.segment) - bigrams(rule.base)) & q_bigrams)
     # 罚多少钱 names the 罚款 the rule yields in everyday words.
     shared += bool(rule.result_name and rule.result_name[0] in text and rule.result_name[0] in "罚补奖")
+    # 最多补多少 asks the cap a 不超过…的N% rule sets.
+    shared += bool(rule.bound == "cap" and _ASK_CAP.search(text))
     if shared < MIN_SHARED:
         return None  # only the base is shared: the question is about another rule of that base
     if rule.base_kind not in ("money", "area"):

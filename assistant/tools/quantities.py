@@ -41,6 +41,9 @@ _UNITS: list[tuple[str, tuple[str, str, Decimal]]] = [
     ("亩", ("area", "亩", Decimal(1))),
     ("块钱", ("money", "元", Decimal(1))),
     ("元", ("money", "元", Decimal(1))),
+    # 8个亿 is the everyday way to say 8亿; 个万 is not said.
+    ("个亿元", ("money", "元", Decimal(10) ** 8)),
+    ("个亿", ("money", "元", Decimal(10) ** 8)),
     ("个百分点", ("percent", "%", Decimal(1))),
     ("%", ("percent", "%", Decimal(1))),
     ("天", ("days", "天", Decimal(1))),
@@ -302,7 +305,7 @@ def _with_unit(s: str, raw: str, value: Decimal, start: int, end: int) -> Quanti
         if after.startswith(word):
             v = value if kind == "percent" else value * factor
             return Quantity(kind=kind, value=v, unit=unit, text=s[start:j + len(word)],
-                            start=start, end=j + len(word))
+                            start=start, end=j + len(word), implied_unit=word == "个亿")
     if after.startswith("年"):
         return Quantity(kind="years", value=value, unit="年", text=s[start:j + 1],
                         start=start, end=j + 1)
