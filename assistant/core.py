@@ -425,6 +425,7 @@ class Assistant:
         previous = ""
         home: list[str] | None = None
         asked_before = ""
+        composed = list(reading.parts)  # each part as the answer is composed for it
         for part, own_reading in zip(reading.parts, part_readings):
             # A later part that asks what befalls whoever breaks the rule and names nothing of
             # its own (…部门会不会被追责？) asks under the regulation the first part is answered from.
@@ -433,8 +434,14 @@ class Assistant:
             # A question that names versions: each part within its own (none named: the one in force).
             scope = own_reading if reading.versions else reading
             asked = strip_cues(part.query, read_versions(part.query)) if reading.versions else part.query
-            if asked_before and not names_own_subject(read_question(asked, self.vocabulary), self.vocabulary):
+            own_subject = names_own_subject(read_question(asked, self.vocabulary), self.vocabulary)
+            if asked_before and not own_subject:
                 asked = asked_before  # 2025版的说法一样吗: the part before says what
+            if context and part.asks == ["yesno"] and not own_subject \
+                    and not names_own_subject(read_question(asked, self.vocabulary), self.vocabulary):
+                # 合同里写了按审计结果结算，按2020年那版条例行不行？现在新版呢？ — whether the situation
+                # told is allowed: its words say what the part asks about.
+                composed[len(part_hits)] = part.model_copy(update={"query": f"{context}，{part.text}"})
             asked_before = asked
             hits = self._part_hits(f"{context}，{asked}" if context else asked, hist, scope, within)
             if home is None and hits:
@@ -458,7 +465,8 @@ class Assistant:
         if settled and isinstance(settled[0], str):
             # The first part is what is asked; the parts after it build on it (…我们算不算小微？).
             return settled[0]
-        return compose_parts(q, reading, part_hits, self.vocabulary, settled=settled, clauses=clauses)
+        return compose_parts(q, reading.model_copy(update={"parts": composed}), part_hits, self.vocabulary,
+                             settled=settled, clauses=clauses)
 
     def _fact_reading(self, reading: Reading, hist: list[str]) -> Reading:
         """The reading that says which fact about a document is asked: a follow-up that names

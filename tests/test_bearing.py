@@ -44,7 +44,7 @@ def test_the_penalty_list_that_names_the_leads_conduct_is_found_beyond_the_hits(
     q = "事业单位故意拖着不给我们验收，会被怎么处理？"
     assert add(clauses, q, PAY25 + "art10") == [(
         PAY25 + "art31", "penalty",
-        "第三十一条 机关、事业单位违反本条例，有下列情形之一的，由其上级机关、主管部门责令改正……（二）拖延检验、验收")]
+        "第三十一条 机关、事业单位违反本条例，有下列情形之一的，由其上级机关、主管部门责令改正；拒不改正的，对负有责任的领导人员和直接责任人员依法给予处分……（二）拖延检验、验收")]
     # Without the clause mapping only the hits are read: nothing bears among them.
     assert add(clauses, q, PAY25 + "art10", mapping=False) == []
 

@@ -76,7 +76,8 @@ def test_the_penalty_is_cited_from_the_list_article_with_the_item_about_the_cond
             (PAY25 + "art31", 0.0318), (PAY25 + "art31.2", 0.0310))
     assert ids(a) == [PAY25 + "art10.k2", PAY25 + "art31"]
     assert body(a)[1] == ("据《保障中小企业款项支付条例》（2025年版）第三十一条，机关、事业单位违反本条例，有下列情形之一的，"
-                          "由其上级机关、主管部门责令改正……（二）拖延检验、验收[2]。")
+                          "由其上级机关、主管部门责令改正；拒不改正的，对负有责任的领导人员和直接责任人员依法给予处分"
+                          "……（二）拖延检验、验收[2]。")
     # The penalty is stated now: no "the cited text sets no penalty" line.
     assert "未规定具体的处罚" not in a.answer
 

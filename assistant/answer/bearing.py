@@ -150,6 +150,12 @@ def _related(a: str, b: str) -> bool:
     return a == b or a.startswith(b + ".") or b.startswith(a + ".")
 
 
+# Asking how conduct is dealt with, in words that name no penalty (怎么处理, 怎么管, 谁来管).
+_HANDLING = re.compile(r"(?:怎么|如何|怎样|咋)(?:处理|处置|管|办)|(?:有|作)(?:什么|哪些|啥)(?:处理|处置|说法)|谁(?:来)?管")
+# A sentence that forbids or requires conduct: its breach is what such a question asks about.
+_FORBIDS = re.compile(r"不得|禁止|严禁|应当")
+
+
 def asked_roles(asking: str) -> list[str]:
     """The roles (penalty, time limit, date, authority, definition) the asking text asks for.
 
@@ -200,6 +206,9 @@ def role_additions(asking: str, question: str, hits: list[Hit], lead: Clause, le
     qwords = set(words(question))
     focus = {w for w in qwords if w in lead_sentence} or qwords
     roles = asked_roles(asking)
+    if "penalty" not in roles and _HANDLING.search(asking) and _FORBIDS.search(lead_sentence):
+        # 乱收费…怎么处理/怎么管 of conduct the lead forbids asks what befalls it.
+        roles.append("penalty")
     # A penalty asked only as "what happens" (会被怎么处理) is answered only by what bears on
     # the lead: the words say too little to trust a clause that is merely close.
     named_roles = {k for k in ask_kinds(asking) if k in ROLE_SHAPES}
@@ -367,7 +376,7 @@ def _conduct(lead: Clause, art: Clause, hits: list[Hit], ctx: "_Structure") -> s
 _ITEM_NUMBER = re.compile(r"^\s*[（(][一二三四五六七八九十]+[)）]")
 
 
-_LIST_HEAD = re.compile(r"下列|以下")
+LIST_HEAD = re.compile(r"下列|以下")
 
 
 class _Structure:
@@ -570,17 +579,38 @@ def _with_item(sentence: str, clause: Clause, qwords: set[str], focus: set[str])
     is about the question through its item (（二）拖延检验、验收): it is scored by its best item and
     shown with it; the item is the one about what the question and the lead both speak of."""
     own = _score(sentence, qwords)
-    if not _LIST_HEAD.search(sentence):
+    if not LIST_HEAD.search(sentence):
         return sentence, own
+    head = whole_head(sentence, clause)
     # Items read like headings (（二）拖延检验、验收；): only the clause's own title is left out.
-    items = [x for x in sentences(clause.text) if x != sentence and x.strip("。；; ") != (clause.title or "")]
+    items = [x for x in sentences(clause.text) if x not in head and x.strip("。；; ") != (clause.title or "")]
     # Per character: an item wholly about the conduct (拖延检验、验收) before a long one that
     # mentions its words in passing.
     best = max(items, key=lambda x: (_score(x, focus) / max(len(_bare(x)), 8), _score(x, qwords)), default="")
     if not best or _score(best, focus) <= 0:
         return sentence, own
     about = max((_score(x, qwords) for x in items), default=0.0)
-    return f"{sentence.rstrip('；;：:，,。')}……{best.rstrip('；;。')}", max(own, about)
+    return f"{''.join(head).rstrip('；;：:，,。')}……{best.rstrip('；;。')}", max(own, about)
+
+
+_ITEM_START = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+[.、．])")
+
+
+def whole_head(sentence: str, clause: Clause) -> list[str]:
+    """The sentences that introduce a list, up to its colon: 有下列情形之一的，由…责令改正；
+    拒不改正的，…依法给予处分： is one head in two sentences, and the sanction is in the second."""
+    order = sentences(clause.text)
+    if sentence not in order or sentence.rstrip().endswith(("：", ":")):
+        return [sentence]
+    i = order.index(sentence)
+    head = [sentence]
+    for nxt in order[i + 1:i + 3]:
+        if _ITEM_START.match(nxt):
+            break
+        head.append(nxt)
+        if nxt.rstrip().endswith(("：", ":")):
+            return head
+    return [sentence]
 
 
 def version_additions(question: str, lead: Clause, lead_sentence: str, lead_score: float, hits: list[Hit],

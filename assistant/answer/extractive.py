@@ -19,6 +19,7 @@ from assistant.answer.cite import MARKER_RE, CitationList
 from assistant.answer.shapes import (
     ASKS_DATE,
     ASKS_NUMBER,
+    ASKS_TIME_LIMIT,
     ASKS_WHO,
     DATE,
     DEFINITION,
@@ -64,7 +65,7 @@ _EXPLICIT = re.compile(r"罚|多久|多长时间|几天|几日|多少天|多少�
 _MARKER = re.compile(r"\[\d+\]")
 _ASKS_AMOUNT = re.compile(r"多少|比例|百分之几|标准是|额度")
 # Words with these characters ask (由谁来, 谁来管, 啥时候): never quoted as a subject the text lacks.
-_ASKY = re.compile(r"多|几|怎|什么|哪|吗|呢|谁|啥|么|咋")
+_ASKY = re.compile(r"多|几|怎|什么|哪|吗|呢|谁|啥|么|咋|([\u4e00-\u9fff])[不没]\1")  # …, 行不行
 _REWARD = re.compile(r"补助|补贴|奖励|资助|奖补|扶持资金")
 
 _AMOUNT_UNSETTLED = "具体数额或标准"
@@ -173,6 +174,21 @@ class _Composer:
         self.added: set[str] = set()  # clauses cited for a role or a version: their sentence is shown
         self.whole_lead = False  # the lead is a whole entry (a member, a unit's duty): nothing to add
 
+    def _with_list_head(self, hit: Hit, sent: str) -> tuple[Hit, str] | None:
+        """A list item leads with the words that introduce its list, cited as the clause that
+        holds both: （四）没有…依据，要求以审计结果作为结算依据 alone does not say that it is
+        forbidden, nor what follows (有下列情形之一的，由…责令改正；拒不改正的，…依法给予处分)."""
+        c = hit.clause
+        parent = self.clauses.get(c.parent_id or "") if c.kind == "item" else None
+        if parent is None or _bare(sent) != _bare(c.text):
+            return None
+        opening = next((x for x in sentences(parent.text) if bearing.LIST_HEAD.search(x)), None)
+        if opening is None:
+            return None
+        head = "".join(bearing.whole_head(opening, parent)).rstrip("；;：:，,。")
+        shown = f"{_ARTICLE_START.sub('', head)}……{sent.strip().rstrip('；;。')}"
+        return Hit(clause=parent, score=hit.score, dense=hit.dense, sparse=hit.sparse), shown
+
     def mark(self, hit: Hit) -> str:
         return self.cites.mark(hit.clause, hit.score)
 
@@ -210,6 +226,9 @@ class _Composer:
                  and _bare(x[1]) == _bare(top_sent)]
         if inner and top_hit.clause.table is None:
             top_hit, top_sent = max(inner, key=lambda x: x[2])[:2]
+        headed = self._with_list_head(top_hit, top_sent)
+        if headed is not None:
+            top_hit, top_sent = headed
         self.scores = {h.clause.id: sc for h, _, sc in scored}
         self.whole_lead = False
         lead = self._direct(question, hits, top_hit, top_sent, qwords)
@@ -443,7 +462,9 @@ class _Composer:
             self.shown.append(frag)
             return prefix + _cited(frag, self.mark(top))
         if _ASKS_AMOUNT.search(question) and not any(NUMBER.search(x) for x in sentences(c.text)):
-            self.unsettled = _AMOUNT_UNSETTLED  # 亩均税收低于多少算D类: the text names D类 but sets no figure
+            # 亩均税收低于多少算D类: the text names D类 but sets no figure; 多少天内 asks a period.
+            self.unsettled = (UNSETTLED[TIME_LIMIT.pattern] if ASKS_TIME_LIMIT.search(question)
+                              else _AMOUNT_UNSETTLED)
         marker = self.mark(top)
         # "有什么补助？" answered by a sentence without the amount: add the clause's sentences
         # that state an amount of the kind asked for (补助 20%, 补助 5%).

@@ -106,6 +106,9 @@ def specificity(word: str) -> float:
 
 # A word that asks rather than names (怎么弄, 几层楼, 多几家).
 _ASKS = re.compile(r"怎|咋|啥|哪|什么|多少|几|谁")
+# A bare word for a kind of instrument (按旧条例, 这个方案里) points at a document, not at what is
+# asked of it: the document a question names is read by its title, not by this word.
+_INSTRUMENT = re.compile(r"条例|办法|细则|法规|法律|文件|方案")
 # jieba dictionary tags of words that carry no subject: pronouns, conjunctions, locatives and
 # place words (之前, 隔壁), particles, adverbs, numerals and measures, time words,
 # prepositions, interjections, onomatopoeia.
@@ -211,7 +214,7 @@ class Gate:
           as its most specific dictionary piece.
         * A compound the corpus lacks whose head it holds (工人工资 / 工资, 签合同 / 合同) is half held.
         """
-        if _ASKS.search(word):
+        if _ASKS.search(word) or _INSTRUMENT.fullmatch(word):
             return None
         held = self._held(word, before, after)
         freq = _freq()[0]

@@ -33,6 +33,10 @@ MIN_CORE = 3
 # A list referred to by name: …目录里/…清单中 (its contents live elsewhere).
 _CONTAINER = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{1,16}?(?:目录|清单|名录|名单))(?:里面|里|中|内|上)"
                         r"|(?:属于|列入|纳入|列在|进入)([\u4e00-\u9fffA-Za-z0-9]{1,16}?(?:目录|清单|名录|名单))")
+# The asker's item said to be outside a list (收的费不在目录清单上): what holds outside it is
+# asked, not what the list holds.
+_NOT_IN = re.compile(r"(?:不|没有?|未|并未)(?:在|属于|列入|纳入|列在|进入)[\u4e00-\u9fffA-Za-z0-9]{0,16}?"
+                     r"(?:目录|清单|名录|名单)")
 # A list the question points at as where the answer is (按政府核准的投资项目目录，…由哪一级核准).
 _BY_LIST = re.compile(r"(?:按照?|依照|依据|根据)([\u4e00-\u9fffA-Za-z0-9]{1,16}?(?:目录|清单|名录|名单))")
 # Asking whether the asker's own case falls in a class (…120个员工，算不算小型企业).
@@ -106,7 +110,10 @@ def _label(hit: Hit) -> str:
 
 def _container(asking: str, hits: Sequence[Hit], corpus: str) -> str | None:
     """A list the question asks into (…目录里哪些…) that the clauses only refer to."""
+    outside = [n.span() for n in _NOT_IN.finditer(asking)]
     for m in _CONTAINER.finditer(asking):
+        if any(a <= m.end() and m.start() <= b for a, b in outside):
+            continue
         phrase = _EDGE.sub("", m.group(1) or m.group(2))
         core = _core(phrase, corpus)
         if not core:

@@ -108,6 +108,18 @@ def _is_word(text: str) -> bool:
     return _jieba().dt.FREQ.get(text, 0) > 0
 
 
+# A place's own name is often a word too (南湖镇 for 南岭镇): the guard below is for other names.
+_PLACE_NAME = re.compile(r"(?:镇|乡|街道|村|区|县|市)$")
+
+
+def _written_word(written: str, meant: str) -> bool:
+    """Does the changed character stand in a common word as written (供水 of 供水公司 for
+    供电公司)? Then the asker wrote what they meant."""
+    from assistant.understand.spelling import _common, _diff, _pairs
+
+    return any(_common(p) for p in _pairs(written, _diff(written, meant)))
+
+
 def _wildcard(form: str, at: int) -> str:
     return form[:at] + "\0" + form[at + 1:]
 
@@ -173,6 +185,8 @@ def find_names(text: str, names: Iterable[str] | NameIndex, corpus: str = "") ->
             if size == 2 and not _named_context(text, i, i + size):
                 continue
             f = near[0]
+            if not _PLACE_NAME.search(f) and _written_word(window, f):
+                continue  # 供水公司 is no slip of 供电公司: 供水 is a word the asker meant
             found.append(NameMatch(start=i, end=i + size, written=window, form=f, name=min(forms[f], key=len),
                                    how="slip"))
     rank = {"exact": 0, "short": 1, "slip": 2}

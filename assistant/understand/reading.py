@@ -29,7 +29,7 @@ AskKind = Literal["wording", "who", "when", "time_limit", "amount", "list", "com
 # How Chinese (and a little English) asks for each kind of thing. Order matters only for
 # ``primary``: the more specific kinds come first.
 ASK_PATTERNS: dict[str, re.Pattern] = {
-    "penalty": re.compile(r"罚|处罚|处分|法律责任|追究|违反.{0,12}(怎么|会|后果)|后果|会怎么样|吊销|担责|追责|问责|"
+    "penalty": re.compile(r"罚|处罚|处分|法律责任|追究|违反.{0,12}(怎么|会|后果)|后果|会怎么?样|会咋样|吊销|担责|追责|问责|"
                          r"(担|承担)(什么|哪些|何种|啥)(法律)?责任|违规.{0,8}(会|要)(怎么|怎样|如何)|"
                          r"受(到)?(什么|哪些|何种|啥)(样的)?(处理|处分|处罚|惩罚)|penalt|fine", re.I),
     "definition": re.compile(r"什么是|是指什么|指的是|所称|定义|什么意思|含义|怎么认定|如何认定|认定标准|算不算|属不属于|what is", re.I),
@@ -160,6 +160,33 @@ def _attach_conditions(segs: list[str]) -> list[str]:
         out.append(seg)
         i += 1
     return out
+
+
+def _version_first(segs: list[str], vocab: Vocabulary) -> list[str]:
+    """Join a segment that names only a version, said before the question (按2020年的旧条例呢，
+    投诉多少天内要处理完？), to the question it qualifies: it is no question of its own."""
+    out: list[str] = []
+    i = 0
+    while i < len(segs):
+        seg = segs[i]
+        if (i + 1 < len(segs) and not seg.rstrip().endswith(("？", "?")) and _is_asking(segs[i + 1])
+                and read_versions(seg).named and not _names_subject(seg, vocab)):
+            out.append(seg + segs[i + 1])
+            i += 2
+            continue
+        out.append(seg)
+        i += 1
+    return out
+
+
+def _names_subject(text: str, vocab: Vocabulary, whole: str = "") -> bool:
+    """Does ``text``, version words aside, name something the corpus holds that is specific
+    enough to retrieve by (那市场监管局呢 does; 那2020年版呢, 按旧条例呢 do not)?"""
+    from assistant.retrieve.gate import specificity
+
+    own = content_words(strip_cues(text, read_versions(whole or text)))
+    held = [w for w in own if w in vocab.text and not re.search(r"条例|版|规定|办法", w)]
+    return any(specificity(w) >= MEDIUM for w in held)
 
 
 def _is_background(segment: str) -> bool:
@@ -297,7 +324,7 @@ def read_question(question: str, vocab: Vocabulary) -> Reading:
     """
     # A question is read from its first READ_CHARS characters (retrieval reads no more either):
     # a pasted 100,000-character text must not become thousands of parts.
-    segs = _attach_conditions(_segments(question[:READ_CHARS]))
+    segs = _version_first(_attach_conditions(_segments(question[:READ_CHARS])), vocab)
     asking_segs = [s for s in segs if not _is_background(s)] or segs
     background = [s.rstrip("，,。；;！!？? ") for s in segs if s not in asking_segs]
     asking = "".join(asking_segs)
@@ -433,8 +460,4 @@ def leans_on_history(reading: Reading, vocab: Vocabulary) -> bool:
 def names_own_subject(reading: Reading, vocab: Vocabulary) -> bool:
     """Does the question, version words aside, name something the corpus holds that is
     specific enough to retrieve by (那市场监管局呢 does; 那2020年版呢, 下一步呢 do not)?"""
-    from assistant.retrieve.gate import specificity
-
-    own = content_words(strip_cues(reading.asking or reading.question, read_versions(reading.question)))
-    held = [w for w in own if w in vocab.text and not re.search(r"条例|版|规定|办法", w)]
-    return any(specificity(w) >= MEDIUM for w in held)
+    return _names_subject(reading.asking or reading.question, vocab, reading.question)
