@@ -268,3 +268,17 @@ def test_a_penalty_lead_brings_the_rule_that_words_the_same_conduct(clauses):
 def test_an_unseen_penalty_brings_the_duty_it_restates(restated):
     added = add(restated, "没把经营信息告知主管部门的，谁来罚？", _article(restated, "六"))
     assert [a[:2] for a in added] == [(_article(restated, "一"), "rule")]
+
+
+@pytest.mark.parametrize("question", [
+    "供电供水单位乱收费、强迫接受不合理服务条件，由谁来管，怎么处理？",
+    "自来水公司、供电公司向企业乱收不合理费用，按营商环境条例怎么处理？",
+])
+def test_how_conduct_the_lead_forbids_is_dealt_with_asks_its_penalty(clauses, question):
+    """怎么处理/怎么管 names no penalty; asked of conduct the lead forbids (不得…收取不合理费用),
+    it asks what befalls it: the penalty list whose item restates the conduct."""
+    [a] = add(clauses, question, "business-environment-2019:art28.k1")
+    assert (a[0], a[1]) == ("business-environment-2019:art70", "penalty")
+    assert a[2].startswith("第七十条 公用企事业单位有下列情形之一的，由有关部门责令改正，依法追究法律责任……")
+    # Asked how a procedure goes, of a lead that forbids nothing: no penalty.
+    assert add(clauses, "投诉以后怎么处理？", PAY25 + "art25.k2") == []

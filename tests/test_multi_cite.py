@@ -82,6 +82,24 @@ def test_the_penalty_is_cited_from_the_list_article_with_the_item_about_the_cond
     assert "未规定具体的处罚" not in a.answer
 
 
+@pytest.mark.parametrize("question, item, article, head, rule", [
+    ("机关要求以审计机关的审计结果作为结算依据，这种情形怎么算？", "sme-payment-2020:art25.4", "sme-payment-2020:art25",
+     "有下列情形之一的，由其上级机关、主管部门责令改正；拒不改正的，对直接负责的主管人员和其他直接责任人员依法给予处分……（四）",
+     "sme-payment-2020:art11"),
+    ("有个部门在目录清单之外收费，这算什么情形？", "business-environment-2019:art69.6", "business-environment-2019:art69",
+     "有下列情形之一的，依法依规追究责任……(六)", "business-environment-2019:art25"),
+])
+def test_a_list_item_leads_with_the_head_of_its_list(corpus, question, item, article, head, rule):
+    """An item alone (（四）没有…依据，要求以审计结果作为结算依据) says neither that it is forbidden nor
+    what follows: it is shown after its list's head, up to the colon, and cited as the article."""
+    clauses, vocab = corpus
+    q = normalize_question(question, 2000)
+    a = compose(q, [Hit(clause=clauses[item], score=0.03)], reading=read_question(q, vocab), vocab=vocab,
+                clauses=clauses)
+    assert ids(a)[:2] == [article, rule]  # the rule the penalty enforces comes with it
+    assert head in body(a)[0] and body(a)[0].endswith("[1]。")
+
+
 def test_a_single_fact_the_lead_states_gets_no_extra_clause(corpus):
     a = ask(corpus, "核准机关多长时间内要作出是否核准的决定", ("investment-project-approval-2016:art10.k1", 0.0325),
             ("shanghai-urban-rural-planning-2018:art29.k1", 0.0318))

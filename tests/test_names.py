@@ -93,6 +93,8 @@ CORPUS = "组长副组长区供电公司资规分局东山镇西湖乡东山西�
     ("东三的学校有几所", [("东三", "东山", "东山", "slip")]),
     ("想问东三有什么", []),           # a two-character slip needs a name's context
     ("西山、东山一共多少", [("东山", "东山", "东山", "exact")]),  # 西山: as near 东山 as 西湖, ambiguous
+    ("供水公司乱收报装费怎么管", []),  # 供水 is a word: the asker means the water company
+    ("共电公司要干啥", [("共电公司", "供电公司", "区供电公司", "slip")]),
 ])
 def test_find_names(text: str, expected: list[tuple[str, str, str, str]]) -> None:
     got = [(m.written, m.form, m.name, m.how) for m in find_names(text, NAMES, CORPUS)]

@@ -96,6 +96,15 @@ def test_a_list_asked_into_as_what_belongs_to_it(laws):
     assert ask(laws, "政府核准的投资项目目录由谁制定？", "investment-project-approval-2016:art3.k1") is None
 
 
+def test_an_item_said_to_be_outside_a_list_asks_what_holds_outside_it(laws):
+    # 不在目录清单上: the rule for what is not listed is asked, not what the list holds.
+    assert ask(laws, "有部门收的费不在目录清单上，企业要不要交？", "business-environment-2019:art25",
+               asking="企业要不要交") is None
+    assert ask(laws, "没列入政府核准的投资项目目录的项目怎么管理？", "investment-project-approval-2016:art3.k1") is None
+    why = ask(laws, "政府核准的投资项目目录里有哪些项目？", "investment-project-approval-2016:art3.k1")
+    assert why is not None and why.startswith("现有文件只提到“政府核准的投资项目目录”")
+
+
 def test_a_class_asked_as_is_it_one(laws):
     why = ask(laws, "企业从业人员300人以下算小型企业吗？", "sme-promotion-law-2017:art2.k1")
     assert why is not None and "没有给出判断是否属于“小型企业”的具体标准" in why

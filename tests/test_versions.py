@@ -288,3 +288,30 @@ def test_a_question_of_three_parts_is_gated_on_its_first_part(two_versions):
     assert "（2）我们能到哪里投诉：" in a.answer and "（3）多久能有结果：" in a.answer
     # A question whose first part is out of scope is still declined whole.
     assert two_versions.ask("上海的人才购房补贴标准是多少？我们能到哪里申请？", llm=False).abstained
+
+
+def test_a_version_named_before_the_question_qualifies_it(two_versions, vocab):
+    """按2020年的旧条例呢，投诉多少天内要处理完？ is one question about the old version, not a
+    version part and a part answered from the one in force."""
+    from assistant.understand.reading import read_question
+
+    r = read_question("按2020年的旧条例呢，投诉多少天内要处理完？", vocab)
+    assert [p.text for p in r.parts] == ["按2020年的旧条例呢，投诉多少天内要处理完"]
+    # A question of its own stays one (…新条例…？老版本呢？ keeps two parts).
+    assert len(read_question("新条例对应收账款电子凭证有限制吗？老版本呢？", vocab).parts) == 2
+    a = two_versions.ask("按2020年的旧条例呢，投诉多少天内要处理完？", history=["投诉拖欠款以后，多久能拿到处理结果？"],
+                         llm=False)
+    assert not a.abstained and docs_of(a) == [OLD]
+    assert "所引条文未规定具体期限[1]。" in a.answer.splitlines()
+
+
+@pytest.mark.slow
+def test_a_yes_no_part_about_the_told_situation_is_composed_with_it(two_versions):
+    """合同里写了按审计结果结算，按2020年那版条例行不行？现在新版呢？ — each part answers from the
+    rule about 审计结果 in its version, and no "行不行" is said to be missing."""
+    a = two_versions.ask("合同里写了按审计结果结算，按2020年那版条例行不行？现在新版呢？", llm=False)
+    first, second = a.answer.split("\n\n依据：")[0].split("（2）")
+    assert f"{OLD}:art11" in [c.id for c in a.citations] and f"{NEW}:art12" in [c.id for c in a.citations]
+    assert "但合同另有约定或者法律、行政法规另有规定的除外" in first
+    assert "法律、行政法规另有规定的除外" in second and "（2025年版）" in second
+    assert "行不行" not in a.answer.replace("按2020年那版条例行不行", "")

@@ -152,8 +152,8 @@ def _related(a: str, b: str) -> bool:
 
 # Asking how conduct is dealt with, in words that name no penalty (怎么处理, 怎么管, 谁来管).
 _HANDLING = re.compile(r"(?:怎么|如何|怎样|咋)(?:处理|处置|管|办)|(?:有|作)(?:什么|哪些|啥)(?:处理|处置|说法)|谁(?:来)?管")
-# A sentence that forbids or requires conduct: its breach is what such a question asks about.
-_FORBIDS = re.compile(r"不得|禁止|严禁|应当")
+# A sentence that forbids conduct: doing it anyway is what such a question asks about.
+_FORBIDS = re.compile(r"不得|禁止|严禁|不准")
 
 
 def asked_roles(asking: str) -> list[str]:
