@@ -69,12 +69,12 @@ _NOT_ELIGIBILITY = frozenset({"who", "when", "time_limit", "definition"})
 
 def _eligibility_fits(answer: Answer, reading: Reading, hits: list[Hit]) -> bool:
     """Whether a listing of what applies to the asker answers this question: it asks no
-    specific thing with the asker's situation as background (哪个部门牵头, 补助标准是多少), and
+    specific thing with the asker's situation as background (哪个部门牵头, 补助标准是多少, 能统一吗), and
     its best clause is of a document the listing draws on (上海的厂房罚款 is no question about
     the plan whose rules list measures)."""
     asks = set(reading.asks)
-    if not {"eligibility", "calculation"} & asks and (asks & _NOT_ELIGIBILITY or asks == {"amount"}):
-        return False
+    if not {"eligibility", "calculation"} & asks and (asks & _NOT_ELIGIBILITY or asks in ({"amount"}, {"yesno"})):
+        return False  # …出让到期时间都不一样，能统一吗: whether one thing is allowed, not what applies
     cited = {c.id.split(":", 1)[0] for c in answer.citations}
     return not hits or hits[0].clause.doc_id in cited
 

@@ -43,13 +43,13 @@ def test_a_compound_whose_head_the_texts_hold_is_half_held(texts):
     assert _head("高新技术") == ""  # 高新 says more than 技术: the head is no stand-in for it
     question = "低效企业拖欠工人工资、不交社保，按这个方案谁管？"
     s = gate.signals(question, dense_top=0.9)
-    assert s.unsupported_words == ["工人工资"] and s.unsupported == 0.188  # 方案 points at the plan: no subject word
+    assert s.unsupported_words == ["工人工资"] and s.unsupported == 0.1296  # 方案 points at the plan: no subject word
     # The duty clause holds 工资 and 社保; with two clauses of another document beside it the
     # question is still covered enough.
     hits = [Hit(clause=clauses[i], score=1.0) for i in
             ("lzb-2024-22:a1.d10", "sme-payment-2025:art23.k2", "sme-payment-2025:art33")]
     s = gate.signals(question, dense_top=0.9, hits=hits)
-    assert s.coverage == 0.4866 and gate.abstain(s) is None
+    assert s.coverage == 0.6462 and gate.abstain(s) is None
 
 
 @pytest.mark.parametrize("word, function", [
@@ -94,3 +94,11 @@ def test_everyday_words_the_lexicon_bridges_are_held(texts, question):
     # 挪作他用 -> 挪用, 答应 -> 承诺, 上任 -> 换届/更替 (lexicon.toml).
     _, gate, _ = texts
     assert gate.signals(question, dense_top=0.9).unsupported_words == []
+
+
+def test_a_word_before_a_block_or_a_market_is_no_place(texts):
+    """改造区块, 二级市场: 区 and 市 open a word there, and 改造, 二级 are what is asked about,
+    not where; 北仑 (北仑区) and 宁波 (宁波市) name places."""
+    _, _, plan = texts
+    assert not plan._is_place("改造") and not plan._is_place("二级")
+    assert plan._is_place("北仑") and plan._is_place("宁波")

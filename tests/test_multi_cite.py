@@ -234,3 +234,20 @@ def test_a_part_that_asks_what_befalls_the_offender_reads_the_situation_told_bef
     # Without the situation (the part alone) nothing says which item: no penalty is cited.
     alone = read_question(normalize_question("他们违规了会怎样？", 2000), vocab)
     assert ids(compose_parts("他们违规了会怎样？", alone, hits[1:], vocab, clauses=clauses)) == [PAY25 + "art13.k2"]
+
+
+def test_everyday_words_choose_the_sentence_as_their_policy_terms(corpus):
+    """补交出让金 is 增收土地价款 in the plan's words: the clause that says so leads, though the
+    other shares more of the asker's own words (加层, 容积率)."""
+    a = ask(corpus, "我们厂想在原址加层，容积率提高了是不是要补交出让金？",
+            ("lzb-2024-22:s4.5", 0.0330), ("lzb-2024-22:s6.5", 0.0325))
+    assert ids(a)[0] == "lzb-2024-22:s6.5"
+    assert "企业自用提高的容积率不增收土地价款" in body(a)[0]
+
+
+def test_a_ratio_asked_as_a_basis_is_answered_by_the_basis_named(corpus):
+    """按什么比例 is answered by 按原土地使用权比例: no figure is missing."""
+    a = ask(corpus, "几家企业土地挨着想一起搞联合改造，产权集中后定量不定位分割，是按什么比例分回去？",
+            ("lzb-2024-22:s4.4", 0.0330))
+    assert not a.abstained and "按原土地使用权比例分割到原产权人名下" in body(a)[0]
+    assert "未规定" not in a.answer

@@ -170,3 +170,19 @@ def test_a_regulation_of_a_place_written_bare_is_named_as_not_held(vocab):
     for q in ("上海城乡规划条例对临时建设怎么规定？", "上海规划条例里临时建筑能用多久？"):
         r = read(q, vocab)
         assert r.unknown_documents == [] and r.doc_ids == ["shanghai-urban-rural-planning-2018"], q
+
+
+@pytest.mark.parametrize("question, parts, background", [
+    # 一共三家 states a sum; 几家企业… opening a statement is "several": both tell, neither asks.
+    ("隔壁两家加上我们一共三家企业，想一起联合改造，可土地出让到期时间都不一样，能统一吗",
+     ["能统一吗"], ["隔壁两家加上我们一共三家企业", "想一起联合改造", "可土地出让到期时间都不一样"]),
+    ("几家企业连合改造，各自土地出让到期时间不一样，怎么处理？", ["怎么处理"], ["几家企业连合改造", "各自土地出让到期时间不一样"]),
+])
+def test_a_sum_or_a_number_the_asker_states_asks_nothing(vocab, question, parts, background):
+    r = read(question, vocab)
+    assert [p.text for p in r.parts] == parts and r.background == background
+
+
+def test_a_sum_or_several_still_asked_is_a_question(vocab):
+    assert [p.asks for p in read("新碶和大碶一共多少家？", vocab).parts] == [["sum", "amount"]]
+    assert [p.text for p in read("几家企业完成了改造？", vocab).parts] == ["几家企业完成了改造"]

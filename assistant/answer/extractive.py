@@ -63,7 +63,12 @@ WHOLE_CHARS = 90
 # Only a question that plainly asks for a fine or a time limit is told the text sets none.
 _EXPLICIT = re.compile(r"罚|多久|多长时间|几天|几日|多少天|多少日|多少个工作日|期限|时限")
 _MARKER = re.compile(r"\[\d+\]")
-_ASKS_AMOUNT = re.compile(r"多少|比例|百分之几|标准是|额度")
+# Everyday words that ask for a shape (多久, 最晚, 谁管, 罚多少): the shape is sought as such,
+# not as the words the lexicon gives them for retrieval.
+_ASKS_SHAPE = re.compile("|".join(p.pattern for p, _ in SHAPES) + "|" + ASKS_DATE.pattern)
+# What those words stand for (日内, 期限, 罚款, 主管部门): words of a shape, not of a subject.
+_SHAPE_TERM = re.compile(r"日内|期限|时限|之日|罚款|处罚|负责|主管|部门|日期|时间")
+_ASKS_AMOUNT = re.compile(r"多少|百分之几|标准是|额度")  # 按什么比例 asks a basis, not a figure
 # Words with these characters ask (由谁来, 谁来管, 啥时候): never quoted as a subject the text lacks.
 _ASKY = re.compile(r"多|几|怎|什么|哪|吗|呢|谁|啥|么|咋|([\u4e00-\u9fff])[不没]\1")  # …, 行不行
 _REWARD = re.compile(r"补助|补贴|奖励|资助|奖补|扶持资金")
@@ -174,6 +179,14 @@ class _Composer:
         self.added: set[str] = set()  # clauses cited for a role or a version: their sentence is shown
         self.whole_lead = False  # the lead is a whole entry (a member, a unit's duty): nothing to add
 
+    def _bridged(self, question: str) -> list[str]:
+        """The policy terms for the everyday words of ``question`` that the texts do not use
+        (出让金 → 土地价款, 补交 → 增收): words that name a subject, not those that ask for a
+        shape (多久, 最晚, 谁管), and none the texts write themselves (拖欠 is their own word)."""
+        held = self.vocab.text if self.vocab is not None else ""
+        terms = default_lexicon().expand(question, skip=lambda w: bool(_ASKS_SHAPE.search(w)) or w in held)
+        return [t for t in terms if not _SHAPE_TERM.search(t)]
+
     def _with_list_head(self, hit: Hit, sent: str) -> tuple[Hit, str] | None:
         """A list item leads with the words that introduce its list, cited as the clause that
         holds both: （四）没有…依据，要求以审计结果作为结算依据 alone does not say that it is
@@ -215,11 +228,22 @@ class _Composer:
         qwords = set(words(question))
         wants_number = bool(WANTS_AMOUNT.search(question))
         negated = negated_words(question, qwords)
-        scored = []
-        for rank, hit in enumerate(hits):
-            sent, sc = best_sentence(hit.clause, qwords, wants_number, negated)
-            scored.append((hit, sent, sc + 0.01 * (len(hits) - rank)))
-        top_hit, top_sent, top_score = _prior(question, scored, self.reading)
+
+        def score_all(wanted: set[str]) -> list[tuple[Hit, str, float]]:
+            out = []
+            for rank, hit in enumerate(hits):
+                sent, sc = best_sentence(hit.clause, wanted, wants_number, negated)
+                out.append((hit, sent, sc + 0.01 * (len(hits) - rank)))
+            return out
+
+        scored = score_all(qwords)
+        # The lead is chosen with everyday words counted as the policy terms they stand for
+        # (出让金 → 土地价款, 补交 → 增收), as retrieval and the gate count them; what else bears
+        # on the question is measured on the asker's own words.
+        bridged = set(self._bridged(question)) - qwords
+        top_hit, top_sent, top_score = _prior(question, score_all(qwords | bridged) if bridged else scored, self.reading)
+        if bridged:
+            top_score = next((sc for h, _, sc in scored if h is top_hit), top_score)
         # An article and its own paragraph that lead with the same sentence: the paragraph is
         # the narrower cite (and the one a reader checks).
         inner = [x for x in scored if x[0].clause.id.startswith(top_hit.clause.id + ".") and x[0].clause.table is None

@@ -106,6 +106,8 @@ def specificity(word: str) -> float:
 
 # A word that asks rather than names (怎么弄, 几层楼, 多几家).
 _ASKS = re.compile(r"怎|咋|啥|哪|什么|多少|几|谁")
+# 区 or 市 that ends a place's name, not one that starts a word (区块, 区域, 区间, 市场, 市民).
+_PLACE_END = re.compile(r"[区市](?![块域间别分划场民值容])")
 # A bare word for a kind of instrument (按旧条例, 这个方案里) points at a document, not at what is
 # asked of it: the document a question names is read by its title, not by this word.
 _INSTRUMENT = re.compile(r"条例|办法|细则|法规|法律|文件|方案")
@@ -317,7 +319,8 @@ class Gate:
         if self._place_stems is None:
             # Every text of up to eight characters that the corpus writes before 区 or 市: one
             # pass over the corpus, instead of two scans of it per word of every question.
-            self._place_stems = {self.corpus[max(0, i - n):i] for m in re.finditer("[区市]", self.corpus)
+            # 区块, 区域, 市场 are words of their own: 企业区块 and 二级市场 name no place 企业 or 二级.
+            self._place_stems = {self.corpus[max(0, i - n):i] for m in re.finditer(_PLACE_END, self.corpus)
                                  for i in (m.start(),) for n in range(1, 9) if i >= n}
         return bool(_PLACE.fullmatch(word)) or word in self._place_stems
 

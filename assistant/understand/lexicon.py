@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -31,8 +32,9 @@ class Lexicon:
         """Policy terms for one everyday word (empty when it has none)."""
         return self.bridge.get(word, ())
 
-    def expand(self, question: str) -> list[str]:
-        """Policy terms for the everyday words in ``question`` (longest match wins), in order."""
+    def expand(self, question: str, skip: Callable[[str], bool] | None = None) -> list[str]:
+        """Policy terms for the everyday words in ``question`` (longest match wins), in order;
+        ``skip``: which everyday words not to expand."""
         out: list[str] = []
         covered: list[tuple[int, int]] = []
         for word, terms in self.bridge.items():
@@ -41,7 +43,8 @@ class Lexicon:
                 end = start + len(word)
                 if not any(s < end and start < e for s, e in covered):
                     covered.append((start, end))
-                    out.extend(t for t in terms if t not in out and t not in question)
+                    if skip is None or not skip(word):
+                        out.extend(t for t in terms if t not in out and t not in question)
                 start = question.find(word, end)
         return out
 

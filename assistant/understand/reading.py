@@ -137,8 +137,16 @@ def _segments(question: str) -> list[str]:
 
 def _is_asking(segment: str) -> bool:
     # Only words of asking count: a condition ("按最高标准的话", "如果每年涨5%") names a
-    # superlative or a number but sets the scene without asking.
-    return bool(_ASKING.search(segment))
+    # superlative or a number but sets the scene without asking; a sum the asker states (一共三家
+    #企业) or 几 as "several" opening a statement (几家企业联合改造，…) asks nothing.
+    told = _STATED_SUM.sub("", segment)
+    if not told.rstrip().endswith(("？", "?")):
+        told = _SEVERAL.sub("", told)
+    return bool(_ASKING.search(told))
+
+
+_STATED_SUM = re.compile(r"(?:一共|合计|总共|共计|加起来)(?:有|是)?[0-9零一二两三四五六七八九十百千万]+")
+_SEVERAL = re.compile(r"^(?:有)?几[家个位名项块宗笔间户](?=[\u4e00-\u9fff]{2})")
 
 
 # A condition that opens a segment (如果情况复杂延长，最长到哪天？): between two questions it
