@@ -64,6 +64,8 @@ _NOT_TABLE = frozenset({"who", "when", "time_limit", "penalty", "definition"})
 _TABLE_OPS = frozenset({"compare", "superlative", "filter", "sum", "share"})
 # What a listing of the measures that apply to the asker never answers: who leads, a time
 # limit, a date or a definition, asked with the asker's situation as background.
+# What a part can ask of the situation the asker told before it: a shape of its rule.
+_SHAPE_ASKS = frozenset({"time_limit", "amount", "when", "who", "definition", "penalty"})
 _NOT_ELIGIBILITY = frozenset({"who", "when", "time_limit", "definition"})
 
 
@@ -437,10 +439,13 @@ class Assistant:
             own_subject = names_own_subject(read_question(asked, self.vocabulary), self.vocabulary)
             if asked_before and not own_subject:
                 asked = asked_before  # 2025版的说法一样吗: the part before says what
-            if context and part.asks == ["yesno"] and not own_subject \
-                    and not names_own_subject(read_question(asked, self.vocabulary), self.vocabulary):
-                # 合同里写了按审计结果结算，按2020年那版条例行不行？现在新版呢？ — whether the situation
-                # told is allowed: its words say what the part asks about.
+            if context and ((part.asks == ["yesno"] and not own_subject and not names_own_subject(
+                    read_question(asked, self.vocabulary), self.vocabulary))
+                    or (part.asks and set(part.asks) <= _SHAPE_ASKS)):
+                # 合同里写了按审计结果结算，按2020年那版条例行不行？ — whether the situation told is
+                # allowed: its words say what the part asks about. 大企业从中小企业采购，没约定的话多少天
+                # 内要付款？ — a time limit, a sum or an authority for the situation told: its words
+                # say whose (大型企业…60日, not 机关…30日).
                 composed[len(part_hits)] = part.model_copy(update={"query": f"{context}，{part.text}"})
             asked_before = asked
             hits = self._part_hits(f"{context}，{asked}" if context else asked, hist, scope, within)

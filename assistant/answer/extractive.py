@@ -82,8 +82,15 @@ _NOT_SUBJECT = re.compile(r"^[没不未别无]")
 __all__ = ["abstain", "best_sentence", "compose", "compose_parts", "sentences"]
 
 
-def _score(sentence: str, qwords: set[str]) -> float:
-    return sum(specificity(w) for w in qwords if w in sentence)
+def _score(sentence: str, qwords: set[str], bridged: frozenset[str] = frozenset()) -> float:
+    """The specificity of the question's words the sentence holds; a policy term that stands for
+    an everyday word of the question (``bridged``) counts half: it is the asker's meaning, not
+    their words."""
+    return (sum(specificity(w) for w in qwords if w in sentence)
+            + BRIDGED_WEIGHT * sum(specificity(w) for w in bridged if w in sentence))
+
+
+BRIDGED_WEIGHT = 0.5
 
 
 # How much a clause with exactly as many parts as the question names (哪三种) is preferred.
@@ -116,7 +123,7 @@ def _polarity(sentence: str, negated: set[str]) -> float:
 
 
 def best_sentence(clause: Clause, qwords: set[str], wants_number: bool = False,
-                  negated: set[str] | None = None) -> tuple[str, float]:
+                  negated: set[str] | None = None, bridged: frozenset[str] = frozenset()) -> tuple[str, float]:
     """The clause sentence that shares the most specific words with the question.
 
     Headings never win (they state nothing); when the question asks for an amount, a
@@ -129,7 +136,7 @@ def best_sentence(clause: Clause, qwords: set[str], wants_number: bool = False,
             # A heading that names the question's subject picks the clause; it does not lead.
             heading = max(heading, _score(s, qwords))
             continue
-        sc = _score(s, qwords)
+        sc = _score(s, qwords, bridged)
         if wants_number and sc > 0 and NUMBER.search(s):
             sc *= 1.6
         if negated and sc > 0:
@@ -229,19 +236,19 @@ class _Composer:
         wants_number = bool(WANTS_AMOUNT.search(question))
         negated = negated_words(question, qwords)
 
-        def score_all(wanted: set[str]) -> list[tuple[Hit, str, float]]:
+        def score_all(bridged: frozenset[str] = frozenset()) -> list[tuple[Hit, str, float]]:
             out = []
             for rank, hit in enumerate(hits):
-                sent, sc = best_sentence(hit.clause, wanted, wants_number, negated)
+                sent, sc = best_sentence(hit.clause, qwords, wants_number, negated, bridged)
                 out.append((hit, sent, sc + 0.01 * (len(hits) - rank)))
             return out
 
-        scored = score_all(qwords)
+        scored = score_all()
         # The lead is chosen with everyday words counted as the policy terms they stand for
         # (出让金 → 土地价款, 补交 → 增收), as retrieval and the gate count them; what else bears
         # on the question is measured on the asker's own words.
-        bridged = set(self._bridged(question)) - qwords
-        top_hit, top_sent, top_score = _prior(question, score_all(qwords | bridged) if bridged else scored, self.reading)
+        bridged = frozenset(self._bridged(question)) - qwords
+        top_hit, top_sent, top_score = _prior(question, score_all(bridged) if bridged else scored, self.reading)
         if bridged:
             top_score = next((sc for h, _, sc in scored if h is top_hit), top_score)
         # An article and its own paragraph that lead with the same sentence: the paragraph is
