@@ -65,6 +65,10 @@ _TABLE_OPS = frozenset({"compare", "superlative", "filter", "sum", "share"})
 # What a listing of the measures that apply to the asker never answers: who leads, a time
 # limit, a date or a definition, asked with the asker's situation as background.
 # What a part can ask of the situation the asker told before it: a shape of its rule.
+# How far down a later part's ranking a clause of the first part's document still leads it.
+HOME_RANK = 3
+# A part that opens by pointing back at what was told (这种…, 那个…, 此类…).
+_POINTS_BACK = re.compile(r"(?:那么|那|这|此|该|上述|其)")
 _SHAPE_ASKS = frozenset({"time_limit", "amount", "when", "who", "definition", "penalty"})
 _NOT_ELIGIBILITY = frozenset({"who", "when", "time_limit", "definition"})
 
@@ -441,16 +445,26 @@ class Assistant:
                 asked = asked_before  # 2025版的说法一样吗: the part before says what
             if context and ((part.asks == ["yesno"] and not own_subject and not names_own_subject(
                     read_question(asked, self.vocabulary), self.vocabulary))
-                    or (part.asks and set(part.asks) <= _SHAPE_ASKS)):
+                    or (part.asks and set(part.asks) <= _SHAPE_ASKS and not (part_hits and own_subject))):
                 # 合同里写了按审计结果结算，按2020年那版条例行不行？ — whether the situation told is
                 # allowed: its words say what the part asks about. 大企业从中小企业采购，没约定的话多少天
                 # 内要付款？ — a time limit, a sum or an authority for the situation told: its words
-                # say whose (大型企业…60日, not 机关…30日).
+                # say whose (大型企业…60日, not 机关…30日). A later part with a subject of its own
+                # (…？市场准入这块又是哪个部门把关) has moved on from it.
                 composed[len(part_hits)] = part.model_copy(update={"query": f"{context}，{part.text}"})
             asked_before = asked
-            hits = self._part_hits(f"{context}，{asked}" if context else asked, hist, scope, within)
+            # A later part that names a subject of its own and does not point back (…？市场准入这块
+            # 又是哪个部门把关) has moved on from the situation told; one that points back (这种拖延
+            # 验收会怎么处理) has not.
+            moved_on = bool(part_hits) and own_subject and not _POINTS_BACK.match(part.text)
+            hits = self._part_hits(f"{context}，{asked}" if context and not moved_on else asked, hist, scope, within)
             if home is None and hits:
                 home = [hits[0].clause.doc_id]
+            elif home and hits and not own_reading.doc_ids and hits[0].clause.doc_id not in home \
+                    and any(h.clause.doc_id in home for h in hits[:HOME_RANK]):
+                # The parts of one question are about one document unless a part names another:
+                # a clause of the first part's document close to the top answers this part too.
+                hits = sorted(hits, key=lambda h: h.clause.doc_id not in home)
             part_hits.append(hits)
             own = own_reading.question
             done: Answer | str | None = document_fact_answer(part.text, own_reading, hits, clauses, self.documents())

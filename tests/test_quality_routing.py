@@ -93,6 +93,9 @@ def test_a_calculator_that_cannot_run_needs_retrieval_to_agree(corpus):
     ("优化营商环境条例是哪次会议通过的？", "adopted_by"),
     ("这笔款该按2020年版还是2025年版的条例？", "versions"),
     ("受理投诉部门收到投诉后多长时间内要转交？", None),
+    ("这个文件是哪两家办公室联合印发的？", "issuer"),
+    ("文号多少？", "number"),
+    ("方案哪天印发的？", "printed"),
 ])
 def test_the_asked_document_fact_is_read(corpus, question, fact):
     assert asked_fact(read_question(question, corpus[2])) == fact

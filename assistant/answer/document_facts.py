@@ -38,6 +38,7 @@ _FACTS: dict[str, re.Pattern] = {
     "adopted": re.compile(r"通过"),
     "period": re.compile(r"哪几年|哪些年|几年|管到|到哪年|起止|执行期|实施期|有效期|期限是"),
     "issuer": re.compile(r"(哪个|哪些|哪家|什么)(单位|部门|机关|机构).{0,4}(印发|发布|制定|发文|出台|下发|颁布)|"
+                         r"(哪|什么)[一两二三四几个家些]{0,3}(单位|部门|机关|机构|办公室|政府)(联合|共同)?(印发|发布|制定|发文|出台|下发|颁布)|"
                          r"(由|是)谁(印发|发布|制定|发的|出台|下发|颁布)|发文(单位|机关)|印发单位|制定机关"),
     "number": re.compile(r"文号|发文字号|几号文"),
     # The colophon of an official document (党政机关公文格式): 抄送：…。
@@ -73,8 +74,8 @@ def asked_fact(reading: Reading) -> str | None:
     text = reading.asking or reading.question
     if _WHICH_VERSION.search(reading.question):
         return "versions"
-    if not (reading.doc_ids or _DOC_WORD.search(text)):
-        return None
+    if not (reading.doc_ids or _DOC_WORD.search(text) or _FACTS["number"].search(text)):
+        return None  # 文号 is a document's own: it needs no 文件 beside it (…，文号多少)
     for fact, pattern in _FACTS.items():
         if not pattern.search(text):
             continue

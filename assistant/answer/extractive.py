@@ -49,6 +49,8 @@ SHAPE_SHARE = 0.5
 # Another clause is cited beside the best one when its best sentence scores at least this
 # share of the best one's and says something the lead does not.
 SUPPORT_SHARE = 0.85
+# A unit's duty leads a question asking who when it is at least this much about the question.
+DUTY_SHARE = 0.5
 MAX_AMOUNT_SENTENCES = 2
 # A quote under 依据 is cut to this many characters (the citation holds the full text).
 QUOTE_CHARS = 120
@@ -535,6 +537,11 @@ def _prior(question: str, scored: list[tuple[Hit, str, float]], reading=None) ->
     best of those, and of an article and its own paragraph both stating it, the paragraph (the
     narrower cite)."""
     best = max(scored, key=lambda x: x[2])
+    if ASKS_WHO.search(question):
+        # 哪个部门把关: a unit's own duty about it (9.区市场监管局负责把好市场准入关) says who.
+        duties = [x for x in scored if x[0].clause.kind == "duty" and x[2] >= DUTY_SHARE * best[2]]
+        if duties:
+            return max(duties, key=lambda x: x[2])
     pattern = next((p for ask, p in SHAPES if ask.search(question)), None)
     if pattern not in _PRIOR_SHAPES:
         return best
