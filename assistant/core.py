@@ -443,28 +443,27 @@ class Assistant:
             own_subject = names_own_subject(read_question(asked, self.vocabulary), self.vocabulary)
             if asked_before and not own_subject:
                 asked = asked_before  # 2025版的说法一样吗: the part before says what
-            if context and ((part.asks == ["yesno"] and not own_subject and not names_own_subject(
-                    read_question(asked, self.vocabulary), self.vocabulary))
-                    or (part.asks and set(part.asks) <= _SHAPE_ASKS and not (part_hits and own_subject))):
-                # 合同里写了按审计结果结算，按2020年那版条例行不行？ — whether the situation told is
-                # allowed: its words say what the part asks about. 大企业从中小企业采购，没约定的话多少天
-                # 内要付款？ — a time limit, a sum or an authority for the situation told: its words
-                # say whose (大型企业…60日, not 机关…30日). A later part with a subject of its own
-                # (…？市场准入这块又是哪个部门把关) has moved on from it.
-                composed[len(part_hits)] = part.model_copy(update={"query": f"{context}，{part.text}"})
-            asked_before = asked
             # A later part that names a subject of its own and does not point back (…？市场准入这块
             # 又是哪个部门把关) has moved on from the situation told; one that points back (这种拖延
             # 验收会怎么处理) has not.
-            moved_on = bool(part_hits) and own_subject and not _POINTS_BACK.match(part.text)
+            moved_on = bool(part_hits) and self._new_subject(part.text, context) and not _POINTS_BACK.match(part.text)
+            if context and not moved_on and (
+                    (not own_subject and not names_own_subject(read_question(asked, self.vocabulary), self.vocabulary))
+                    or (part.asks and set(part.asks) <= _SHAPE_ASKS and not (part_hits and own_subject))):
+                # 合同里写了按审计结果结算，按2020年那版条例行不行？ / …收了不合理的费用，条例怎么规定？ —
+                # a part that names nothing of its own asks about the situation told: its words say
+                # what. 大企业从中小企业采购，没约定的话多少天内要付款？ — a time limit, a sum or an
+                # authority for the situation told: its words say whose (大型企业…60日, not 机关…30日).
+                composed[len(part_hits)] = part.model_copy(update={"query": f"{context}，{part.text}"})
+            asked_before = asked
             hits = self._part_hits(f"{context}，{asked}" if context and not moved_on else asked, hist, scope, within)
             if home is None and hits:
                 home = [hits[0].clause.doc_id]
             elif home and hits and not own_reading.doc_ids and hits[0].clause.doc_id not in home \
                     and any(h.clause.doc_id in home for h in hits[:HOME_RANK]):
                 # The parts of one question are about one document unless a part names another:
-                # a clause of the first part's document close to the top answers this part too.
-                hits = sorted(hits, key=lambda h: h.clause.doc_id not in home)
+                # when the first part's document is close to the top, this part is answered from it.
+                hits = [h for h in hits if h.clause.doc_id in home]
             part_hits.append(hits)
             own = own_reading.question
             done: Answer | str | None = document_fact_answer(part.text, own_reading, hits, clauses, self.documents())
@@ -495,6 +494,15 @@ class Assistant:
             return reading
         earlier = strip_cues(hist[-1], read_versions(hist[-1]))
         return reading.model_copy(update={"asking": earlier})
+
+    def _new_subject(self, text: str, context: str) -> bool:
+        """Does a part name a specific subject of its own that the situation told does not
+        (市场准入 after 存量工业用地转让; 后果 is no subject)?"""
+        from assistant.retrieve.gate import specificity
+        from assistant.understand.reading import SPECIFIC, content_words
+
+        return any(specificity(w) >= SPECIFIC and w in self.vocabulary.text and w not in context
+                   for w in content_words(text))
 
     def _part_passes(self, own: Reading) -> bool:
         """Whether the gate answers one part of a multi-part question asked on its own (with

@@ -96,6 +96,13 @@ def test_a_list_asked_into_as_what_belongs_to_it(laws):
     assert ask(laws, "政府核准的投资项目目录由谁制定？", "investment-project-approval-2016:art3.k1") is None
 
 
+def test_an_item_of_a_list_named_as_where_the_answer_is(laws):
+    # …目录里，火电项目归哪一级核准: the level is set in the directory the regulation only names.
+    why = ask(laws, "政府核准的投资项目目录里，火电项目归哪一级核准？", "investment-project-approval-2016:art3.k1",
+              asking="火电项目归哪一级核准")
+    assert why is not None and why.startswith("现有文件只提到“政府核准的投资项目目录”")
+
+
 def test_an_item_said_to_be_outside_a_list_asks_what_holds_outside_it(laws):
     # 不在目录清单上: the rule for what is not listed is asked, not what the list holds.
     assert ask(laws, "有部门收的费不在目录清单上，企业要不要交？", "business-environment-2019:art25",

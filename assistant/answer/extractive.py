@@ -18,7 +18,9 @@ from assistant.answer import bearing
 from assistant.answer.cite import MARKER_RE, CitationList
 from assistant.answer.shapes import (
     ASKS_DATE,
+    ASKS_LIABILITY,
     ASKS_NUMBER,
+    ASKS_PENALTY,
     ASKS_TIME_LIMIT,
     ASKS_WHO,
     DATE,
@@ -49,8 +51,12 @@ SHAPE_SHARE = 0.5
 # Another clause is cited beside the best one when its best sentence scores at least this
 # share of the best one's and says something the lead does not.
 SUPPORT_SHARE = 0.85
-# A unit's duty leads a question asking who when it is at least this much about the question.
-DUTY_SHARE = 0.5
+# Asking what the asker may do about a wrong (能怎么办, 怎么维权), and a sentence granting it.
+_ASKS_REMEDY = re.compile(r"(?:能|可以|该|应该|要)(?:怎么|如何|怎样)(?:办|处理|维权|应对)|怎么维权|如何维权|有什么办法|有啥办法|能做什么")
+_GRANTS = re.compile(r"有权|可以向|可以依法|可以申请|可以要求|可以投诉|可以举报")
+# A sentence granting the asker a right leads 我们能怎么办 when it is at least this much about
+# the question as the best sentence.
+REMEDY_SHARE = 0.5
 MAX_AMOUNT_SENTENCES = 2
 # A quote under 依据 is cut to this many characters (the citation holds the full text).
 QUOTE_CHARS = 120
@@ -188,6 +194,22 @@ class _Composer:
         self.added: set[str] = set()  # clauses cited for a role or a version: their sentence is shown
         self.whole_lead = False  # the lead is a whole entry (a member, a unit's duty): nothing to add
 
+    def _remedy(self, question: str, hits: list[Hit], qwords: set[str], top: Hit,
+                top_score: float) -> tuple[Hit, str] | None:
+        """我们能怎么办 asks what the asker may do: a sentence that grants a right (有权拒绝和举报,
+        可以向…投诉) leads, before one that only states the rule broken: the lead clause's own,
+        else another clause's about the question."""
+        if not _ASKS_REMEDY.search(self._asking(question)):
+            return None
+        found = [(_score(s, qwords), hit, s) for hit in hits for s in sentences(hit.clause.text)
+                 if _GRANTS.search(s) and not is_heading(s, hit.clause)]
+        own = [x for x in found if x[1] is top]
+        found = own or [x for x in found if x[0] >= REMEDY_SHARE * top_score and x[0] > 0]
+        if not found:
+            return None
+        _, hit, sent = max(found, key=lambda x: x[0])
+        return hit, sent
+
     def _bridged(self, question: str) -> list[str]:
         """The policy terms for the everyday words of ``question`` that the texts do not use
         (出让金 → 土地价款, 补交 → 增收): words that name a subject, not those that ask for a
@@ -253,6 +275,9 @@ class _Composer:
         top_hit, top_sent, top_score = _prior(question, score_all(bridged) if bridged else scored, self.reading)
         if bridged:
             top_score = next((sc for h, _, sc in scored if h is top_hit), top_score)
+        remedy = self._remedy(question, hits, qwords, top_hit, top_score)
+        if remedy is not None:
+            top_hit, top_sent = remedy
         # An article and its own paragraph that lead with the same sentence: the paragraph is
         # the narrower cite (and the one a reader checks).
         inner = [x for x in scored if x[0].clause.id.startswith(top_hit.clause.id + ".") and x[0].clause.table is None
@@ -350,6 +375,15 @@ class _Composer:
         said = _short(self.lead_sentence).rstrip("。；;") if self.lead_sentence else ""
         return f"现有文件没有给出所问的{what}：{first.label}只写道“{said}”，未规定{what}。\n如需{what}，请咨询相关主管部门。"
 
+    def _asked_words(self, question: str) -> str:
+        """The segments of the question that ask (a story told inside a part, 城管还乱罚我们款，
+        …能怎么办, asks for no fine)."""
+        from assistant.understand.reading import _is_asking
+
+        asking = self._asking(question)
+        asked = [seg for seg in re.split(r"[，,；;]", asking) if _is_asking(seg)]
+        return "，".join(asked) or asking
+
     def _asking(self, question: str) -> str:
         """The question less its background ("合同里没写付款期限" states, it does not ask)."""
         for segment in (self.reading.background if self.reading is not None else []):
@@ -445,6 +479,8 @@ class _Composer:
                 return f"{c.text}{self.mark(hit)}"
         c = top.clause
         best = max(self.scores.values(), default=0.0)
+        asks_sanction = bool(ASKS_PENALTY.search(question) or ASKS_LIABILITY.search(question)
+                             or ASKS_TIME_LIMIT.search(question))
         for hit in hits[:3]:
             parts = child_titles(hit.clause)
             near = hit is top or self.scores.get(hit.clause.id, 0.0) >= SUPPORT_SHARE * best
@@ -454,9 +490,11 @@ class _Composer:
             by_heading = hit is top and not any(ask.search(question) for ask, _ in SHAPES) and (
                 sent == c.text.split("\n")[0] or _heading_score(c, qwords) >= _score(sent, qwords) > 0
                                          or (_heading_score(c, qwords) > 0 and _score(sent, qwords) == 0))
-            if parts and near and (LISTS.search(question) or by_heading):
+            if parts and near and (LISTS.search(question) or by_heading) and not asks_sanction:
                 return f"{hit.clause.label.split(' ', 1)[-1]}包括：{'；'.join(parts)}{self.mark(hit)}。"
-        listed = self._parent_list(question, hits[:3], qwords)
+        # A penalty or a time limit asked is a sentence that states it, not the list of items
+        # under its head (第七十条包括：(一)…) which leaves out what befalls them.
+        listed = self._parent_list(question, hits[:3], qwords) if not asks_sanction else None
         if listed is not None:
             return listed
         if c.kind == "duty" and ASKS_WHO.search(question):
@@ -485,7 +523,7 @@ class _Composer:
                 frag = frag if len(frag) >= 8 else s
                 self.shown.append(frag)
                 return prefix + _cited(frag, self.mark(top))
-            if _EXPLICIT.search(self._asking(question)):
+            if _EXPLICIT.search(self._asked_words(question)):
                 self.unsettled = UNSETTLED.get(pattern.pattern)
             break
         if ASKS_DATE.search(question) and (frag := _fragment(sent, DATE, qwords)):
@@ -537,11 +575,6 @@ def _prior(question: str, scored: list[tuple[Hit, str, float]], reading=None) ->
     best of those, and of an article and its own paragraph both stating it, the paragraph (the
     narrower cite)."""
     best = max(scored, key=lambda x: x[2])
-    if ASKS_WHO.search(question):
-        # 哪个部门把关: a unit's own duty about it (9.区市场监管局负责把好市场准入关) says who.
-        duties = [x for x in scored if x[0].clause.kind == "duty" and x[2] >= DUTY_SHARE * best[2]]
-        if duties:
-            return max(duties, key=lambda x: x[2])
     pattern = next((p for ask, p in SHAPES if ask.search(question)), None)
     if pattern not in _PRIOR_SHAPES:
         return best

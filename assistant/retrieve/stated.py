@@ -53,7 +53,7 @@ _TITLE = re.compile(r"《([^《》]{4,60}?(?:法|条例|办法|规定|细则|措
 # The shortest run of the question that can name a subject by itself.
 MIN_TITLE_PART = 4
 # Asking for the members of a list.
-_LIST_ASK = re.compile(r"哪些|哪几|有什么|有啥|包括|列出|列一下|是否在|在不在|要不要|需不需要|是不是")
+_LIST_ASK = re.compile(r"哪些|哪几|有什么|有啥|包括|列出|列一下|是否在|在不在|要不要|需不需要|是不是|归哪|哪一级|哪级")
 # Sentences that hand the substance to another text or body, or only refer to it.
 _DELEGATES = re.compile(r"由[^。；]{1,40}?(?:制定|提出|确定|公布|发布|调整|拟订|编制)|另行(?:制定|规定|公布)|"
                         r"按照?[^。；]{0,30}?(?:规定|办法)执行|(?:依照|按照|依据|根据)[^。；]{0,40}?执行|"

@@ -170,6 +170,32 @@ def _attach_conditions(segs: list[str]) -> list[str]:
     return out
 
 
+# A second situation told beside the first (…货款不给，另外城管还乱罚我们款，…能怎么办).
+_ANOTHER = re.compile(r"^(?:另外|此外|还有|再有|再者|同时|另一方面|而且)")
+
+
+def _each_situation(parts: list[Part], background: list[str]) -> tuple[list[Part], list[str]]:
+    """One question asked of two situations told apart (A…，另外B…，我们能怎么办？) is asked of
+    each: a part per situation, its story before the question. Otherwise unchanged."""
+    if len(parts) != 1 or len(background) < 2 or not any(_ANOTHER.match(b) for b in background[1:]):
+        return parts, background
+    groups: list[list[str]] = [[]]
+    for b in background:
+        if groups[-1] and _ANOTHER.match(b):
+            groups.append([])
+        groups[-1].append(b)
+    if len(groups) > MAX_PARTS:
+        return parts, background
+    ask = parts[0]
+    out = []
+    for g in groups:
+        told = "，".join(g)
+        out.append(Part(text=f"{told}，{ask.text}", asks=list(ask.asks),
+                        subject=content_words(told) + [w for w in ask.subject if w not in content_words(told)],
+                        query=f"{told}，{ask.query}", closed=ask.closed))
+    return out, []
+
+
 def _version_first(segs: list[str], vocab: Vocabulary) -> list[str]:
     """Join a segment that names only a version, said before the question (按2020年的旧条例呢，
     投诉多少天内要处理完？), to the question it qualifies: it is no question of its own."""
@@ -337,6 +363,7 @@ def read_question(question: str, vocab: Vocabulary) -> Reading:
     background = [s.rstrip("，,。；;！!？? ") for s in segs if s not in asking_segs]
     asking = "".join(asking_segs)
     parts = _parts(asking_segs)
+    parts, background = _each_situation(parts, background)
     asks: list[str] = []
     for p in parts:
         asks.extend(k for k in p.asks if k not in asks)
