@@ -449,7 +449,7 @@ class Assistant:
             moved_on = bool(part_hits) and self._new_subject(part.text, context) and not _POINTS_BACK.match(part.text)
             if context and not moved_on and (
                     (not own_subject and not names_own_subject(read_question(asked, self.vocabulary), self.vocabulary))
-                    or (part.asks and set(part.asks) <= _SHAPE_ASKS and not (part_hits and own_subject))):
+                    or (part.asks and set(part.asks) <= _SHAPE_ASKS)):
                 # 合同里写了按审计结果结算，按2020年那版条例行不行？ / …收了不合理的费用，条例怎么规定？ —
                 # a part that names nothing of its own asks about the situation told: its words say
                 # what. 大企业从中小企业采购，没约定的话多少天内要付款？ — a time limit, a sum or an

@@ -184,3 +184,13 @@ def test_a_question_about_support_leads_with_the_amounts(assistant) -> None:
     # clause's sentences that state the 补助 asked about.
     lead = assistant.ask("白名单企业收购厂房有什么补助？").answer.split("\n", 1)[0]
     assert "给予30%的补助[1]" in lead and "10%给予补助[1]" in lead
+
+
+def test_a_later_part_with_a_subject_of_its_own_leaves_the_situation_behind(assistant) -> None:
+    """存量工业用地转让 is the situation of the first part; 市场准入 is the second part's own
+    subject: it is answered by the duty about it, not by the rules on transfers again."""
+    a = assistant.ask("存量工业用地转让，区里要走什么程序？市场准入这块又是哪个部门把关", llm=False)
+    first, second = a.answer.split("\n\n依据：")[0].split("（2）")
+    assert "备案审核" in first
+    assert "区市场监管局负责把好市场准入关" in second and "见上" not in second
+    assert DOC + "a1.d9" in [c.id for c in a.citations]

@@ -251,3 +251,13 @@ def test_a_ratio_asked_as_a_basis_is_answered_by_the_basis_named(corpus):
             ("lzb-2024-22:s4.4", 0.0330))
     assert not a.abstained and "按原土地使用权比例分割到原产权人名下" in body(a)[0]
     assert "未规定" not in a.answer
+
+
+def test_what_the_asker_may_do_leads_with_the_right_granted(corpus):
+    """我们能怎么办 is answered by 有权拒绝和举报、控告, the sentence of the same article that
+    grants the right, before the prohibition it follows."""
+    a = ask(corpus, "城管乱罚我们款，按中小企业促进法我们能怎么办？", ("sme-promotion-law-2017:art54", 0.0330))
+    assert "中小企业对违反上述规定的行为有权拒绝和举报、控告[1]" in body(a)[0]
+    # Asked what the rule is, the rule leads.
+    b = ask(corpus, "城管乱罚款，中小企业促进法怎么规定的？", ("sme-promotion-law-2017:art54", 0.0330))
+    assert "不得实施没有法律、法规依据的罚款" in body(b)[0]

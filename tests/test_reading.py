@@ -186,3 +186,12 @@ def test_a_sum_or_a_number_the_asker_states_asks_nothing(vocab, question, parts,
 def test_a_sum_or_several_still_asked_is_a_question(vocab):
     assert [p.asks for p in read("新碶和大碶一共多少家？", vocab).parts] == [["sum", "amount"]]
     assert [p.text for p in read("几家企业完成了改造？", vocab).parts] == ["几家企业完成了改造"]
+
+
+def test_one_question_about_two_situations_is_asked_of_each(vocab):
+    r = read("大公司拖着货款不给，另外城管还乱罚我们款，按中小企业促进法我们能怎么办？", vocab)
+    assert [p.text for p in r.parts] == ["大公司拖着货款不给，按中小企业促进法我们能怎么办",
+                                         "另外城管还乱罚我们款，按中小企业促进法我们能怎么办"]
+    assert r.background == []
+    # One situation told in two segments stays one question.
+    assert len(read("大公司拖着货款不给，已经半年了，我们能怎么办？", vocab).parts) == 1
