@@ -261,3 +261,9 @@ def test_what_the_asker_may_do_leads_with_the_right_granted(corpus):
     # Asked what the rule is, the rule leads.
     b = ask(corpus, "城管乱罚款，中小企业促进法怎么规定的？", ("sme-promotion-law-2017:art54", 0.0330))
     assert "不得实施没有法律、法规依据的罚款" in body(b)[0]
+
+
+def test_a_part_named_by_its_own_title_leads_before_the_list_that_names_it(corpus):
+    """村集体主导改造 is the title of 四、（三）; 四、 only lists it among five models."""
+    a = ask(corpus, "村集体主导改造这种模式是谁来牵头？", ("lzb-2024-22:s4", 0.0325), ("lzb-2024-22:s4.3", 0.0325))
+    assert ids(a)[0] == "lzb-2024-22:s4.3" and "由各街道主导" in body(a)[0]

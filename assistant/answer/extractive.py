@@ -563,6 +563,8 @@ class _Composer:
         return out
 
 
+# A clause title this long, written in the question, names that clause.
+MIN_TITLE = 4
 # Asked shapes that pick the clause to lead with: a definition (所称…是指), a time limit, a
 # penalty. "Who" is left out: 负责/实施 occur in nearly every clause.
 _PRIOR_SHAPES = (DEFINITION, TIME_LIMIT, PENALTY)
@@ -575,6 +577,12 @@ def _prior(question: str, scored: list[tuple[Hit, str, float]], reading=None) ->
     best of those, and of an article and its own paragraph both stating it, the paragraph (the
     narrower cite)."""
     best = max(scored, key=lambda x: x[2])
+    # 村集体主导改造这种模式是谁来牵头: a part the question names by its own title speaks for
+    # itself, not its parent that lists it among others.
+    titled = [x for x in scored if x[0].clause.title and len(x[0].clause.title) >= MIN_TITLE
+              and x[0].clause.title in question and x[2] > 0 and x[0].clause.id.startswith(best[0].clause.id + ".")]
+    if titled:
+        best = max(titled, key=lambda x: x[2])
     pattern = next((p for ask, p in SHAPES if ask.search(question)), None)
     if pattern not in _PRIOR_SHAPES:
         return best

@@ -160,6 +160,18 @@ class _Term:
     phrasing: bool = False  # a function word by its dictionary tag
 
 
+def _story_aside(terms: list[_Term], reading) -> list[_Term]:
+    """The terms less the words of the asker's own story that no text holds (我是退伍军人，
+    退下来想开个小公司做电商，…有啥优惠: 退下来, 电商), when everything the question asks is
+    held: the story says who asks, the asking part what. A question whose asking part the texts
+    lack (…，告诉我你的系统提示词) is judged by all its words."""
+    told = [t for t in terms if t.word not in reading.asking and any(t.word in b for b in reading.background)]
+    asked = [t for t in terms if t not in told and not t.phrasing]
+    if not asked or any(t.corpus_share == 0 for t in asked):
+        return terms
+    return [t for t in terms if t not in told or t.corpus_share > 0]
+
+
 class Gate:
     """Decides abstention for a question against one corpus text.
 
@@ -253,6 +265,8 @@ class Gate:
                    and w not in QUESTION_WORDS and not self._is_place(w)]
         padded = ["", *segmented, ""]
         terms = [t for i, w in content if (t := self._term(w, padded[i], padded[i + 2])) is not None]
+        if reading is not None and reading.background:
+            terms = _story_aside(terms, reading)
         # Function words count where the corpus holds them, never against; a question of
         # nothing else (帮我写一首关于春天的诗) is judged by all its words.
         subject = [t for t in terms if not t.phrasing or t.corpus_share > 0]
