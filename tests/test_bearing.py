@@ -282,3 +282,11 @@ def test_how_conduct_the_lead_forbids_is_dealt_with_asks_its_penalty(clauses, qu
     assert a[2].startswith("第七十条 公用企事业单位有下列情形之一的，由有关部门责令改正，依法追究法律责任……")
     # Asked how a procedure goes, of a lead that forbids nothing: no penalty.
     assert add(clauses, "投诉以后怎么处理？", PAY25 + "art25.k2") == []
+
+
+def test_the_penalty_item_restating_the_lead_is_found_by_the_phrase_they_share(clauses):
+    """摊派 is the asker's word and the lead's; the penalty list says the conduct as the lead does
+    (在法律、法规规定之外要求市场主体提供财力、物力或者人力) without the word 摊派."""
+    [(cid, why, shown)] = add(clauses, "搞摊派的干部要担责吗？", "business-environment-2019:art14.k3")
+    assert (cid, why) == ("business-environment-2019:art69", "penalty")
+    assert shown.endswith("依法依规追究责任……(四)在法律、法规规定之外要求市场主体提供财力、物力或者人力")

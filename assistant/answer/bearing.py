@@ -529,6 +529,11 @@ def document_candidates(role: str, ctx: _Structure, taken: set[str], shown: list
             # others (拖延检验、验收, not every item that names 款项).
             about = ctx.focus & ctx.rare(c.doc_id) or ctx.focus
             shown_as, sc = (s, _score(s, ctx.qwords)) if role == "definition" else _with_item(s, c, ctx.qwords, about)
+            if sc <= 0 and role == "penalty":
+                # The item restates the lead's duty in the lead's own words though it shares
+                # none of the asker's (禁止在法律、法规规定之外要求市场主体提供财力、物力或者人力的
+                # 摊派行为 → （四）在法律、法规规定之外要求市场主体提供财力、物力或者人力).
+                shown_as, sc = _item_restating(s, c, ctx)
             if sc <= 0 or not ctx.bears(role, shown_as, c):
                 continue
             out.append((sc, Hit(clause=c, score=0.0), shown_as))
@@ -593,7 +598,20 @@ def _with_item(sentence: str, clause: Clause, qwords: set[str], focus: set[str])
     return f"{''.join(head).rstrip('；;：:，,。')}……{best.rstrip('；;。')}", max(own, about)
 
 
-_ITEM_START = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+[.、．])")
+ITEM_START = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+[.、．])")
+
+
+def _item_restating(sentence: str, clause: Clause, ctx: "_Structure") -> tuple[str, float]:
+    """A list head shown with the item that shares the longest rare phrase with the lead's
+    sentence, scored by that phrase's length; (sentence, 0) when no item does."""
+    if not LIST_HEAD.search(sentence):
+        return sentence, 0.0
+    head = whole_head(sentence, clause)
+    items = [x for x in sentences(clause.text) if x not in head and ITEM_START.match(x)]
+    found = max(((ctx.shared_phrase(x), x) for x in items), default=(0, ""))
+    if found[0] < PHRASE_MIN:
+        return sentence, 0.0
+    return f"{''.join(head).rstrip('；;：:，,。')}……{found[1].rstrip('；;。')}", float(found[0])
 
 
 def whole_head(sentence: str, clause: Clause) -> list[str]:
@@ -605,7 +623,7 @@ def whole_head(sentence: str, clause: Clause) -> list[str]:
     i = order.index(sentence)
     head = [sentence]
     for nxt in order[i + 1:i + 3]:
-        if _ITEM_START.match(nxt):
+        if ITEM_START.match(nxt):
             break
         head.append(nxt)
         if nxt.rstrip().endswith(("：", ":")):

@@ -224,14 +224,12 @@ class _Composer:
         forbidden, nor what follows (有下列情形之一的，由…责令改正；拒不改正的，…依法给予处分)."""
         c = hit.clause
         parent = self.clauses.get(c.parent_id or "") if c.kind == "item" else None
-        if parent is None or _bare(sent) != _bare(c.text):
-            return None
-        opening = next((x for x in sentences(parent.text) if bearing.LIST_HEAD.search(x)), None)
-        if opening is None:
-            return None
-        head = "".join(bearing.whole_head(opening, parent)).rstrip("；;：:，,。")
-        shown = f"{_ARTICLE_START.sub('', head)}……{sent.strip().rstrip('；;。')}"
-        return Hit(clause=parent, score=hit.score, dense=hit.dense, sparse=hit.sparse), shown
+        if parent is not None and _bare(sent) == _bare(c.text):
+            shown = _under_head(sent, parent)
+            return (Hit(clause=parent, score=hit.score, dense=hit.dense, sparse=hit.sparse), shown) if shown else None
+        # An item of the clause itself (第三十一条's （二）拖延检验、验收).
+        shown = _under_head(sent, c)
+        return (hit, shown) if shown else None
 
     def mark(self, hit: Hit) -> str:
         return self.cites.mark(hit.clause, hit.score)
@@ -307,6 +305,11 @@ class _Composer:
                 continue  # the question asks for a time limit (a fine…): only sentences that state one
             if bearing.boilerplate(sent, hit.clause, bool(ASKS_DATE.search(question))):
                 continue  # a heading, a purpose article, a preamble: it answers nothing
+            headed = self._with_list_head(hit, sent)
+            if headed is not None:
+                hit, sent = headed
+                if hit.clause.id in cited_ids:
+                    continue
             lines.append(self._doc_prefix(hit.clause) + _cited(sent, self.mark(hit)))
             self.shown.append(sent)
             cited_ids.add(hit.clause.id)
@@ -841,6 +844,22 @@ def _amount_sentences(clause: Clause, question: str) -> list[str]:
     if not kinds:
         return []
     return [x for x in sentences(clause.text) if NUMBER.search(x) and any(k in x for k in kinds)]
+
+
+def _under_head(item: str, clause: Clause) -> str | None:
+    """``item`` (a list item of ``clause``) after the head that introduces the list, up to its
+    colon; None when ``item`` is no item or the clause has no such head before it."""
+    if not bearing.ITEM_START.match(item):
+        return None
+    order = sentences(clause.text)
+    before = order[:order.index(item)] if item in order else order
+    opening = next((x for x in before if bearing.LIST_HEAD.search(x) and not bearing.ITEM_START.match(x)), None)
+    if opening is None:
+        return None
+    whole = "".join(bearing.whole_head(opening, clause)).strip()
+    if not whole.endswith(("：", ":")):
+        return None  # 处…以上…以下的罚款 names no list
+    return f"{_ARTICLE_START.sub('', whole.rstrip('：:'))}……{item.strip().rstrip('；;。')}"
 
 
 def _cited(span: str, marker: str) -> str:
