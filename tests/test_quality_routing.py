@@ -145,6 +145,18 @@ def test_a_figure_the_clause_leaves_open_is_declined(corpus):
     assert "补助标准另行制定”，未规定具体数额或标准。" in a.answer
 
 
+@pytest.mark.parametrize("question, clause_id, declined", [
+    # A rate, but of something else (用地面积…的比例上限): no rate of 缴费 is given.
+    ("公司50个员工，社保单位缴费比例是多少？", "lzb-2024-22:s6.5", True),
+    # The rate of 利息 is in the clause (每日利率万分之五…逾期利息).
+    ("逾期利息的利率是多少？", "sme-payment-2025:art17", False),
+])
+def test_a_rate_asked_must_be_a_rate_of_what_is_asked(corpus, question, clause_id, declined):
+    _, clauses, vocab = corpus
+    a = compose(question, [Hit(clauses[clause_id], 1.0)], reading=read_question(question, vocab), vocab=vocab)
+    assert a.abstained is declined
+
+
 def test_a_time_limit_stated_by_another_cited_clause_is_not_called_unsettled(corpus):
     _, clauses, vocab = corpus
     q = "受理投诉部门收到投诉后多长时间内要转交处理投诉部门？"

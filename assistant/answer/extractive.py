@@ -362,10 +362,17 @@ class _Composer:
         if self.unsettled:
             if self.unsettled in (UNSETTLED.get(TIME_LIMIT.pattern), _AMOUNT_UNSETTLED) and not _states(self.unsettled, body):
                 return self._not_given(self.unsettled)
-        kind = _asked_figure(self._asking(self.reading.question)) if self.reading is not None else None
+        asking = self._asking(self.reading.question) if self.reading is not None else ""
+        kind = _asked_figure(asking) if asking else None
         if kind is not None and not kind.search(body) and not any(kind.search(c.text) for c in self.cites.citations):
             # 多少钱一平方米 answered with an area, 利率是多少 with the name of a rate: no figure of
             # the kind asked is given.
+            return self._not_given(_AMOUNT_UNSETTLED)
+        noun = _RATE_OF.search(asking) if kind is _RATE_FIGURE else None
+        if noun and not any(noun.group(1) in x and kind.search(x) for c in self.cites.citations
+                            for x in sentences(c.text)):
+            # 社保单位缴费比例是多少 answered with 预留…的比例不低于百分之六十: a rate, but of something
+            # else; no cited sentence gives a rate of what is asked.
             return self._not_given(_AMOUNT_UNSETTLED)
         if self.missing_subject:
             return (f"现有文件没有关于“{self.missing_subject}”的规定，无法给出有依据的回答。\n"
@@ -638,6 +645,8 @@ def _short(sentence: str) -> str:
 # A sum of money or a rate asked for, and the figures that give one.
 _ASKS_MONEY = re.compile(r"多少钱|几块钱|多少元|几万块|金额是多少|费用是多少|收多少费")
 _ASKS_RATE = re.compile(r"(?:利率|税率|费率|缴费比例|比例)(?:是|为|现在是|大概是)?多少|百分之几|几个点")
+# What a rate asked for is a rate of: the two characters before 比例/利率 (缴费比例, 利息的利率).
+_RATE_OF = re.compile(r"([\u4e00-\u9fff]{2})的?(?:比例|利率|税率|费率)")
 _MONEY_FIGURE = re.compile(r"[\d一二三四五六七八九十百千两]\s*(?:万|亿|千)?元|%|百分之|‰|千分之|万分之")
 _RATE_FIGURE = re.compile(r"%|百分之|‰|千分之|万分之|[\d一二三四五六七八九十]\s*成")
 
