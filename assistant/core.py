@@ -459,10 +459,11 @@ class Assistant:
             hits = self._part_hits(f"{context}，{asked}" if context and not moved_on else asked, hist, scope, within)
             if home is None and hits:
                 home = [hits[0].clause.doc_id]
-            elif home and hits and not own_reading.doc_ids and hits[0].clause.doc_id not in home \
+            elif moved_on and home and hits and not own_reading.doc_ids and hits[0].clause.doc_id not in home \
                     and any(h.clause.doc_id in home for h in hits[:HOME_RANK]):
-                # The parts of one question are about one document unless a part names another:
-                # when the first part's document is close to the top, this part is answered from it.
+                # The parts of one question are about one document unless a part names another: a
+                # part that left the situation behind is answered from the first part's document
+                # when that document is close to the top (a part that kept it is anchored by it).
                 hits = [h for h in hits if h.clause.doc_id in home]
             part_hits.append(hits)
             own = own_reading.question

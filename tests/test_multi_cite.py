@@ -267,3 +267,19 @@ def test_a_part_named_by_its_own_title_leads_before_the_list_that_names_it(corpu
     """村集体主导改造 is the title of 四、（三）; 四、 only lists it among five models."""
     a = ask(corpus, "村集体主导改造这种模式是谁来牵头？", ("lzb-2024-22:s4", 0.0325), ("lzb-2024-22:s4.3", 0.0325))
     assert ids(a)[0] == "lzb-2024-22:s4.3" and "由各街道主导" in body(a)[0]
+
+
+def test_a_part_asking_a_time_limit_the_sentence_above_lacks_gets_the_clause_that_sets_it(corpus):
+    """…必须配合确认吗？有没有时间限制？ — 及时确认 answers the first part and sets no period; the
+    clause that does (30日内确认) answers the second, though it shares none of its words."""
+    from assistant.answer.extractive import compose_parts
+
+    clauses, vocab = corpus
+    q = normalize_question("我们拿应收账款去银行融资，付款的大企业必须配合确认吗？有没有时间限制？", 2000)
+    reading = read_question(q, vocab)
+    first = [Hit(clause=clauses["sme-promotion-law-2017:art20.k1"], score=0.033)]
+    second = [*first, Hit(clause=clauses[PAY25 + "art16.k2"], score=0.030)]
+    a = compose_parts(q, reading, [first, second], vocab, clauses=clauses)
+    part2 = a.answer.split("（2）")[1].split("\n\n依据：")[0]
+    assert part2.startswith("有没有时间限制：见上[1]。")
+    assert "自中小企业提出确权请求之日起30日内确认债权债务关系" in part2

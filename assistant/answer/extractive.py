@@ -798,9 +798,12 @@ def _other_lead(part, earlier: list, hits: list[Hit], cited: set[str], said: lis
     about (not a word of the parts before it) and says what the answer has not said yet (the
     same sentence in another version of the regulation adds nothing)."""
     own = {w for w in part.subject if not any(w in p.subject for p in earlier)}
-    if not own:
-        return None
     qwords = set(words(part.query))
+    if shape_asked := next((p for ask, p in SHAPES if ask.search(part.text)), None):
+        qwords |= {w for p in earlier for w in words(p.query)}  # the matter is the parts' before
+    # …必须配合确认吗？有没有时间限制？ — a part asking a shape (a time limit, a penalty, who)
+    # that the sentence above does not state: the clause that states it about the same matter.
+    shape = shape_asked
     best: tuple[float, Hit] | None = None
     for hit in hits:
         if hit.clause.id in cited or any(hit.clause.id.startswith(c + ".") or c.startswith(hit.clause.id + ".")
@@ -809,7 +812,9 @@ def _other_lead(part, earlier: list, hits: list[Hit], cited: set[str], said: lis
         sent, score = best_sentence(hit.clause, qwords)
         if score <= 0 or any(_bare(_ARTICLE_START.sub("", sent)) in _bare(x) for x in said):
             continue
-        if any(w in sent for w in own) and (best is None or score > best[0]):
+        states = shape is not None and any(shape.search(x) for x in sentences(hit.clause.text))
+        if (any(w in sent for w in own) or (states and not any(shape.search(_MARKER.sub("", x)) for x in said))) \
+                and (best is None or score > best[0]):
             best = (score, hit)
     return best[1] if best else None
 

@@ -30,7 +30,7 @@ ASKS_PENALTY = re.compile(r"罚|处罚|法律责任|后果|会怎么?样|会咋�
 # phrase that names a period (保证期限届满后的保证金怎么处理).
 ASKS_TIME_LIMIT = re.compile(r"多久|多长时间|多长(?!度)|几天|几日|多少天|多少日|多少个工作日|几个月|几年一次|"
                              r"(?:期限|时限)(?:是|为|有|多|要求|规定|怎么|如何|[？?]|$)|什么(?:期限|时限)|"
-                             r"(?:有没有|有无)(?:期限|时限)|how long", re.I)
+                             r"(?:有没有|有无)(?:期限|时限|时间限制|时间要求)|how long", re.I)
 ASKS_DEFINITION = re.compile(r"什么是|是指|指的是|指什么|所称|定义|什么意思|含义|怎么界定|如何界定|算中小|what is", re.I)
 ASKS_AUTHORITY = re.compile(r"哪个部门|哪个机关|哪个单位|谁负责|由谁|归谁|谁管|主管部门|谁来|找谁|向谁|哪里申请|"
                             r"which (department|authority)", re.I)
