@@ -64,6 +64,8 @@ _NOT_TABLE = frozenset({"who", "when", "time_limit", "penalty", "definition"})
 _TABLE_OPS = frozenset({"compare", "superlative", "filter", "sum", "share"})
 # What a listing of the measures that apply to the asker never answers: who leads, a time
 # limit, a date or a definition, asked with the asker's situation as background.
+# A sum of money asked for (能补多少钱, 补助多少).
+_ASKS_SUM_OF_MONEY = re.compile(r"多少钱|补多少|奖多少|补助多少|奖励多少|几万|多少万")
 # What a part can ask of the situation the asker told before it: a shape of its rule.
 # How far down a later part's ranking a clause of the first part's document still leads it.
 HOME_RANK = 3
@@ -378,6 +380,11 @@ class Assistant:
             if answer is None:
                 continue
             if name == "eligibility" and not _eligibility_fits(answer, reading, hits):
+                continue
+            if name == "eligibility" and not parted and _ASKS_SUM_OF_MONEY.search(reading.asking) \
+                    and compose(q, hits, reading=reading, vocab=self.vocabulary, clauses=clauses).abstained:
+                # …按新进园企业的产出能补多少钱？ — the sum asked is one the texts leave open (一定补助,
+                # 标准另行制定): saying so answers it; a listing of what applies does not.
                 continue
             if name == "tool" and not answer.tool_calls and not _has_number(q):
                 continue  # a rule question without numbers: quote the rule instead of asking

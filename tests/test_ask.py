@@ -194,3 +194,14 @@ def test_a_later_part_with_a_subject_of_its_own_leaves_the_situation_behind(assi
     assert "备案审核" in first
     assert "区市场监管局负责把好市场准入关" in second and "见上" not in second
     assert DOC + "a1.d9" in [c.id for c in a.citations]
+
+
+def test_a_sum_the_plan_leaves_open_is_said_to_be_open_not_listed_around(assistant) -> None:
+    """The asker's situation would list what applies; the sum they ask for is 一定补助 with no
+    standard: the answer says so instead of listing measures."""
+    a = assistant.ask("我们是区属国企，刚收购了两处老厂房准备改成特色产业园，按新进园企业的产出能补多少钱？", llm=False)
+    assert a.abstained and "未规定具体数额或标准" in a.answer
+    assert "园企业”" not in a.answer  # no fragment of a word is shown as what the text names
+    # A sum the plan sets is still computed.
+    b = assistant.ask("我们是白名单企业，按市场价买了块地，评估价2000万，能补多少钱？", llm=False)
+    assert not b.abstained and "600万元" in b.answer.splitlines()[0]

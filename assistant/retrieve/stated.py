@@ -84,6 +84,14 @@ def _texts(hits: Sequence[Hit]) -> list[tuple[Hit, str]]:
     return [(h, re.sub(r"\s+", "", h.clause.text)) for h in hits[:READ_HITS]]
 
 
+def _wordlike(text: str) -> bool:
+    """Is ``text`` made of whole words (用地面积, 贷款市场报价利率), not a word's tail with a lone
+    character before it (园企业)?"""
+    from assistant.index.tokenize import _jieba
+
+    return all(len(t) >= 2 for t in _jieba().lcut(text) if re.match(r"[\u4e00-\u9fff]", t))
+
+
 def _core(phrase: str, text: str) -> str:
     """The longest part of ``phrase`` (at least :data:`MIN_CORE` characters) that ``text`` holds."""
     for size in range(len(phrase), MIN_CORE - 1, -1):
@@ -302,8 +310,8 @@ def _value(asking: str, hits: Sequence[Hit], corpus: str, question: str) -> str 
         return f"现有文件没有关于“{noun}”的规定"
     phrase = _asked_of(asking, m)
     core = _core(phrase, "".join(t for _, t in _texts(hits)))
-    if not core:
-        return None
+    if not core or not _wordlike(core):
+        return None  # 园企业 of 新进园企业 / 新进入园企业 is no thing named: the composer says what is given
     found = [(h, s) for h, text in _texts(hits) for s in _sentences(text) if core in s]
     if not found or any(_states_value(s, core) for _, s in found):
         return None
