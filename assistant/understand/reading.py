@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from typing import Literal
@@ -156,16 +157,21 @@ _CONDITION = re.compile(r"^(?:如果|要是|假如|假设|若|倘若|万一|一�
 
 def _attach_conditions(segs: list[str]) -> list[str]:
     """Join a condition segment that follows a question to the question it sets up."""
+    return _join_next(segs, lambda seg, nxt, before: bool(
+        _CONDITION.match(seg) and not _is_asking(seg) and any(_is_asking(x) for x in before) and _is_asking(nxt)))
+
+
+def _join_next(segs: list[str], joins: Callable[[str, str, list[str]], bool]) -> list[str]:
+    """Each segment for which ``joins(segment, the next one, the segments before)`` holds,
+    joined to the segment after it."""
     out: list[str] = []
     i = 0
     while i < len(segs):
-        seg = segs[i]
-        if (_CONDITION.match(seg) and not _is_asking(seg) and any(_is_asking(s) for s in out)
-                and i + 1 < len(segs) and _is_asking(segs[i + 1])):
-            out.append(seg + segs[i + 1])
+        if i + 1 < len(segs) and joins(segs[i], segs[i + 1], out):
+            out.append(segs[i] + segs[i + 1])
             i += 2
             continue
-        out.append(seg)
+        out.append(segs[i])
         i += 1
     return out
 
@@ -199,18 +205,9 @@ def _each_situation(parts: list[Part], background: list[str]) -> tuple[list[Part
 def _version_first(segs: list[str], vocab: Vocabulary) -> list[str]:
     """Join a segment that names only a version, said before the question (按2020年的旧条例呢，
     投诉多少天内要处理完？), to the question it qualifies: it is no question of its own."""
-    out: list[str] = []
-    i = 0
-    while i < len(segs):
-        seg = segs[i]
-        if (i + 1 < len(segs) and not seg.rstrip().endswith(("？", "?")) and _is_asking(segs[i + 1])
-                and read_versions(seg).named and not _names_subject(seg, vocab)):
-            out.append(seg + segs[i + 1])
-            i += 2
-            continue
-        out.append(seg)
-        i += 1
-    return out
+    return _join_next(segs, lambda seg, nxt, before: bool(
+        not seg.rstrip().endswith(("？", "?")) and _is_asking(nxt)
+        and read_versions(seg).named and not _names_subject(seg, vocab)))
 
 
 def _names_subject(text: str, vocab: Vocabulary, whole: str = "") -> bool:
