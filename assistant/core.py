@@ -18,14 +18,14 @@ from assistant.corpus import get_clause
 from assistant.documents.validity import current_version_first, prefer_in_force
 from assistant.index.store import ClauseIndex
 from assistant.models import Answer, Clause, DocumentMeta
-from assistant.retrieve.gate import Gate, GateSignals
+from assistant.retrieve.gate import Gate, GateSignals, specificity
 from assistant.retrieve.hybrid import Hit, Mode, Retriever
 from assistant.retrieve.stated import named_only
 from assistant.understand.lexicon import default_lexicon
 from assistant.understand.names import correction_note, prefer_named
 from assistant.understand.spelling import correct_slips, correct_titles
-from assistant.understand.reading import (Part, Reading, leans_on_history, names_own_subject, read_question,
-                                          retrieval_text)
+from assistant.understand.reading import (SPECIFIC, Part, Reading, content_words, leans_on_history,
+                                          names_own_subject, read_question, retrieval_text)
 from assistant.understand.versions import read_versions, resolve, strip_cues, version_name
 from assistant.understand.vocabulary import Vocabulary, build_vocabulary
 
@@ -64,15 +64,15 @@ _NOT_TABLE = frozenset({"who", "when", "time_limit", "penalty", "definition"})
 _TABLE_OPS = frozenset({"compare", "superlative", "filter", "sum", "share"})
 # What a listing of the measures that apply to the asker never answers: who leads, a time
 # limit, a date or a definition, asked with the asker's situation as background.
+_NOT_ELIGIBILITY = frozenset({"who", "when", "time_limit", "definition"})
 # A sum of money asked for (能补多少钱, 补助多少).
 _ASKS_SUM_OF_MONEY = re.compile(r"多少钱|补多少|奖多少|补助多少|奖励多少|几万|多少万")
 # What a part can ask of the situation the asker told before it: a shape of its rule.
+_SHAPE_ASKS = frozenset({"time_limit", "amount", "when", "who", "definition", "penalty"})
 # How far down a later part's ranking a clause of the first part's document still leads it.
 HOME_RANK = 3
 # A part that opens by pointing back at what was told (这种…, 那个…, 此类…).
 _POINTS_BACK = re.compile(r"(?:那么|那|这|此|该|上述|其)")
-_SHAPE_ASKS = frozenset({"time_limit", "amount", "when", "who", "definition", "penalty"})
-_NOT_ELIGIBILITY = frozenset({"who", "when", "time_limit", "definition"})
 
 
 def _eligibility_fits(answer: Answer, reading: Reading, hits: list[Hit]) -> bool:
@@ -448,15 +448,15 @@ class Assistant:
             scope = own_reading if reading.versions else reading
             asked = strip_cues(part.query, read_versions(part.query)) if reading.versions else part.query
             own_subject = names_own_subject(read_question(asked, self.vocabulary), self.vocabulary)
+            asked_subject = own_subject  # whether what the part is asked by names a subject
             if asked_before and not own_subject:
                 asked = asked_before  # 2025版的说法一样吗: the part before says what
+                asked_subject = names_own_subject(read_question(asked, self.vocabulary), self.vocabulary)
             # A later part that names a subject of its own and does not point back (…？市场准入这块
             # 又是哪个部门把关) has moved on from the situation told; one that points back (这种拖延
             # 验收会怎么处理) has not.
             moved_on = bool(part_hits) and self._new_subject(part.text, context) and not _POINTS_BACK.match(part.text)
-            if context and not moved_on and (
-                    (not own_subject and not names_own_subject(read_question(asked, self.vocabulary), self.vocabulary))
-                    or (part.asks and set(part.asks) <= _SHAPE_ASKS)):
+            if context and not moved_on and (not asked_subject or (part.asks and set(part.asks) <= _SHAPE_ASKS)):
                 # 合同里写了按审计结果结算，按2020年那版条例行不行？ / …收了不合理的费用，条例怎么规定？ —
                 # a part that names nothing of its own asks about the situation told: its words say
                 # what. 大企业从中小企业采购，没约定的话多少天内要付款？ — a time limit, a sum or an
@@ -506,9 +506,6 @@ class Assistant:
     def _new_subject(self, text: str, context: str) -> bool:
         """Does a part name a specific subject of its own that the situation told does not
         (市场准入 after 存量工业用地转让; 后果 is no subject)?"""
-        from assistant.retrieve.gate import specificity
-        from assistant.understand.reading import SPECIFIC, content_words
-
         return any(specificity(w) >= SPECIFIC and w in self.vocabulary.text and w not in context
                    for w in content_words(text))
 

@@ -377,6 +377,8 @@ _ITEM_NUMBER = re.compile(r"^\s*[（(][一二三四五六七八九十]+[)）]")
 
 
 LIST_HEAD = re.compile(r"下列|以下")
+# Where a list item starts: （二）, 二、, 2. (_ITEM_NUMBER above is the bracketed form alone).
+ITEM_START = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+[.、．])")
 
 
 class _Structure:
@@ -595,10 +597,7 @@ def _with_item(sentence: str, clause: Clause, qwords: set[str], focus: set[str])
     if not best or _score(best, focus) <= 0:
         return sentence, own
     about = max((_score(x, qwords) for x in items), default=0.0)
-    return f"{''.join(head).rstrip('；;：:，,。')}……{best.rstrip('；;。')}", max(own, about)
-
-
-ITEM_START = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+[.、．])")
+    return under_head(head, best), max(own, about)
 
 
 def _item_restating(sentence: str, clause: Clause, ctx: "_Structure") -> tuple[str, float]:
@@ -611,7 +610,13 @@ def _item_restating(sentence: str, clause: Clause, ctx: "_Structure") -> tuple[s
     found = max(((ctx.shared_phrase(x), x) for x in items), default=(0, ""))
     if found[0] < PHRASE_MIN:
         return sentence, 0.0
-    return f"{''.join(head).rstrip('；;：:，,。')}……{found[1].rstrip('；;。')}", float(found[0])
+    return under_head(head, found[1]), float(found[0])
+
+
+def under_head(head: list[str], item: str) -> str:
+    """A list item as shown after the sentences that introduce its list:
+    ``有下列情形之一的，由…责令改正……（二）拖延检验、验收``."""
+    return f"{''.join(head).rstrip('；;：:，,。')}……{item.strip().rstrip('；;。')}"
 
 
 def whole_head(sentence: str, clause: Clause) -> list[str]:

@@ -799,11 +799,12 @@ def _other_lead(part, earlier: list, hits: list[Hit], cited: set[str], said: lis
     same sentence in another version of the regulation adds nothing)."""
     own = {w for w in part.subject if not any(w in p.subject for p in earlier)}
     qwords = set(words(part.query))
-    if shape_asked := next((p for ask, p in SHAPES if ask.search(part.text)), None):
-        qwords |= {w for p in earlier for w in words(p.query)}  # the matter is the parts' before
     # …必须配合确认吗？有没有时间限制？ — a part asking a shape (a time limit, a penalty, who)
-    # that the sentence above does not state: the clause that states it about the same matter.
-    shape = shape_asked
+    # that the sentence above does not state: the clause that states it about the matter of the
+    # parts before.
+    shape = next((p for ask, p in SHAPES if ask.search(part.text)), None)
+    if shape is not None:
+        qwords |= {w for p in earlier for w in words(p.query)}
     best: tuple[float, Hit] | None = None
     for hit in hits:
         if hit.clause.id in cited or any(hit.clause.id.startswith(c + ".") or c.startswith(hit.clause.id + ".")
@@ -870,10 +871,10 @@ def _under_head(item: str, clause: Clause) -> str | None:
     opening = next((x for x in before if bearing.LIST_HEAD.search(x) and not bearing.ITEM_START.match(x)), None)
     if opening is None:
         return None
-    whole = "".join(bearing.whole_head(opening, clause)).strip()
-    if not whole.endswith(("：", ":")):
+    head = bearing.whole_head(opening, clause)
+    if not "".join(head).strip().endswith(("：", ":")):
         return None  # 处…以上…以下的罚款 names no list
-    return f"{_ARTICLE_START.sub('', whole.rstrip('：:'))}……{item.strip().rstrip('；;。')}"
+    return _ARTICLE_START.sub("", bearing.under_head(head, item))
 
 
 def _cited(span: str, marker: str) -> str:

@@ -331,9 +331,9 @@ class Gate:
 
     def _is_place(self, word: str) -> bool:
         if self._place_stems is None:
-            # Every text of up to eight characters that the corpus writes before 区 or 市: one
+            # Every text of up to eight characters that the corpus writes before a 区 or 市 that
+            # ends a name (not 区块, 区域, 市场: 企业区块 and 二级市场 name no place 企业 or 二级): one
             # pass over the corpus, instead of two scans of it per word of every question.
-            # 区块, 区域, 市场 are words of their own: 企业区块 and 二级市场 name no place 企业 or 二级.
             self._place_stems = {self.corpus[max(0, i - n):i] for m in re.finditer(_PLACE_END, self.corpus)
                                  for i in (m.start(),) for n in range(1, 9) if i >= n}
         return bool(_PLACE.fullmatch(word)) or word in self._place_stems

@@ -139,7 +139,7 @@ def _segments(question: str) -> list[str]:
 def _is_asking(segment: str) -> bool:
     # Only words of asking count: a condition ("按最高标准的话", "如果每年涨5%") names a
     # superlative or a number but sets the scene without asking; a sum the asker states (一共三家
-    #企业) or 几 as "several" opening a statement (几家企业联合改造，…) asks nothing.
+    # 企业) or 几 as "several" opening a statement (几家企业联合改造，…) asks nothing.
     told = _STATED_SUM.sub("", segment)
     if not told.rstrip().endswith(("？", "?")):
         told = _SEVERAL.sub("", told)
@@ -196,8 +196,9 @@ def _each_situation(parts: list[Part], background: list[str]) -> tuple[list[Part
     out = []
     for g in groups:
         told = "，".join(g)
+        own = content_words(told)
         out.append(Part(text=f"{told}，{ask.text}", asks=list(ask.asks),
-                        subject=content_words(told) + [w for w in ask.subject if w not in content_words(told)],
+                        subject=own + [w for w in ask.subject if w not in own],
                         query=f"{told}，{ask.query}", closed=ask.closed))
     return out, []
 
