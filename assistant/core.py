@@ -73,6 +73,8 @@ _SHAPE_ASKS = frozenset({"time_limit", "amount", "when", "who", "definition", "p
 HOME_RANK = 3
 # A part that opens by pointing back at what was told (这种…, 那个…, 此类…).
 _POINTS_BACK = re.compile(r"(?:那么|那|这|此|该|上述|其)")
+# A word that negates a verb (不改, 没付, 未按): conduct, not a subject of its own.
+_NEGATION = ("不", "没", "未", "别")
 
 
 def _eligibility_fits(answer: Answer, reading: Reading, hits: list[Hit]) -> bool:
@@ -442,8 +444,6 @@ class Assistant:
         for part, own_reading in zip(reading.parts, part_readings):
             # A later part that asks what befalls whoever breaks the rule and names nothing of
             # its own (…部门会不会被追责？) asks under the regulation the first part is answered from.
-            within = home if home and "penalty" in part.asks and not own_reading.doc_ids \
-                and not names_own_subject(own_reading, self.vocabulary) else None
             # A question that names versions: each part within its own (none named: the one in force).
             scope = own_reading if reading.versions else reading
             asked = strip_cues(part.query, read_versions(part.query)) if reading.versions else part.query
@@ -456,12 +456,15 @@ class Assistant:
             # 又是哪个部门把关) has moved on from the situation told; one that points back (这种拖延
             # 验收会怎么处理) has not.
             moved_on = bool(part_hits) and self._new_subject(part.text, context) and not _POINTS_BACK.match(part.text)
+            # A later part that asks what befalls whoever breaks the rule and has not moved on
+            # (…部门会不会被追责？ 不改的话怎么处理？) asks under the regulation the first part is answered from.
+            within = home if home and "penalty" in part.asks and not own_reading.doc_ids and not moved_on else None
             if context and not moved_on and (not asked_subject or (part.asks and set(part.asks) <= _SHAPE_ASKS)):
                 # 合同里写了按审计结果结算，按2020年那版条例行不行？ / …收了不合理的费用，条例怎么规定？ —
                 # a part that names nothing of its own asks about the situation told: its words say
                 # what. 大企业从中小企业采购，没约定的话多少天内要付款？ — a time limit, a sum or an
                 # authority for the situation told: its words say whose (大型企业…60日, not 机关…30日).
-                composed[len(part_hits)] = part.model_copy(update={"query": f"{context}，{part.text}"})
+                composed[len(part_hits)] = part.model_copy(update={"query": f"{context}，{part.text}{part.cue}"})
             asked_before = asked
             hits = self._part_hits(f"{context}，{asked}" if context and not moved_on else asked, hist, scope, within)
             if home is None and hits:
@@ -505,9 +508,9 @@ class Assistant:
 
     def _new_subject(self, text: str, context: str) -> bool:
         """Does a part name a specific subject of its own that the situation told does not
-        (市场准入 after 存量工业用地转让; 后果 is no subject)?"""
+        (市场准入 after 存量工业用地转让; 后果 is no subject, nor is a negated verb: 不改的话)?"""
         return any(specificity(w) >= SPECIFIC and w in self.vocabulary.text and w not in context
-                   for w in content_words(text))
+                   and not w.startswith(_NEGATION) for w in content_words(text))
 
     def _part_passes(self, own: Reading) -> bool:
         """Whether the gate answers one part of a multi-part question asked on its own (with

@@ -43,6 +43,7 @@ from assistant.retrieve.gate import specificity
 from assistant.retrieve.hybrid import Hit
 from assistant.understand.lexicon import default_lexicon
 from assistant.understand.names import ASKS_DUTY, ASKS_PERSON
+from assistant.understand.reading import ASKS_LAWFUL
 
 MAX_CITATIONS = 3
 # A sentence of the best clause may supply the shape asked for (a fine, a time limit) when it
@@ -130,13 +131,20 @@ def _polarity(sentence: str, negated: set[str]) -> float:
     return factor
 
 
+# A sentence that forbids: what settles whether conduct is lawful.
+_RULES = re.compile(r"不得|禁止|严禁|不准")
+RULE_BOOST = 1.3
+
+
 def best_sentence(clause: Clause, qwords: set[str], wants_number: bool = False,
-                  negated: set[str] | None = None, bridged: frozenset[str] = frozenset()) -> tuple[str, float]:
+                  negated: set[str] | None = None, bridged: frozenset[str] = frozenset(),
+                  wants_rule: bool = False) -> tuple[str, float]:
     """The clause sentence that shares the most specific words with the question.
 
     Headings never win (they state nothing); when the question asks for an amount, a
-    sentence that states one is preferred; when it negates a word (没约定的), a sentence
-    that negates it too is preferred to one that affirms it.
+    sentence that states one is preferred; when it asks whether conduct is lawful (这合法吗),
+    a sentence that forbids (不得, 禁止) is; when it negates a word (没约定的), a
+    sentence that negates it too is preferred to one that affirms it.
     """
     best, score, heading = "", -1.0, 0.0
     for s in sentences(clause.text):
@@ -147,6 +155,8 @@ def best_sentence(clause: Clause, qwords: set[str], wants_number: bool = False,
         sc = _score(s, qwords, bridged)
         if wants_number and sc > 0 and NUMBER.search(s):
             sc *= 1.6
+        if wants_rule and sc > 0 and _RULES.search(s):
+            sc *= RULE_BOOST
         if negated and sc > 0:
             sc *= _polarity(s, negated)
         if sc > score:
@@ -256,12 +266,13 @@ class _Composer:
         """
         qwords = set(words(question))
         wants_number = bool(WANTS_AMOUNT.search(question))
+        wants_rule = bool(ASKS_LAWFUL.search(self._asking(question)))
         negated = negated_words(question, qwords)
 
         def score_all(bridged: frozenset[str] = frozenset()) -> list[tuple[Hit, str, float]]:
             out = []
             for rank, hit in enumerate(hits):
-                sent, sc = best_sentence(hit.clause, qwords, wants_number, negated, bridged)
+                sent, sc = best_sentence(hit.clause, qwords, wants_number, negated, bridged, wants_rule)
                 out.append((hit, sent, sc + 0.01 * (len(hits) - rank)))
             return out
 
@@ -289,6 +300,7 @@ class _Composer:
         self.whole_lead = False
         lead = self._direct(question, hits, top_hit, top_sent, qwords)
         self.lead_sentence = _ARTICLE_START.sub("", top_sent.strip())
+        self.lead_hit = top_hit
         lines = [lead]
         shape = next((p for ask, p in SHAPES if ask.search(question)), None)
         # Other clauses that bear on the question: one sentence each, with their own marker.
@@ -755,6 +767,7 @@ def compose_parts(question: str, reading, part_hits: list[list[Hit]], vocab=None
     calls: list[ToolCall] = []
     settled = settled or [None] * len(reading.parts)
     context = "，".join(getattr(reading, "background", None) or [])
+    leads: list[Hit] = []  # the clause each composed part led with
     for i, (part, hits, done) in enumerate(zip(reading.parts, part_hits, settled), start=1):
         if isinstance(done, str):
             lines.append(f"（{i}）{part.text}：现有文件未作规定（{done}）。")
@@ -777,7 +790,15 @@ def compose_parts(question: str, reading, part_hits: list[list[Hit]], vocab=None
             lines.append(f"（{i}）{part.text}：现有文件中没有找到相关规定。")
             continue
         all_hits.update({h.clause.id: h for h in hits})
-        got = comp.answer_lines(part.query, hits, context)
+        query = part.query
+        if part.cue and leads:
+            # …这合规吗？不改的话怎么处理？ — the penalty for the conduct the part before answered
+            # about: that answer's lead is the duty, and what bears on it by the legal structure
+            # (the penalty item that restates it) answers this part.
+            hits = [leads[-1], *(h for h in hits if h.clause.id != leads[-1].clause.id)]
+            query = f"{leads[-1].clause.text}{part.cue}"
+        got = comp.answer_lines(query, hits, context)
+        leads.append(comp.lead_hit)
         stated.append(got[0])
         if any(_bare(got[0]) == _bare(x.split("：", 1)[-1]) for x in lines):
             # The same sentence answers this part too: say so instead of repeating it, and add

@@ -31,7 +31,7 @@ AskKind = Literal["wording", "who", "when", "time_limit", "amount", "list", "com
 # ``primary``: the more specific kinds come first.
 ASK_PATTERNS: dict[str, re.Pattern] = {
     "penalty": re.compile(r"罚|处罚|处分|法律责任|追究|违反.{0,12}(怎么|会|后果)|后果|会怎么?样|会咋样|吊销|担责|追责|问责|"
-                         r"(担|承担)(什么|哪些|何种|啥)(法律)?责任|违规.{0,8}(会|要)(怎么|怎样|如何)|"
+                         r"(担|承担)(什么|哪些|何种|啥)(法律)?责任|被.{0,4}查处|(怎么|如何|怎样)查处|违规.{0,8}(会|要)(怎么|怎样|如何)|"
                          r"受(到)?(什么|哪些|何种|啥)(样的)?(处理|处分|处罚|惩罚)|penalt|fine", re.I),
     "definition": re.compile(r"什么是|是指什么|指的是|所称|定义|什么意思|含义|怎么认定|如何认定|认定标准|算不算|属不属于|what is", re.I),
     "time_limit": re.compile(r"多久|多长时间|几天|几日|多少天|多少日|多少个工作日|几个月|期限|时限|限期|how long", re.I),
@@ -77,6 +77,8 @@ class Part(BaseModel):
     query: str = Field(description="what retrieval reads for this part (borrows the previous part's "
                                    "subject when this one names none, as in 主任是谁)")
     closed: bool = Field(default=False, description="ends with a question mark")
+    cue: str = Field(default="", description="what the part asks in the words such a thing is asked "
+                                             "in, when its own words do not say (不改的话怎么处理: a penalty)")
 
 
 class Reading(BaseModel):
@@ -396,9 +398,14 @@ def _parts(asking_segs: list[str]) -> list[Part]:
             continue  # the same question twice is one part
         kinds = ask_kinds(text)
         subject = content_words(text)
+        cue = ""
         if not kinds and parts and _OPEN.search(text) and seg.rstrip().endswith(("？", "?")) \
                 and parts[-1].closed:
             kinds = ["open"]  # a second question of its own (…？这种情况会怎么处理？)
+        if parts and "penalty" not in kinds and _HANDLED.search(text) and ASKS_LAWFUL.search(parts[-1].text):
+            # …这合规吗？不改的话怎么处理？ — how conduct asked to be unlawful is dealt with: its penalty.
+            kinds = ["penalty", *(k for k in kinds if k != "open")]
+            cue = "（会受到什么处罚）"
         if not kinds and parts and parts[-1].asks and _ELLIPTICAL.fullmatch(text) and _specific(subject):
             # …适用这个条例吗？用财政资金的团体组织呢？ — the question before, asked about something else.
             parts.append(Part(text=text, asks=list(parts[-1].asks), subject=subject,
@@ -418,11 +425,11 @@ def _parts(asking_segs: list[str]) -> list[Part]:
         from assistant.retrieve.gate import specificity
 
         own = any(specificity(w) >= MEDIUM for w in subject)
-        query = text if own or not parts else f"{parts[-1].query}，{text}"
+        query = f"{text}{cue}" if own or not parts else f"{parts[-1].query}，{text}{cue}"
         if len(parts) == MAX_PARTS:
             break  # more parts than a person asks at once: the rest is not answered part by part
         parts.append(Part(text=text, asks=kinds, subject=subject, query=query,
-                          closed=seg.rstrip().endswith(("？", "?"))))
+                          closed=seg.rstrip().endswith(("？", "?")), cue=cue))
     return parts
 
 
@@ -436,6 +443,10 @@ def _specific(subject: list[str]) -> bool:
     return any(specificity(w) >= MEDIUM for w in subject)
 
 
+# Asking how conduct is dealt with (怎么处理, 会怎样) …
+_HANDLED = re.compile(r"(?:怎么|如何|怎样|咋)(?:处理|处置|管)|会怎么?样|会咋样")
+# … after asking whether the conduct is lawful (这合规吗, 能拒绝吗).
+ASKS_LAWFUL = re.compile(r"合规|合法|违法|违规|可以吗|可不可以|允许|行不行|站得住|能.{0,8}吗")
 # An open question word: with its own question mark after another question, a part of its own.
 _OPEN = re.compile(r"怎么|如何|怎样|什么|啥|哪")
 
