@@ -131,6 +131,8 @@ def _polarity(sentence: str, negated: set[str]) -> float:
     return factor
 
 
+# A word that negates (解决不了, 没约定): conduct or a state, not a subject.
+_NEGATED = re.compile(r"不|没|未")
 # A sentence that forbids: what settles whether conduct is lawful.
 _RULES = re.compile(r"不得|禁止|严禁|不准")
 RULE_BOOST = 1.3
@@ -431,6 +433,15 @@ class _Composer:
             return None
         if self.reading.subject and missing[0] == self.reading.subject[0]:
             self.missing_subject = missing[0]  # what the question is about: nothing answers it
+        else:
+            # 劳动合同试用期最长多久: the two words that say most what is asked are held by no
+            # document (劳动合同 only as 劳动 and 合同 apart), one of them not even in part —
+            # the clause found shares only the question's everyday words (最长, 约定).
+            top = self.reading.subject[:2]
+            if len(top) == 2 and all(specificity(w) >= 12 and w not in self.vocab.text and _in_dictionary(w)
+                                     and not _NEGATED.search(w) for w in top) \
+                    and any(w in missing for w in top):
+                self.missing_subject = next(w for w in top if w in missing)
         return f"现有文件没有关于“{'、'.join(missing[:2])}”的规定。"
 
     def _points(self, clause: Clause) -> list[str]:

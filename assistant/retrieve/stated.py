@@ -59,7 +59,7 @@ _DELEGATES = re.compile(r"由[^。；]{1,40}?(?:制定|提出|确定|公布|发�
                         r"按照?[^。；]{0,30}?(?:规定|办法)执行|(?:依照|按照|依据|根据)[^。；]{0,40}?执行|"
                         r"报[^。；]{1,20}?批准|适时调整|以外|之外|实行[^。；]{0,20}?制度")
 # Asking for the criteria of a classification or a status.
-_CRITERIA_ASK = re.compile(r"(?:按|依|根据|凭)(?:什么|哪些|啥)(?:标准|指标|条件|依据)|"
+_CRITERIA_ASK = re.compile(r"(?:按|依|根据|凭)(?:什么|哪些|啥)[\u4e00-\u9fff]{0,2}?(?:标准|指标|条件|依据)|"
                            r"(?:按|依|根据|凭)(?:什么|啥)来?(?:分|划分|区分|评|定)|"
                            r"(?:划分|认定|评定|界定|评价)的?(?:标准|条件|指标|依据)|"
                            r"(?:满足|符合|具备|达到)(?:哪些|什么|啥)(?:条件|要求|标准)|"
@@ -80,8 +80,8 @@ _BREAK = re.compile(r"[与和及、]")
 _PIECE = re.compile(r"[，,；;。：:\n]")
 
 
-def _texts(hits: Sequence[Hit]) -> list[tuple[Hit, str]]:
-    return [(h, re.sub(r"\s+", "", h.clause.text)) for h in hits[:READ_HITS]]
+def _texts(hits: Sequence[Hit], n: int = READ_HITS) -> list[tuple[Hit, str]]:
+    return [(h, re.sub(r"\s+", "", h.clause.text)) for h in hits[:n]]
 
 
 def _wordlike(text: str) -> bool:
@@ -155,12 +155,15 @@ def _classified(asking: str, hits: Sequence[Hit], corpus: str, question: str) ->
     name = _EDGE.sub("", re.split(r"[吗呢啊]", m.group(1) or m.group(2) or m.group(3))[0])
     if len(name) < 2:
         return None
-    mentions = [(h, p) for h, text in _texts(hits) for p in _PIECE.split(text) if name in p]
+    # The class may be named only further down (the article that names the classes is not
+    # the one about the asker's trade): every clause found is read.
+    texts = _texts(hits, len(hits))
+    mentions = [(h, p) for h, text in texts for p in _PIECE.split(text) if name in p]
     if not mentions or any(_FIGURE.search(p) for _, p in mentions):
         return None
     # The sentence that hands the criteria on (…划分标准由…制定), in the clauses found or
     # anywhere in the documents, says best why there is no answer.
-    handed = next((x for _, text in _texts(hits) for x in _sentences(text) if name in x and _DELEGATES.search(x)),
+    handed = next((x for _, text in texts for x in _sentences(text) if name in x and _DELEGATES.search(x)),
                   None) or next((x for x in _sentences(corpus) if name in x and _CRITERIA_TEXT.search(x)
                                  and _DELEGATES.search(x)), None)
     if handed:
