@@ -24,7 +24,7 @@ from assistant.retrieve.stated import named_only
 from assistant.understand.lexicon import default_lexicon
 from assistant.understand.names import correction_note, prefer_named
 from assistant.understand.spelling import correct_slips, correct_titles
-from assistant.understand.reading import (SPECIFIC, Part, Reading, content_words, leans_on_history,
+from assistant.understand.reading import (SPECIFIC, Part, Reading, content_words, leans_on_history, negated,
                                           names_own_subject, read_question, retrieval_text)
 from assistant.understand.versions import read_versions, resolve, strip_cues, version_name
 from assistant.understand.vocabulary import Vocabulary, build_vocabulary
@@ -73,8 +73,6 @@ _SHAPE_ASKS = frozenset({"time_limit", "amount", "when", "who", "definition", "p
 HOME_RANK = 3
 # A part that opens by pointing back at what was told (这种…, 那个…, 此类…).
 _POINTS_BACK = re.compile(r"(?:那么|那|这|此|该|上述|其)")
-# A word that negates a verb (不改, 没付, 未按): conduct, not a subject of its own.
-_NEGATION = ("不", "没", "未", "别")
 
 
 def _eligibility_fits(answer: Answer, reading: Reading, hits: list[Hit]) -> bool:
@@ -510,7 +508,7 @@ class Assistant:
         """Does a part name a specific subject of its own that the situation told does not
         (市场准入 after 存量工业用地转让; 后果 is no subject, nor is a negated verb: 不改的话)?"""
         return any(specificity(w) >= SPECIFIC and w in self.vocabulary.text and w not in context
-                   and not w.startswith(_NEGATION) for w in content_words(text))
+                   and not negated(w) for w in content_words(text))
 
     def _part_passes(self, own: Reading) -> bool:
         """Whether the gate answers one part of a multi-part question asked on its own (with

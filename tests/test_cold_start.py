@@ -1,19 +1,17 @@
-"""Cold start: what a fresh ``policy-assistant ask`` loads and how much CPU it takes.
+"""Cold start: what a fresh ``policy-assistant ask`` loads and reads.
 
 Answering a question imports neither llama-index nor gradio nor torch (llama-index alone
 was about half of a cold start), never reads or parses a document, and keeps jieba's
-prepared dictionary in the per-user cache folder. The CPU budget stands in for the wall
-time on an idle machine (2.5 s), which a test on a shared machine cannot measure.
+prepared dictionary in the per-user cache folder. How long a cold ask takes is a figure of
+``benchmarks/bench_ask.py``, not a test's bound.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -48,18 +46,13 @@ def test_a_question_imports_no_llama_index_gradio_or_torch(built_home: Path) -> 
     assert out == {"heavy": [], "cited": ["lzb-2024-22:s6.6"]}
 
 
-def test_cli_ask_cold_start_stays_within_its_cpu_budget(home_copy: Path) -> None:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
+def test_cli_ask_answers_from_a_fresh_process(home_copy: Path) -> None:
+    # How long it takes is measured by benchmarks/bench_ask.py (cold wall and CPU seconds, with
+    # a breakdown by step); a test on a shared machine cannot time it.
     proc = subprocess.run([sys.executable, "-m", "assistant.cli", "ask", QUESTION, "--json"], capture_output=True,
                           text=True, cwd=ROOT, env=_env(home_copy), timeout=120, check=False)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert json.loads(proc.stdout)["citations"][0]["id"] == "lzb-2024-22:s6.6"
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    # Measured about 1.7 s of CPU (2.7 s before llama-index left the question path).
-    assert cpu < 2.5, f"cold ask took {cpu:.2f} s of CPU ({wall:.2f} s wall)"
 
 
 def test_a_question_never_reads_or_parses_a_document(built_home: Path, monkeypatch) -> None:

@@ -191,3 +191,55 @@ def test_a_decision_on_the_spot_answers_how_long(corpus):
     a = ask(corpus, "签了出让合同后去申请建设用地规划许可证，要等多久？", "shanghai-urban-rural-planning-2018:art33")
     assert not a.abstained
     assert "应当当场作出决定[1]" in lead(a)
+
+
+def test_how_conduct_asked_to_be_unlawful_is_dealt_with_is_its_penalty(corpus):
+    """…这样合规吗？不改会怎么处理？ — the second part asks the penalty for what the first part
+    is answered by: the penalty item that restates that duty, in the same regulation, though
+    retrieval for the part found another regulation's general penalty first."""
+    clauses, vocab = corpus
+    q = normalize_question("业主是一家国企，坚持只收现金作保证金，银行保函一概不认，这样合规吗？不改会怎么处理？", 2000)
+    reading = read_question(q, vocab)
+    assert [p.asks for p in reading.parts] == [["yesno"], ["penalty"]]
+    first = hits(clauses, "sme-payment-2025:art13.k2", "sme-payment-2025:art13")
+    second = hits(clauses, "sme-payment-2025:art9.k1", "sme-payment-2025:art31", "sme-payment-2025:art35")
+    a = compose_parts(q, reading, [first, second], vocab, clauses=clauses)
+    lines = a.answer.split("\n\n依据：")[0].split("\n")
+    assert lines[0].startswith("（1）这样合规吗：") and "不得将保证金限定为现金[1]" in lines[0]
+    penalty = next(x for x in lines if "第三十一条" in x)
+    assert "责令改正" in penalty and "（五）违法收取保证金" in penalty
+    assert "sme-payment-2025:art31" in [c.id for c in a.citations]
+    assert "sme-payment-2025:art9.k1" not in [c.id for c in a.citations]
+
+
+def test_a_heading_that_states_the_dates_is_said_once(corpus):
+    clauses, vocab = corpus
+    q = normalize_question("全面推进实施阶段从哪天开始，到什么时候结束？", 2000)
+    a = compose(q, hits(clauses, "lzb-2024-22:s7.3"), reading=read_question(q, vocab), vocab=vocab)
+    assert lead(a) == "据仑政办〔2024〕22号七、实施步骤（三）全面推进实施（2024年7月至2026年12月底前）[1]。"
+
+
+def test_several_told_at_the_start_asks_no_number(corpus):
+    """几家企业联合改造，… tells; the lead is the sentence about what is asked, not the one
+    with a figure."""
+    clauses, vocab = corpus
+    q = normalize_question("有几家企业打算联合改造，各家土地出让到期时间对不上，这种情况怎么办？", 2000)
+    a = compose(q, hits(clauses, "lzb-2024-22:s4.4", "lzb-2024-22:s6.7", "lzb-2024-22:s6.8"),
+                reading=read_question(q, vocab), vocab=vocab)
+    assert "出让终止期最迟一宗土地重新确定出让终止期" in lead(a)
+
+
+def test_a_question_whose_telling_words_no_document_holds_is_declined(corpus):
+    """劳动合同 and 试用期: two words no document holds (劳动合同 only as 劳动 and 合同 apart);
+    the clause found shares only the question's everyday words (最长, 约定)."""
+    clauses, vocab = corpus
+    q = normalize_question("签劳动合同时，试用期最长可以约定几个月？", 2000)
+    a = compose(q, hits(clauses, "sme-payment-2025:art9.k1"), reading=read_question(q, vocab), vocab=vocab)
+    assert a.abstained and "试用期" in a.answer
+
+
+def test_a_negated_word_is_no_missing_subject(corpus):
+    clauses, vocab = corpus
+    q = normalize_question("列入计划的区块因为权属纠纷解决不了，确实改不了，该怎么办？", 2000)
+    a = compose(q, hits(clauses, "lzb-2024-22:s9", "lzb-2024-22:s7.2"), reading=read_question(q, vocab), vocab=vocab)
+    assert not a.abstained

@@ -113,3 +113,19 @@ def test_a_local_regulation_named_without_brackets_that_is_not_held(laws):
     for q in ("上海市城乡规划条例对违法建设怎么处罚？", "上海市城乡规化条例里建设工程规划许可证多久失效？"):
         r = read_question(q, vocab)
         assert r.unknown_documents == []
+
+
+def test_criteria_asked_with_a_word_before_the_standard(laws):
+    # 按什么考核标准 / 按什么打分标准: the standard asked is still the criteria.
+    why = ask(laws, "C类和D类企业到底是按什么考核标准评出来的？", "lzb-2024-22:s6.3")
+    assert why is not None and why.endswith("没有规定其具体标准")
+
+
+def test_a_class_named_only_below_the_first_clauses_is_still_read(laws):
+    """Whether the asker's figures put them in a class: the article that names the classes
+    (and hands their criteria on) is found fourth, below articles about other things."""
+    q = "我们是做设计的，公司15个人、年收入800万，算微型企业还是小型企业？"
+    why = ask(laws, q, "sme-promotion-law-2017:art11", "sme-promotion-law-2017:art12", "sme-promotion-law-2017:art28",
+              "sme-promotion-law-2017:art2", asking="算微型企业还是小型企业？")
+    assert why is not None and "划分标准由国务院负责中小企业促进工作综合管理的部门" in why
+    assert why.endswith("没有给出判断是否属于“微型企业”的具体标准")

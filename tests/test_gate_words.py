@@ -27,6 +27,8 @@ def texts(parsed_laws_and_plan):
     ("我们和隔壁两家厂准备一起联合改造，三块地的出让到期时间都不一样，这个怎么弄？", ["准备"]),
     # 不付/整单 weigh as 付/单, which the texts hold; 争义 is held as its piece 争; 一部分 is a number.
     ("货款有一部分有争义，对方能不能整单都拖着不付？", ["对方"]),
+    # 是从 (glue cut as one word) and 时候 (of 什么时候) only ask.
+    ("全面推进实施阶段是从什么时候到什么时候？", []),
     # 申 + 情书: a slip of 申请书, which the investment regulation holds.
     ("发改部门让我们必须找他们指定的中介写项目申情书，这合规吗？", []),
 ])
@@ -53,7 +55,7 @@ def test_a_compound_whose_head_the_texts_hold_is_half_held(texts):
 
 
 @pytest.mark.parametrize("word, function", [
-    ("这五种", True), ("三块", True), ("这笔", True), ("之前", True), ("还是", True), ("大概", True),
+    ("这五种", True), ("三块", True), ("这笔", True), ("之前", True), ("还是", True), ("大概", True), ("是从", True),
     ("模式", False), ("个数", False), ("企业", False), ("合同", False),
 ])
 def test_function_words_by_dictionary_tag_and_by_form(word, function):

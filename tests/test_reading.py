@@ -195,3 +195,20 @@ def test_one_question_about_two_situations_is_asked_of_each(vocab):
     assert r.background == []
     # One situation told in two segments stays one question.
     assert len(read("大公司拖着货款不给，已经半年了，我们能怎么办？", vocab).parts) == 1
+
+
+@pytest.mark.parametrize("question, asks", [
+    # How conduct asked to be unlawful is dealt with asks its penalty, said in a penalty's words.
+    ("街道让企业出钱赞助活动，这样合法吗？不照办会怎么处理？", [["yesno"], ["penalty"]]),
+    ("乱收费的单位会被怎么查处？", [["penalty"]]),
+])
+def test_how_unlawful_conduct_is_dealt_with_asks_the_penalty(vocab, question, asks):
+    r = read_question(normalize_question(question, 2000), vocab)
+    assert [p.asks for p in r.parts] == asks
+    if len(r.parts) == 2:
+        assert r.parts[1].cue == "（会受到什么处罚）" and r.parts[1].query.endswith(r.parts[1].cue)
+
+
+def test_a_handling_question_after_a_question_of_fact_is_not_a_penalty(vocab):
+    r = read_question(normalize_question("保证金什么时候退？到期以后怎么处理？", 2000), vocab)
+    assert "penalty" not in [k for p in r.parts for k in p.asks]

@@ -268,6 +268,11 @@ def test_compare_without_a_column_compares_every_column(clauses) -> None:
                         "戚家山比春晓多1.2万平方米[1][2]。")
 
 
+def test_whose_task_is_heavier_and_by_how_many_compares(clauses) -> None:
+    answer = _checked(table_answer("大碶和小港谁的帮扶低效企业任务重？差几家？", clauses))
+    assert answer.answer.split("\n")[0] == "“帮扶提升低效企业”：大碶60家，小港48家，大碶比小港多12家[1][2]。"
+
+
 def test_superlative_with_share_of_the_total(clauses) -> None:
     answer = _checked(table_answer("创建绿色工厂任务最多的街道是哪个，占全区的百分之几？", clauses))
     assert answer.answer.split("\n")[:2] == [

@@ -43,7 +43,7 @@ from assistant.retrieve.gate import specificity
 from assistant.retrieve.hybrid import Hit
 from assistant.understand.lexicon import default_lexicon
 from assistant.understand.names import ASKS_DUTY, ASKS_PERSON
-from assistant.understand.reading import ASKS_LAWFUL
+from assistant.understand.reading import ASKS_LAWFUL, SPECIFIC, negated
 
 MAX_CITATIONS = 3
 # A sentence of the best clause may supply the shape asked for (a fine, a time limit) when it
@@ -131,8 +131,6 @@ def _polarity(sentence: str, negated: set[str]) -> float:
     return factor
 
 
-# A word that negates (解决不了, 没约定): conduct or a state, not a subject.
-_NEGATED = re.compile(r"不|没|未")
 # A sentence that forbids: what settles whether conduct is lawful.
 _RULES = re.compile(r"不得|禁止|严禁|不准")
 RULE_BOOST = 1.3
@@ -267,8 +265,10 @@ class _Composer:
         他们违规了会怎样): its words say which penalty or rule bears on the lead.
         """
         qwords = set(words(question))
-        wants_number = bool(WANTS_AMOUNT.search(question))
-        wants_rule = bool(ASKS_LAWFUL.search(self._asking(question)))
+        # What is asked, not what is told (几家企业联合改造，… asks no number).
+        asking = self._asking(question)
+        wants_number = bool(WANTS_AMOUNT.search(asking))
+        wants_rule = bool(ASKS_LAWFUL.search(asking))
         negated = negated_words(question, qwords)
 
         def score_all(bridged: frozenset[str] = frozenset()) -> list[tuple[Hit, str, float]]:
@@ -426,22 +426,23 @@ class _Composer:
                 return None
             return f"所引条文未规定{self.unsettled}[1]。"
         cited = "".join(c.text for c in self.cites.citations)
-        missing = [w for w in self.reading.subject if len(w) >= 3 and specificity(w) >= 12 and w in question
-                   and _in_dictionary(w) and not _ASKY.search(w) and not _NOT_SUBJECT.search(w) and w not in cited and w not in self.vocab.text
+        # Words that name a subject: dictionary words, not phrasing (最多能), not negated verbs (解决不了).
+        naming = [w for w in self.reading.subject if _in_dictionary(w) and not _ASKY.search(w)
+                  and not _NOT_SUBJECT.search(w) and not negated(w)]
+        missing = [w for w in naming if len(w) >= 3 and specificity(w) >= SPECIFIC and w in question
+                   and w not in cited and w not in self.vocab.text
                    and not default_lexicon().supported(w, self.vocab.text) and not _parts_held(w, cited, self.vocab.text)]
         if not missing:
             return None
-        if self.reading.subject and missing[0] == self.reading.subject[0]:
+        top = naming[:2]
+        if top and missing[0] == top[0]:
             self.missing_subject = missing[0]  # what the question is about: nothing answers it
-        else:
+        elif len(top) == 2 and all(specificity(w) >= SPECIFIC and w not in self.vocab.text for w in top) \
+                and any(w in missing for w in top):
             # 劳动合同试用期最长多久: the two words that say most what is asked are held by no
             # document (劳动合同 only as 劳动 and 合同 apart), one of them not even in part —
             # the clause found shares only the question's everyday words (最长, 约定).
-            top = self.reading.subject[:2]
-            if len(top) == 2 and all(specificity(w) >= 12 and w not in self.vocab.text and _in_dictionary(w)
-                                     and not _NEGATED.search(w) for w in top) \
-                    and any(w in missing for w in top):
-                self.missing_subject = next(w for w in top if w in missing)
+            self.missing_subject = next(w for w in top if w in missing)
         return f"现有文件没有关于“{'、'.join(missing[:2])}”的规定。"
 
     def _points(self, clause: Clause) -> list[str]:
@@ -555,16 +556,16 @@ class _Composer:
                 frag = s if pattern is DEFINITION or len(s) <= WHOLE_CHARS else (_fragment(s, pattern, qwords) or s)
                 frag = frag if len(frag) >= 8 else s
                 self.shown.append(frag)
-                return prefix + _cited(frag, self.mark(top))
+                return _after(prefix, frag, self.mark(top))
             if _EXPLICIT.search(self._asked_words(question)):
                 self.unsettled = UNSETTLED.get(pattern.pattern)
             break
         if ASKS_DATE.search(question) and (frag := _fragment(sent, DATE, qwords)):
             self.shown.append(frag)
-            return prefix + _cited(frag, self.mark(top))
+            return _after(prefix, frag, self.mark(top))
         if ASKS_NUMBER.search(question) and (frag := _fragment(sent, NUMBER, qwords)):
             self.shown.append(frag)
-            return prefix + _cited(frag, self.mark(top))
+            return _after(prefix, frag, self.mark(top))
         if _ASKS_AMOUNT.search(question) and not any(NUMBER.search(x) for x in sentences(c.text)):
             # 亩均税收低于多少算D类: the text names D类 but sets no figure; 多少天内 asks a period.
             self.unsettled = (UNSETTLED[TIME_LIMIT.pattern] if ASKS_TIME_LIMIT.search(question)
@@ -914,6 +915,15 @@ def _cited(span: str, marker: str) -> str:
     # The article number is in the label the answer names; the statement starts after it.
     body = _ARTICLE_START.sub("", span.strip()).rstrip("。；;，,")
     return f"{body}{marker}。"
+
+
+def _after(prefix: str, span: str, marker: str) -> str:
+    """The lead line: the source named, then what it says — once, when the label that names
+    the source already says it (a heading that states the dates: （三）全面推进实施（2024年7月至…）)."""
+    body = _bare(_ARTICLE_START.sub("", span.strip()).rstrip("。；;，,"))
+    if prefix and body and body in _bare(prefix):
+        return f"{prefix.rstrip('，')}{marker}。"
+    return prefix + _cited(span, marker)
 
 
 _ARTICLE_START = re.compile(r"^第[一二三四五六七八九十百千零〇]+条(?:之[一二三四五六七八九十]+)?\s*")

@@ -24,7 +24,7 @@ STOPWORDS = frozenset(
 # so the abstention gate does not count them as topics the corpus lacks.
 QUESTION_WORDS = frozenset(
     "哪天 哪年 哪来 哪里 哪儿 哪几 哪几个 哪几种 哪几位 几家 几位 几个 几种 几宗 几块 几层 几年 几天 "
-    "怎么办 怎么样 多少钱 多久 日期 时间 时间段 阶段 到底 一张 一个 一块 两块 两家 一样 别的 除了 等于 "
+    "怎么办 怎么样 多少钱 多久 日期 时间 时候 时间段 阶段 到底 一张 一个 一块 两块 两家 一样 别的 除了 等于 "
     "包括 做法 处理 影响 受到 经过 程序 手续 提到 起来 总数 今年 明年 具体 规定 内容 意思 情况 需要 "
     "咱们 俺们 我厂 厂子 啥 咋 能不能 会不会 不会 是不是 有没有 不要 要不要 啊 呀 么 吧".split()
 )

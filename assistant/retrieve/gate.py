@@ -129,11 +129,16 @@ def _tags() -> dict[str, str]:
 _COUNTED = re.compile(r"[这那此每各某该本]?[一二三四五六七八九十百千万两几多]*[种个项类条家块宗批次份件位名笔些样]?")
 
 
+# Characters that only join or point (是从, 到了): a word of nothing else names nothing.
+_GLUE = frozenset("是从到在的了和与及或把被给向对于自就都也还又才")
+
+
 def _function_word(word: str) -> bool:
-    """Is ``word`` a function word: by its dictionary tag (这笔 r, 还是 c, 之前 f, 大概 d), or
-    a demonstrative or number with a measure word (这五种)?"""
+    """Is ``word`` a function word: by its dictionary tag (这笔 r, 还是 c, 之前 f, 大概 d), a
+    demonstrative or number with a measure word (这五种), or glue characters cut as one (是从)?"""
     tag = _tags().get(word)
-    return (bool(tag) and tag[0] in _FUNCTION_TAGS) or _COUNTED.fullmatch(word) is not None
+    return ((bool(tag) and tag[0] in _FUNCTION_TAGS) or _COUNTED.fullmatch(word) is not None
+            or all(ch in _GLUE for ch in word))
 
 
 def _head(word: str) -> str:

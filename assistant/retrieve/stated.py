@@ -75,7 +75,7 @@ _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|‰|％)?|[一二三四五六七八�
                      r"百分之|千分之|万分之")
 # Words around an asked phrase that are not part of it.
 _EDGE = re.compile(r"^(?:现在|目前|请问|那么|那|一般|大概|大约|具体|要|需要|都|的|在|是|按|对)+|"
-                   r"(?:是|为|要|交|的|有|大概|大约|一般|具体|能|可以|需要|都)+$")
+                   r"(?:是|为|要|交|的|有|大概|大约|一般|具体|能|可以|需要|都|到底|究竟)+$")
 _BREAK = re.compile(r"[与和及、]")
 _PIECE = re.compile(r"[，,；;。：:\n]")
 

@@ -433,6 +433,21 @@ def _parts(asking_segs: list[str]) -> list[Part]:
     return parts
 
 
+# A verb with its negation: 解决不了, 付不起, 拿不到.
+_CANNOT = re.compile(r"不[了起到成]")
+# A dictionary word this common that opens with 不/没/未 is a word of its own (不动产).
+COMMON_WORD = 100
+
+
+def negated(word: str) -> bool:
+    """Is ``word`` a negated verb (不改, 没付, 解决不了) — conduct or a state, not a subject?"""
+    from assistant.index.tokenize import _jieba
+
+    if _CANNOT.search(word):
+        return True
+    return word[:1] in ("不", "没", "未") and (_jieba().dt.FREQ.get(word) or 0) < COMMON_WORD
+
+
 # The question before asked about something else: 用财政资金的团体组织呢, 那负责人呢.
 _ELLIPTICAL = re.compile(r"(?:那|那么)?[^，。？?]{2,16}呢")
 
