@@ -243,3 +243,21 @@ def test_a_negated_word_is_no_missing_subject(corpus):
     q = normalize_question("列入计划的区块因为权属纠纷解决不了，确实改不了，该怎么办？", 2000)
     a = compose(q, hits(clauses, "lzb-2024-22:s9", "lzb-2024-22:s7.2"), reading=read_question(q, vocab), vocab=vocab)
     assert not a.abstained
+
+
+def test_a_part_naming_nothing_is_answered_by_the_clause_before_when_it_states_what_is_asked(corpus):
+    """…多长时间内要作出决定？最多可以延长多久？ — the second part names nothing of its own: the
+    clause that answered the first states the extension in a sentence not yet said, though
+    retrieval for the part ranked another article's extension (延期开工) first."""
+    clauses, vocab = corpus
+    inv = "investment-project-approval-2016:"
+    q = normalize_question("核准机关收到申请后要在多长时间内作出核准决定？最多可以延长多久？", 2000)
+    reading = read_question(q, vocab)
+    assert len(reading.parts) == 2
+    a = compose_parts(q, reading, [hits(clauses, inv + "art10.k1"), hits(clauses, inv + "art12", inv + "art10.k1")],
+                      vocab)
+    lines = a.answer.split("\n\n依据：")[0].split("\n")
+    assert "20个工作日内" in lines[0]
+    second = next(x for x in lines if x.startswith("（2）"))
+    assert "第十条第一款" in second and "不得超过40个工作日[1]" in second
+    assert [c.id for c in a.citations] == [inv + "art10.k1"]

@@ -43,7 +43,7 @@ from assistant.retrieve.gate import specificity
 from assistant.retrieve.hybrid import Hit
 from assistant.understand.lexicon import default_lexicon
 from assistant.understand.names import ASKS_DUTY, ASKS_PERSON
-from assistant.understand.reading import ASKS_LAWFUL, SPECIFIC, negated
+from assistant.understand.reading import ASKS_LAWFUL, MEDIUM, SPECIFIC, content_words, negated
 
 MAX_CITATIONS = 3
 # A sentence of the best clause may supply the shape asked for (a fine, a time limit) when it
@@ -705,6 +705,13 @@ def _parts_held(word: str, cited: str, corpus: str) -> bool:
     return bool(parts) and all(p in corpus for p in parts)
 
 
+def _names_own(text: str, vocab) -> bool:
+    """Does a part name a subject of its own: a dictionary word the texts hold that says
+    something (not 能延, jieba's glue of 能 and 延; not 多久)?"""
+    return any(_in_dictionary(w) and specificity(w) >= MEDIUM and w in vocab.text and not _ASKY.search(w)
+               for w in content_words(text))
+
+
 def _in_dictionary(word: str) -> bool:
     from assistant.retrieve.gate import _freq
 
@@ -803,6 +810,25 @@ def compose_parts(question: str, reading, part_hits: list[list[Hit]], vocab=None
             continue
         all_hits.update({h.clause.id: h for h in hits})
         query = part.query
+        shape = next((p for ask, p in SHAPES if ask.search(part.text)), None)
+        if leads and not part.cue and shape is not None and vocab is not None and not _names_own(part.text, vocab):
+            # 核准机关多长时间内要作出决定？最多能延多久？ — a part that names nothing of its own
+            # asks about what the part before was answered by: when that clause states what this
+            # part asks (a time limit, a penalty) in a sentence not yet said, that sentence answers.
+            prior = leads[-1]
+            unsaid = [x for x in sentences(prior.clause.text) if shape.search(x) and not is_heading(x, prior.clause)
+                      and not any(_bare(x) in _bare(y) for y in lines)]
+            if unsaid:
+                qwords = set(words(part.text))
+                sent = max(unsaid, key=lambda x: _score(x, qwords))
+                frag = sent if len(sent) <= WHOLE_CHARS else (_fragment(sent, shape, qwords) or sent)
+                line = comp._doc_prefix(prior.clause) + _cited(frag, comp.mark(prior))
+                all_hits.setdefault(prior.clause.id, prior)
+                comp.shown.append(frag)
+                leads.append(prior)
+                stated.append(line)
+                lines.append(f"（{i}）{part.text}：{line}")
+                continue
         if part.cue and leads:
             # …这合规吗？不改的话怎么处理？ — the penalty for the conduct the part before answered
             # about: that answer's lead is the duty, and what bears on it by the legal structure

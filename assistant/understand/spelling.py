@@ -80,7 +80,7 @@ def _a_word(text: str, corpus: str) -> bool:
 
 
 # A piece that opens or closes with one of these is a phrase, not a word with a slip in it.
-_FUNCTION_EDGE = frozenset("的了着过吗呢吧啊和与及或等在是也都就")
+_FUNCTION_EDGE = frozenset("的了着过吗呢吧啊和与及或等在是也都就内")  # 内: …日内, 多长时间内要
 
 
 def find_slips(question: str, corpus: str) -> list[tuple[str, str]]:
