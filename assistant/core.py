@@ -10,10 +10,12 @@ from typing import Any
 
 from assistant.answer.arith import arith_answer
 from assistant.answer.document_facts import asked_fact, document_fact_answer
-from assistant.answer.extractive import abstain, compose, compose_parts
+from assistant.answer.bearing import counterpart
+from assistant.answer.extractive import abstain, best_sentence, compose, compose_parts
 from assistant.answer.finalise import finalise
 from assistant.answer.normalize import RETRIEVAL_MAX_CHARS, normalize_history, normalize_question, retrieval_query
 from assistant.config import Settings
+from assistant.index.tokenize import words
 from assistant.corpus import get_clause
 from assistant.documents.validity import current_version_first, prefer_in_force
 from assistant.index.store import ClauseIndex
@@ -71,6 +73,9 @@ _ASKS_SUM_OF_MONEY = re.compile(r"多少钱|补多少|奖多少|补助多少|奖
 _SHAPE_ASKS = frozenset({"time_limit", "amount", "when", "who", "definition", "penalty"})
 # How far down a later part's ranking a clause of the first part's document still leads it.
 HOME_RANK = 3
+# A version's counterpart of the leading version's clause answers for it when it scores at least
+# this share of that version's own best clause on the question's words.
+ALIGN_SHARE = 0.75
 # A part that opens by pointing back at what was told (这种…, 那个…, 此类…).
 _POINTS_BACK = re.compile(r"(?:那么|那|这|此|该|上述|其)")
 
@@ -258,8 +263,34 @@ class Assistant:
                               subject=reading.subject, query=query))
             part_hits.append(self.retriever.search(query, k=self.settings.top_k, sparse_query=sparse_query(query),
                                                    doc_ids=[doc_id]))
+        part_hits = self._aligned(query, part_hits)
         return compose_parts(q, reading.model_copy(update={"parts": parts}), part_hits, vocab,
                              clauses=self.index.clauses())
+
+    def _aligned(self, query: str, part_hits: list[list[Hit]]) -> list[list[Hit]]:
+        """Versions compared answer with the same provision: the version whose clauses answer
+        the question best leads, and each other version answers with its counterpart of that
+        clause (核算并退还 in 2025 beside 核实和结算 in 2020, not another article about 保证金)."""
+        qwords = set(words(query))
+        best = [max(((best_sentence(h.clause, qwords), h) for h in hits), key=lambda x: x[0][1], default=None)
+                for hits in part_hits]
+        if sum(b is not None for b in best) < 2:
+            return part_hits
+        anchor = max(range(len(best)), key=lambda i: best[i][0][1] if best[i] else -1.0)
+        sentence = best[anchor][0][0]
+        clauses = self.index.clauses()
+        out = list(part_hits)
+        for i, hits in enumerate(part_hits):
+            if i == anchor or not hits or best[i] is None:
+                continue
+            doc = hits[0].clause.doc_id
+            twin = counterpart(sentence, [c for c in clauses.values() if c.doc_id == doc])
+            # The counterpart must be about the question nearly as much as the version's own best
+            # clause: a version that states what is asked elsewhere (30日内形成处理结果, beside a
+            # twin about 转交) answers with its own.
+            if twin is not None and best_sentence(twin, qwords)[1] >= ALIGN_SHARE * best[i][0][1]:
+                out[i] = [Hit(clause=twin, score=hits[0].score)]
+        return out
 
     def _route_fns(self) -> list[tuple[str, Callable]]:
         if self._routes is None:

@@ -290,3 +290,14 @@ def test_the_penalty_item_restating_the_lead_is_found_by_the_phrase_they_share(c
     [(cid, why, shown)] = add(clauses, "搞摊派的干部要担责吗？", "business-environment-2019:art14.k3")
     assert (cid, why) == ("business-environment-2019:art69", "penalty")
     assert shown.endswith("依法依规追究责任……(四)在法律、法规规定之外要求市场主体提供财力、物力或者人力")
+
+
+def test_the_counterpart_of_a_rule_in_another_version_is_its_reworded_paragraph(clauses):
+    """2025 第十三条第三款 (核算并退还) has its counterpart in 2020 第十二条第三款 (核实和结算),
+    not in the paragraph of the same article that shares the word 保证金 most often."""
+    sentence = best_sentence(clauses[PAY25 + "art13.k3"], set(words("保证金到期后要怎么退")))[0]
+    older = [c for c in clauses.values() if c.doc_id == "sme-payment-2020"]
+    assert bearing.counterpart(sentence, older).id == PAY20 + "art12.k3"
+    # A sentence no article of the other version restates has none.
+    plan = [c for c in clauses.values() if c.doc_id == "lzb-2024-22"]
+    assert bearing.counterpart(sentence, plan) is None

@@ -687,6 +687,22 @@ def version_additions(question: str, lead: Clause, lead_sentence: str, lead_scor
     return out
 
 
+def counterpart(sentence: str, candidates: list[Clause]) -> Clause | None:
+    """The clause of another version that states the rule ``sentence`` states: the one whose
+    sentence shares most of its words (at least :data:`VERSION_SHARE` of them), and of an
+    article and its paragraph both alike, the paragraph (the narrower cite)."""
+    lwords = {w for w in words(sentence) if len(w) >= 2}
+    full = _score(sentence, lwords)
+    if full <= 0:
+        return None
+    best: tuple[float, int, Clause] | None = None
+    for c in candidates:
+        sc = max((_score(s, lwords) for s in sentences(c.text) if not boilerplate(s, c)), default=0.0)
+        if sc >= VERSION_SHARE * full and (best is None or (sc, -len(c.text)) > best[:2]):
+            best = (sc, -len(c.text), c)
+    return best[2] if best else None
+
+
 def other_versions(vocab, lead: Clause) -> set[str]:
     """Held documents that are other versions of the lead's document (the same title)."""
     mine = vocab.document(lead.doc_id) if vocab is not None else None
