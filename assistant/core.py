@@ -346,14 +346,14 @@ class Assistant:
             EmptyQuestionError, QuestionTooLongError, AmountOutOfRangeError.
         """
         self._sync()
-        q = normalize_question(question, self.settings.max_question_chars)
+        q = normalize_question(question, self.settings.max_question_chars, keep=self.gate.characters)
         # A name written with a slip (付组长, 新契) is read as the index writes it, everywhere after,
         # and so is a word with one character slipped (容级率, 规化许可证).
         q, names = self.vocabulary.correct_names(q)
         q, titled = correct_titles(q, [d.title for d in self.vocabulary.documents])
         q, slips = correct_slips(q, self.vocabulary.text)
         slips = [*titled, *slips]
-        hist = normalize_history(history, self.settings.max_question_chars)
+        hist = normalize_history(history, self.settings.max_question_chars, keep=self.gate.characters)
         reading, query, hits, signals = self._evidence(q, hist, self.settings.top_k)
         return Evidence(question=q, history=hist, reading=reading, query=query, hits=hits, signals=signals,
                         note=correction_note([*names, *slips]))
@@ -586,13 +586,13 @@ class Assistant:
     def gate_signals(self, question: str, history: list[str] | None = None) -> GateSignals:
         """What the abstention gate measures for a question (for calibration and reports)."""
         self._sync()
-        q = normalize_question(question, self.settings.max_question_chars)
+        q = normalize_question(question, self.settings.max_question_chars, keep=self.gate.characters)
         return self._evidence(q, list(history or []), self.settings.top_k)[3]
 
     def retrieve(self, question: str, k: int = 5, mode: Mode = "hybrid") -> list[Hit]:
         """Retrieve clauses without composing an answer (``mode``: hybrid, dense, bm25)."""
         self._sync()
-        q = normalize_question(question, self.settings.max_question_chars)
+        q = normalize_question(question, self.settings.max_question_chars, keep=self.gate.characters)
         query = retrieval_query(q, None)
         return self.retriever.search(query, k=k, mode=mode, sparse_query=sparse_query(query))
 

@@ -205,3 +205,15 @@ def test_a_sum_the_plan_leaves_open_is_said_to_be_open_not_listed_around(assista
     # A sum the plan sets is still computed.
     b = assistant.ask("我们是白名单企业，按市场价买了块地，评估价2000万，能补多少钱？", llm=False)
     assert not b.abstained and "600万元" in b.answer.splitlines()[0]
+
+
+def test_traditional_characters_are_read_as_simplified_but_the_documents_own_are_kept(assistant) -> None:
+    from assistant.answer.normalize import normalize_question
+
+    assert normalize_question("領導小組辦公室設在哪個局？", 100) == "领导小组办公室设在哪个局?"
+    # 贇 is traditional to the converter, but the plan writes a member's name with it.
+    assert normalize_question("吕贇朝是哪个单位的？", 100) == "吕赟朝是哪个单位的?"
+    assert normalize_question("吕贇朝是哪个单位的？", 100, keep=frozenset("贇")) == "吕贇朝是哪个单位的?"
+    answer = assistant.ask("领导小组成员吕贇朝是哪个单位的？")
+    assert answer.citations[0].id == "lzb-2024-22:a1.m31" and "大榭经济发展中心" in answer.answer
+    assert assistant.ask("領導小組辦公室設在哪個局？").answer.startswith("领导小组下设办公室，办公室设在区经信局")

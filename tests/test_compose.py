@@ -261,3 +261,13 @@ def test_a_part_naming_nothing_is_answered_by_the_clause_before_when_it_states_w
     second = next(x for x in lines if x.startswith("（2）"))
     assert "第十条第一款" in second and "不得超过40个工作日[1]" in second
     assert [c.id for c in a.citations] == [inv + "art10.k1"]
+
+
+def test_a_bare_figure_after_a_bound_is_the_number_asked(corpus):
+    """A plot ratio has no unit: 原则上不低于2.0 states the figure 容积率最低多少 asks, though a
+    clause that only names 容积率 ranks first."""
+    clauses, vocab = corpus
+    q = normalize_question("容积率最低要达到多少？", 2000)
+    a = compose(q, hits(clauses, "lzb-2024-22:s5.2.1", "lzb-2024-22:s5.2", "lzb-2024-22:s6.5"),
+                reading=read_question(q, vocab), vocab=vocab)
+    assert not a.abstained and "不低于2.0" in lead(a) and a.citations[0].id == "lzb-2024-22:s6.5"

@@ -27,6 +27,7 @@ from assistant.answer.shapes import (
     DEFINITION,
     LISTS,
     NUMBER,
+    STATED_NUMBER,
     PENALTY,
     SHAPES,
     TIME_LIMIT,
@@ -153,7 +154,7 @@ def best_sentence(clause: Clause, qwords: set[str], wants_number: bool = False,
             heading = max(heading, _score(s, qwords))
             continue
         sc = _score(s, qwords, bridged)
-        if wants_number and sc > 0 and NUMBER.search(s):
+        if wants_number and sc > 0 and STATED_NUMBER.search(s):
             sc *= 1.6
         if wants_rule and sc > 0 and _RULES.search(s):
             sc *= RULE_BOOST
@@ -563,10 +564,10 @@ class _Composer:
         if ASKS_DATE.search(question) and (frag := _fragment(sent, DATE, qwords)):
             self.shown.append(frag)
             return _after(prefix, frag, self.mark(top))
-        if ASKS_NUMBER.search(question) and (frag := _fragment(sent, NUMBER, qwords)):
+        if ASKS_NUMBER.search(question) and (frag := _fragment(sent, STATED_NUMBER, qwords)):
             self.shown.append(frag)
             return _after(prefix, frag, self.mark(top))
-        if _ASKS_AMOUNT.search(question) and not any(NUMBER.search(x) for x in sentences(c.text)):
+        if _ASKS_AMOUNT.search(question) and not any(STATED_NUMBER.search(x) for x in sentences(c.text)):
             # 亩均税收低于多少算D类: the text names D类 but sets no figure; 多少天内 asks a period.
             self.unsettled = (UNSETTLED[TIME_LIMIT.pattern] if ASKS_TIME_LIMIT.search(question)
                               else _AMOUNT_UNSETTLED)

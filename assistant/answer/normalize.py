@@ -38,13 +38,15 @@ _KIND_NAMES = {"money": "金额", "area": "面积", "percent": "百分比", "yea
 _EXAMPLE = "例如：兼并收购有什么补助？"
 
 
-def normalize_question(question: str, max_chars: int, where: str = "问题") -> str:
+def normalize_question(question: str, max_chars: int, where: str = "问题", keep: frozenset[str] = frozenset()) -> str:
     """Strip control characters, unify full-width digits/letters, convert traditional to simplified.
 
     Args:
         question: the text as the user typed it.
         max_chars: the longest text accepted (POLICY_ASSISTANT_MAX_QUESTION_CHARS).
         where: how messages name the text ("问题", "第2条历史问题").
+        keep: characters kept as written, though traditional: the ones the documents write
+            themselves (a name such as 吕贇朝 is not made 吕赟朝, which no text holds).
     Raises:
         EmptyQuestionError: nothing left to ask.
         QuestionTooLongError: longer than ``max_chars`` (checked before any work is done).
@@ -65,7 +67,10 @@ def normalize_question(question: str, max_chars: int, where: str = "问题") -> 
         raise EmptyQuestionError(f"{where}是空的。请输入一个问题，{_EXAMPLE}")
     import zhconv
 
-    text = zhconv.convert(text, "zh-cn")
+    simple = zhconv.convert(text, "zh-cn")
+    if len(simple) == len(text):
+        simple = "".join(a if a != b and a in keep else b for a, b in zip(text, simple))
+    text = simple
     check_amounts(text, where)
     return text
 
@@ -106,7 +111,7 @@ def _clip(written: str, limit: int = 60) -> str:
     return f"{written[:25]}…（共{len(written)}个字符）…{written[-10:]}"
 
 
-def normalize_history(history: list[str] | None, max_chars: int) -> list[str]:
+def normalize_history(history: list[str] | None, max_chars: int, keep: frozenset[str] = frozenset()) -> list[str]:
     """Normalise the earlier questions of a conversation (oldest first); empty ones are dropped.
 
     Messages name the item ("第2条历史问题有2001个字…"), not the current question.
@@ -117,7 +122,7 @@ def normalize_history(history: list[str] | None, max_chars: int) -> list[str]:
     out = []
     for i, item in enumerate(history or [], start=1):
         try:
-            out.append(normalize_question(item, max_chars, where=f"第{i}条历史问题"))
+            out.append(normalize_question(item, max_chars, where=f"第{i}条历史问题", keep=keep))
         except EmptyQuestionError:
             continue  # an earlier turn with nothing in it adds no context
     return out

@@ -188,6 +188,8 @@ class Gate:
     def __init__(self, corpus_text: str, thresholds: GateThresholds | None = None,
                  lexicon: Lexicon | None = None) -> None:
         self.corpus = re.sub(r"\s+", "", corpus_text)
+        # The characters the documents write (a question keeps those of them it writes, though traditional).
+        self.characters = frozenset(self.corpus)
         self.thresholds = thresholds or GateThresholds.load()
         self.lexicon = lexicon or default_lexicon()
         self._place_stems: set[str] | None = None
