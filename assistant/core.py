@@ -13,7 +13,8 @@ from assistant.answer.document_facts import asked_fact, document_fact_answer
 from assistant.answer.bearing import counterpart
 from assistant.answer.extractive import abstain, best_sentence, compose, compose_parts
 from assistant.answer.finalise import finalise
-from assistant.answer.normalize import RETRIEVAL_MAX_CHARS, normalize_history, normalize_question, retrieval_query
+from assistant.answer.normalize import (RETRIEVAL_MAX_CHARS, converts, normalize_history, normalize_question,
+                                       retrieval_query)
 from assistant.config import Settings
 from assistant.index.tokenize import words
 from assistant.corpus import get_clause
@@ -346,14 +347,16 @@ class Assistant:
             EmptyQuestionError, QuestionTooLongError, AmountOutOfRangeError.
         """
         self._sync()
-        q = normalize_question(question, self.settings.max_question_chars, keep=self.gate.characters)
+        q = self._normalized(question)
         # A name written with a slip (付组长, 新契) is read as the index writes it, everywhere after,
         # and so is a word with one character slipped (容级率, 规化许可证).
         q, names = self.vocabulary.correct_names(q)
         q, titled = correct_titles(q, [d.title for d in self.vocabulary.documents])
         q, slips = correct_slips(q, self.vocabulary.text)
         slips = [*titled, *slips]
-        hist = normalize_history(history, self.settings.max_question_chars, keep=self.gate.characters)
+        hist = normalize_history(history, self.settings.max_question_chars)
+        if any(converts(h) for h in history or []):
+            hist = normalize_history(history, self.settings.max_question_chars, keep=self.gate.characters)
         reading, query, hits, signals = self._evidence(q, hist, self.settings.top_k)
         return Evidence(question=q, history=hist, reading=reading, query=query, hits=hits, signals=signals,
                         note=correction_note([*names, *slips]))
@@ -583,16 +586,24 @@ class Assistant:
             return prefer_in_force(hits, self.documents(), self.settings.clock())
         return current_version_first(hits, self.documents(), self.settings.clock())
 
+    def _normalized(self, question: str) -> str:
+        """The question as read (:func:`normalize_question`), refused before the index is
+        touched when it is bad; traditional characters the documents write are kept."""
+        plain = normalize_question(question, self.settings.max_question_chars)
+        if not converts(question):
+            return plain
+        return normalize_question(question, self.settings.max_question_chars, keep=self.gate.characters)
+
     def gate_signals(self, question: str, history: list[str] | None = None) -> GateSignals:
         """What the abstention gate measures for a question (for calibration and reports)."""
         self._sync()
-        q = normalize_question(question, self.settings.max_question_chars, keep=self.gate.characters)
+        q = self._normalized(question)
         return self._evidence(q, list(history or []), self.settings.top_k)[3]
 
     def retrieve(self, question: str, k: int = 5, mode: Mode = "hybrid") -> list[Hit]:
         """Retrieve clauses without composing an answer (``mode``: hybrid, dense, bm25)."""
         self._sync()
-        q = normalize_question(question, self.settings.max_question_chars, keep=self.gate.characters)
+        q = self._normalized(question)
         query = retrieval_query(q, None)
         return self.retriever.search(query, k=k, mode=mode, sparse_query=sparse_query(query))
 

@@ -271,3 +271,16 @@ def test_a_bare_figure_after_a_bound_is_the_number_asked(corpus):
     a = compose(q, hits(clauses, "lzb-2024-22:s5.2.1", "lzb-2024-22:s5.2", "lzb-2024-22:s6.5"),
                 reading=read_question(q, vocab), vocab=vocab)
     assert not a.abstained and "不低于2.0" in lead(a) and a.citations[0].id == "lzb-2024-22:s6.5"
+
+
+def test_a_part_the_lead_does_not_answer_gets_the_clause_in_its_policy_words(corpus):
+    """…由谁安排，钱主要用在哪？ — the first part's lead does not say what the money is for; the
+    clause that does says it in the policy term for the asker's everyday words (用于 for 用在)."""
+    clauses, vocab = corpus
+    law = "sme-promotion-law-2017:"
+    q = normalize_question("中小企业发展专项资金由谁安排，钱主要用在哪？", 2000)
+    reading = read_question(q, vocab)
+    found = hits(clauses, law + "art8.k1", law + "art9.k1")
+    a = compose_parts(q, reading, [found, found], vocab)
+    second = a.answer.split("\n（2）", 1)[1]
+    assert "第九条" in second and "重点用于支持中小企业公共服务体系和融资服务体系建设" in second

@@ -212,3 +212,13 @@ def test_how_unlawful_conduct_is_dealt_with_asks_the_penalty(vocab, question, as
 def test_a_handling_question_after_a_question_of_fact_is_not_a_penalty(vocab):
     r = read_question(normalize_question("保证金什么时候退？到期以后怎么处理？", 2000), vocab)
     assert "penalty" not in [k for p in r.parts for k in p.asks]
+
+
+def test_which_kind_asks_a_classification_not_what_applies(vocab):
+    r = read_question(normalize_question("我们三家厂想一起改造中间的空地，这算哪种改造模式？", 2000), vocab)
+    assert r.parts[0].asks == ["definition"]
+
+
+def test_what_money_is_used_for_is_a_question_of_its_own(vocab):
+    r = read_question(normalize_question("这笔专项资金由谁安排，钱主要花在哪？", 2000), vocab)
+    assert [p.asks for p in r.parts] == [["who"], ["list"]]

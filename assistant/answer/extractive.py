@@ -858,6 +858,8 @@ def _other_lead(part, earlier: list, hits: list[Hit], cited: set[str], said: lis
     about (not a word of the parts before it) and says what the answer has not said yet (the
     same sentence in another version of the regulation adds nothing)."""
     own = {w for w in part.subject if not any(w in p.subject for p in earlier)}
+    # …钱主要用在哪: the policy terms of the part's own everyday words count as its own (用于).
+    own |= set(default_lexicon().expand(part.text))
     qwords = set(words(part.query))
     # …必须配合确认吗？有没有时间限制？ — a part asking a shape (a time limit, a penalty, who)
     # that the sentence above does not state: the clause that states it about the matter of the

@@ -75,6 +75,13 @@ def normalize_question(question: str, max_chars: int, where: str = "问题", kee
     return text
 
 
+def converts(text: str | None) -> bool:
+    """Does reading ``text`` as simplified Chinese change any of its characters?"""
+    import zhconv
+
+    return bool(text) and zhconv.convert(text, "zh-cn") != text
+
+
 def check_amounts(text: str, where: str = "问题") -> None:
     """Refuse amounts no calculation should take: negative sums or areas, and anything
     beyond :data:`AMOUNT_LIMITS`, naming the value as written.

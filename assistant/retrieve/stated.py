@@ -316,7 +316,7 @@ def _value(asking: str, hits: Sequence[Hit], corpus: str, question: str) -> str 
     if not core or not _wordlike(core):
         return None  # 园企业 of 新进园企业 / 新进入园企业 is no thing named: the composer says what is given
     found = [(h, s) for h, text in _texts(hits) for s in _sentences(text) if core in s]
-    # Any clause found that gives the value answers, not only the first few (容积率…不低于2.0
+    # Any clause found that gives the value answers, not only the first few (a ratio …不低于N
     # ranked below two clauses that only name 容积率).
     if not found or any(_states_value(s, core) for _, text in _texts(hits, len(hits))
                         for s in _sentences(text) if core in s):
