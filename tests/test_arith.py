@@ -415,3 +415,56 @@ def test_a_share_of_the_share_the_same_sentence_sets(laws, tmp_path):
     assert [(r.nested, r.bound, r.result_name) for r in rules] == [(False, "floor", None), (True, "floor", "用于基础研究")]
     answer, _ = _ask("年度利润100万元，研发投入至少多少？其中基础研究至少多少？", [_by_number(unseen, "第一条").id], unseen)
     assert "按此用于基础研究至少为2万元（20000元）" in answer.answer
+
+
+# -- a sum per unit ---------------------------------------------------------------------
+
+PER_UNIT = """# 某区厂房改造奖励办法
+
+2025年6月1日 某区人民政府办公室印发
+
+<!-- INFO END -->
+
+第一条 对完成厂房改造的企业，按每平方米80元给予补助。
+
+第二条 对新认定的专精特新企业，每家奖励20万元。
+"""
+
+
+@pytest.fixture(scope="module")
+def per_unit(tmp_path_factory) -> dict:
+    from assistant.corpus import meta_for_file, parse_file
+
+    path = tmp_path_factory.mktemp("per-unit") / "plant-rewards-2025.md"
+    path.write_text(PER_UNIT, encoding="utf-8")
+    return {c.id: c for c in parse_file(path, meta_for_file(path, []))}
+
+
+def test_a_sum_per_unit_is_read_as_a_rule():
+    (rule,) = read_rules("对工作成效突出的街道，根据排名及完成情况，按每亩 1—5 万元给予奖励。")
+    assert (rule.kind, rule.bound, rule.base, rule.base_kind, rule.result_name) == ("per_unit", "range", "亩", "area", "奖励")
+    assert [r.value for r in rule.rates] == [Decimal(10000), Decimal(50000)]
+    (rule,) = read_rules("每家奖励20万元。")
+    assert (rule.kind, rule.bound, rule.base, rule.rates[0].value) == ("per_unit", "exact", "家", Decimal(200000))
+
+
+def test_a_sum_per_unit_times_the_askers_quantity(per_unit):
+    art1 = _by_number(per_unit, "第一条")
+    answer, _ = _ask("我们改造了3500平方米厂房，能拿多少补助？", [art1.id], per_unit)
+    assert answer.answer.split("\n")[0].endswith("补助为28万元（280000元）[1]。")
+    assert answer.tool_calls[0].result["formula"] == "3500平方米 × 80元/平方米 = 280000元"
+    art2 = _by_number(per_unit, "第二条")
+    answer, _ = _ask("今年我们有3家企业新认定为专精特新，一共奖励多少？", [art2.id], per_unit)
+    assert "奖励为60万元（600000元）" in answer.answer
+
+
+def test_a_range_per_unit_at_its_top_or_at_the_askers_own_sum(laws):
+    plan = "lzb-2024-22:s6.11"
+    top, _ = _ask("按最高标准的话，150亩能奖多少？", [plan], laws)
+    assert "奖励为750万元（7500000元）（按最高标准）[1]" in top.answer
+    own, _ = _ask("完成了200亩，按每亩3万元算能奖多少？", [plan], laws)
+    assert "奖励为600万元（6000000元）（在1万元至5万元的标准之内）[1]" in own.answer
+    span, _ = _ask("完成了80亩，能奖多少？", [plan], laws)
+    assert "奖励为80万元（800000元）至400万元（4000000元）[1]" in span.answer
+    # A quantity of another unit is not counted as the rule's.
+    assert arith_answer("我们投资了3000万元，能奖多少？", [laws[plan]], laws) is None

@@ -143,7 +143,8 @@ def _nearest(qs: list[Quantity], text: str, words: str) -> Quantity:
 
 # -- candidates ---------------------------------------------------------------------
 
-def _candidates(hits: Sequence[Clause], clauses: Mapping[str, Clause], q_bigrams: set[str]) -> list[_Candidate]:
+def _candidates(hits: Sequence[Clause], clauses: Mapping[str, Clause], q_bigrams: set[str],
+                qs: Sequence[Quantity] = ()) -> list[_Candidate]:
     out, seen = [], set()
     for rank, hit in enumerate(hits[:MAX_HITS]):
         for clause, text in _units(hit, clauses):
@@ -155,8 +156,19 @@ def _candidates(hits: Sequence[Clause], clauses: Mapping[str, Clause], q_bigrams
                     continue
                 seen.add(key)
                 out.append(_Candidate(rule=rule, clause=clause, rank=rank,
-                                      shared=len(bigrams(rule.segment) & q_bigrams)))
+                                      shared=len(bigrams(rule.segment) & q_bigrams) + _unit_evidence(rule, qs)))
     return out
+
+
+def _units_of(rule: Rule, qs: Sequence[Quantity]) -> list[Quantity]:
+    """The question's quantities in the unit a per-unit rule counts (150亩 for 每亩…)."""
+    return [q for q in qs if rule.kind == "per_unit" and q.unit == rule.base and q.value is not None and q.value > 0]
+
+
+def _unit_evidence(rule: Rule, qs: Sequence[Quantity]) -> int:
+    """A per-unit rule the question gives the quantity of is matched by that quantity: the
+    question need not repeat the rule's words (150亩能奖多少 for 按每亩…给予奖励)."""
+    return MIN_SHARED if _units_of(rule, qs) else 0
 
 
 def _referenced(hits: Sequence[Clause], clauses: Mapping[str, Clause], q_bigrams: set[str]) -> list[_Candidate]:
@@ -192,6 +204,8 @@ def _needs(c: _Candidate, text: str, qs: list[Quantity], q_bigrams: set[str]) ->
     if rule.kind == "per_day":
         missing = [] if _money(qs) else ["金额（元）"]
         return missing + ([] if _days(qs, text) or _span_days(qs) else ["天数（或起止日期）"])
+    if rule.kind == "per_unit":
+        return [] if _units_of(rule, qs) else [f"数量（{rule.base}）"]
     if rule.base is None or not bigrams(rule.base) & q_bigrams:
         return None  # the question does not name the base this rate applies to
     shared = len((bigrams(rule.segment) - bigrams(rule.base)) & q_bigrams)
@@ -380,6 +394,43 @@ def _per_day(c: _Candidate, text: str, qs: list[Quantity]) -> Answer:
                   tool_calls=[call])
 
 
+def _per_unit(c: _Candidate, text: str, qs: list[Quantity]) -> Answer:
+    """A sum per unit times the question's quantity: each end of a range, the top end when the
+    question asks the most (按最高标准), or the sum per unit the asker names when the rule's range
+    holds it (按每亩3万元)."""
+    rule = c.rule
+    unit = rule.base or ""
+    qty = _nearest(_units_of(rule, qs), text, rule.segment)
+    rates = [(r.text, r.value) for r in rule.rates]
+    note = ""
+    own = re.search(rf"每\s*{re.escape(unit)}[^，。；\d]{{0,6}}?(\d+(?:\.\d+)?)\s*(亿元|万元|元)", text)
+    if own:
+        value = Decimal(own.group(1)) * {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}[own.group(2)]
+        low, high = rule.rates[0].value, rule.rates[-1].value
+        if low <= value <= high:
+            rates = [(own.group(1) + own.group(2), value)]
+            if rule.bound == "range":
+                note = f"（在{rule.rates[0].text}至{rule.rates[-1].text}的标准之内）"
+    elif rule.bound == "range" and _ASK_CAP.search(text):
+        rates = [(rule.rates[-1].text, rule.rates[-1].value)]
+        note = "（按最高标准）"
+    cites = CitationList()
+    mark = cites.mark(c.clause)
+    name = rule.result_name or "金额"
+    values = [round_to(qty.value * v, MONEY_PLACES) for _, v in rates]
+    lead = f"{name}为{fmt_yuan(values[0])}" if len(values) == 1 else f"{name}为{fmt_yuan(values[0])}至{fmt_yuan(values[-1])}"
+    formula = "；".join(f"{fmt(qty.value)}{unit} × {t}/{unit} = {fmt(v)}元" for (t, _), v in zip(rates, values))
+    lines = [f"按{c.clause.label}，{lead}{note}{mark}。",
+             f"依据：“{rule.quote}”{mark}。",
+             f"计算：{formula}{mark}。"]
+    result = {"clause_id": c.clause.id, "kind": "per_unit", "bound": rule.bound, "quantity": fmt(qty.value),
+              "unit": unit, "rates": [t for t, _ in rates], "results_yuan": [fmt(v) for v in values], "formula": formula}
+    call = ToolCall(name=TOOL_NAME, arguments={"quantity": fmt(qty.value), "unit": unit, "clause_id": c.clause.id},
+                    result=result)
+    return Answer(question=text, answer="\n".join(lines), abstained=False, citations=cites.citations,
+                  tool_calls=[call])
+
+
 def _deadline(c: _Candidate, text: str, qs: list[Quantity], hits: Sequence[Clause],
               clauses: Mapping[str, Clause], q_bigrams: set[str]) -> Answer | None:
     rule = c.rule
@@ -523,7 +574,7 @@ def arith_answer(question: str, hits: Sequence[Clause], clauses: Mapping[str, Cl
         return None
     q_bigrams = bigrams(text)
     ready, short = [], []
-    every = _candidates(hits, clauses, q_bigrams)
+    every = _candidates(hits, clauses, q_bigrams, qs)
     for c in every:
         if c.shared < MIN_SHARED:
             continue
@@ -553,6 +604,8 @@ def _choose(ready: list, short: list, every: list[_Candidate], text: str, qs: li
             return _share(best, others, text, qs)
         if best.rule.kind == "per_day":
             return _per_day(best, text, qs)
+        if best.rule.kind == "per_unit":
+            return _per_unit(best, text, qs)
         return _deadline(best, text, qs, hits, clauses, q_bigrams)
     short = [(c, n) for c, n in short if c.rank == 0 and c.shared >= MIN_SHARED_MISSING]
     if short:

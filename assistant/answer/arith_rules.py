@@ -1,10 +1,12 @@
 """Arithmetic rules as a clause's own text states them, read without a pack.
 
-Three shapes of rule are read from a clause's sentences:
+Four shapes of rule are read from a clause's sentences:
 
 - ``share``: a rate (or a range of rates) of a base the clause names — ``处合同金额2‰以上8‰以下的罚款``,
   ``按不超过收购价格的百分之七给予补助``, ``占总用地面积的比例上限由A提高到B``, ``违法所得一倍以上三倍以下``;
 - ``per_day``: a daily rate of an amount — ``按照每日利率万分之三支付逾期利息``;
+- ``per_unit``: a sum of money for each unit of a quantity — ``按每亩N—M万元给予奖励``, ``每平方米补助N元``
+  (``rates`` then hold the sums in 元, ``base`` the unit);
 - ``deadline``: a period counted from an event — ``自收到材料之日起20日内作出决定``, with the longest
   period a contract may agree when the same sentence states one (``最长不得超过N日``).
 
@@ -24,7 +26,7 @@ from pydantic import BaseModel, ConfigDict
 
 from assistant.tools.quantities import parse_number
 
-RuleKind = Literal["share", "per_day", "deadline"]
+RuleKind = Literal["share", "per_day", "deadline", "per_unit"]
 Bound = Literal["range", "exact", "cap", "floor"]
 BaseKind = Literal["money", "area", "count"]
 
@@ -62,6 +64,10 @@ _START = re.compile(r"自(?P<event>[^，。；]{2,40}?)之日起算")
 # The period a start rule is about: the noun in front of (应当)自 (付款期限, 审查期间 …).
 _PERIOD = re.compile(r"(?P<period>[\u4e00-\u9fff]{0,4}(?:期限|期间|时限))(?:应当|应|均)?$")
 _SENTENCE_END = "。；;\n"
+# 每亩1—5万元, 每平方米补助200元, 每家奖励10万元: a sum for each unit (a range shares its unit).
+_PER_UNIT = re.compile(r"每\s*(?P<unit>亩|平方米|家|个|户|套|间|名|人)(?P<gap>[^，。；\d]{0,8}?)\s*"
+                       r"(?P<a>\d+(?:\.\d+)?)\s*(?:[—\-－~～至到]\s*(?P<b>\d+(?:\.\d+)?)\s*)?(?P<money>亿元|万元|元)")
+_MONEY_UNIT = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 
 
 class RateSpan(BaseModel):
@@ -327,18 +333,38 @@ def _deadline_rules(text: str, sentence: tuple[int, int]) -> list[Rule]:
     return out
 
 
+def _per_unit_rules(text: str, seg: tuple[int, int]) -> list[Rule]:
+    a, b = seg
+    part = text[a:b]
+    out = []
+    for m in _PER_UNIT.finditer(part):
+        scale = _MONEY_UNIT[m.group("money")]
+        ends = [m.group("a")] + ([m.group("b")] if m.group("b") else [])
+        spans = [RateSpan(text=f"{n}{m.group('money')}", value=Decimal(n) * scale,
+                          start=m.start(key), end=m.end(key)) for n, key in zip(ends, ("a", "b"))]
+        pre = part[:m.start()]
+        bound: Bound = "range" if len(spans) == 2 else ("cap" if _CAP_BEFORE.search(pre + m.group("gap")) else "exact")
+        unit = m.group("unit")
+        out.append(Rule(kind="per_unit", bound=bound, rates=spans, base=unit,
+                        base_kind="area" if unit in ("亩", "平方米") else "count",
+                        result_name=_result_name(part[m.end():], None) or _result_name(m.group("gap"), None),
+                        segment=part, start=a + m.start(), quote=_quote(text, seg, a + m.start())))
+    return out
+
+
 def read_rules(text: str) -> list[Rule]:
     """The arithmetic rules ``text`` states, in the order they appear.
 
     Args:
         text: a clause's text (a paragraph or an article).
     Returns:
-        Share, per-day and deadline rules; empty when the text states none.
+        Share, per-day, per-unit and deadline rules; empty when the text states none.
     """
     text = text.translate(WIDTH)
     rules: list[Rule] = []
     for seg in _chunks(text, _SENTENCE_END):
         rules += _share_rules(text, seg)
+        rules += _per_unit_rules(text, seg)
     for sentence in _chunks(text, "。\n"):
         rules += _deadline_rules(text, sentence)
     return sorted(rules, key=lambda r: r.start)
