@@ -236,3 +236,17 @@ def test_an_everyday_name_of_a_body_is_read_as_the_indexed_one(vocab) -> None:
 def test_a_body_in_the_askers_story_is_left_as_written(vocab) -> None:
     q = "规划局让限期拆违，当事人就是不拆，最后谁来强拆？"
     assert vocab.correct_names(q)[0] == q
+
+
+@pytest.mark.parametrize("text, person, duty", [
+    ("供电公司在整治里要配合做哪些事？", False, True),
+    ("区供电公司派谁参加领导小组？", True, False),
+    # 归谁管 asks the authority over the unit's conduct, not the person it sends.
+    ("供电公司乱收报装费，归谁管？", False, False),
+    ("这事找谁？", False, False),
+])
+def test_asking_a_units_person_or_its_duty(text, person, duty):
+    from assistant.understand.names import ASKS_DUTY, ASKS_PERSON
+
+    assert bool(ASKS_PERSON.search(text)) is person
+    assert bool(ASKS_DUTY.search(text)) is duty

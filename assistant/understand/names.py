@@ -242,8 +242,9 @@ def index_names(clauses: Iterable) -> dict[str, list[str]]:
 # lines), or what it does (duty items). Ordinary Chinese, no document's words.
 # Asking who sits for a unit (派谁, 是哪位) or what a unit is to do (要干啥, 负责什么), in
 # everyday words too; the composer reads them as well.
-ASKS_PERSON = re.compile(r"谁|哪位|哪几位|哪些人|叫什么|什么人|姓名|名字|人选|成员")
-ASKS_DUTY = re.compile(r"负责|职责|干什么|干啥|干嘛|做什么|做啥|管什么|管啥|管哪|分工|要做|牵头|什么任务|哪些任务")
+ASKS_PERSON = re.compile(r"(?<![归找向由])谁(?!来?管|负责|主管|审批|批准|处理)|哪位|哪几位|哪些人|叫什么|什么人|姓名|名字|人选|成员")
+ASKS_DUTY = re.compile(r"负责|职责|干什么|干啥|干嘛|做什么|做啥|做哪些|干哪些|管什么|管啥|管哪|分工|要做|配合做|牵头|什么任务|哪些任务|"
+                       r"(?:哪些|什么|啥)(?:事|工作|活)")
 _ASKS_ROLE = re.compile(r"组长|主任")
 _KINDS = {"person": ("member", "leader"), "duty": ("duty",)}
 # A role (组长) asked beside something else (由谁任组长，办公室设在哪里) may ask what the plan's
