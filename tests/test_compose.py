@@ -284,3 +284,21 @@ def test_a_part_the_lead_does_not_answer_gets_the_clause_in_its_policy_words(cor
     a = compose_parts(q, reading, [found, found], vocab)
     second = a.answer.split("\n（2）", 1)[1]
     assert "第九条" in second and "重点用于支持中小企业公共服务体系和融资服务体系建设" in second
+
+
+def test_a_units_duty_under_its_full_name_answers_its_short_name(corpus):
+    from assistant.answer.extractive import _abbreviates
+
+    assert _abbreviates("区府办", "区政府办") and not _abbreviates("区府办", "区财政局")
+    clauses, vocab = corpus
+    q = normalize_question("区府办在领导小组里主要负责什么工作？", 2000)
+    a = compose(q, hits(clauses, "lzb-2024-22:a1.office", "lzb-2024-22:a1.m1", "lzb-2024-22:a1.d1"),
+                reading=read_question(q, vocab), vocab=vocab)
+    assert lead(a).startswith("1.区政府办负责协调工作领导小组重大会务工作") and a.citations[0].id == "lzb-2024-22:a1.d1"
+
+
+def test_the_rank_of_a_post_is_the_texts_not_the_holders_name(corpus):
+    clauses, vocab = corpus
+    q = normalize_question("领导小组的组长由哪一级领导担任？", 2000)
+    a = compose(q, hits(clauses, "lzb-2024-22:a1.leader", "lzb-2024-22:s8.1"), reading=read_question(q, vocab), vocab=vocab)
+    assert "区政府主要领导任组长" in lead(a)

@@ -429,7 +429,7 @@ class _Composer:
         cited = "".join(c.text for c in self.cites.citations)
         # Words that name a subject: dictionary words, not phrasing (最多能), not negated verbs (解决不了).
         naming = [w for w in self.reading.subject if _in_dictionary(w) and not _ASKY.search(w)
-                  and not _NOT_SUBJECT.search(w) and not negated(w)]
+                  and not _NOT_SUBJECT.search(w) and not negated(w) and not ASKS_LAWFUL.search(w)]
         missing = [w for w in naming if len(w) >= 3 and specificity(w) >= SPECIFIC and w in question
                    and w not in cited and w not in self.vocab.text
                    and not default_lexicon().supported(w, self.vocab.text) and not _parts_held(w, cited, self.vocab.text)]
@@ -499,6 +499,11 @@ class _Composer:
             if not ask.search(asking):
                 continue
             unit = next((h for h in hits if h.clause.kind == kind and h.clause.title and h.clause.title in flat_q), None)
+            if unit is None:
+                # 区府办…负责什么: the body's duty line may name it in full (区政府办).
+                named = {h.clause.title for h in hits if h.clause.title and h.clause.title in flat_q}
+                unit = next((h for h in hits if h.clause.kind == kind and h.clause.title
+                             and any(_abbreviates(n, h.clause.title) for n in named)), None)
             if unit is not None:
                 self.whole_lead = True
                 self.shown.append(unit.clause.text)  # stated whole: the basis need not quote it again
@@ -507,8 +512,10 @@ class _Composer:
             c = hit.clause
             # A person named in the question, or the group's 组长/副组长 asked for.
             m = re.search(r"成员 (\S+?)（", c.label)
+            # 由什么层级的领导任组长 asks the rank the text sets, not who holds the post.
             if (c.kind == "member" and m and m.group(1) in flat_q) or (
-                    c.kind == "leader" and c.title and c.title in flat_q and not ("副" + c.title in flat_q)):
+                    c.kind == "leader" and c.title and c.title in flat_q and not ("副" + c.title in flat_q)
+                    and not _ASKS_RANK.search(asking)):
                 self.whole_lead = True
                 self.shown.append(c.text)
                 return f"{c.text}{self.mark(hit)}"
@@ -704,6 +711,19 @@ def _parts_held(word: str, cited: str, corpus: str) -> bool:
 
     parts = [p for p in _jieba().lcut_for_search(word) if len(p) >= 2 and p != word]
     return bool(parts) and all(p in corpus for p in parts)
+
+
+# Asking the rank or level of a post (什么层级, 哪一级, 什么级别的领导).
+_ASKS_RANK = re.compile(r"层级|级别|哪一?级|什么级")
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """Is ``short`` a short form of ``full`` that keeps its first and last characters and drops
+    some in between (区府办 of 区政府办, 经信局 of 经济和信息化局)?"""
+    if not 2 <= len(short) < len(full) or short[0] != full[0] or short[-1] != full[-1]:
+        return False
+    rest = iter(full)
+    return all(ch in rest for ch in short)
 
 
 def _names_own(text: str, vocab) -> bool:

@@ -113,9 +113,8 @@ def find_slips(question: str, corpus: str) -> list[tuple[str, str]]:
                 continue
             if piece[0] in _FUNCTION_EDGE or piece[-1] in _FUNCTION_EDGE:
                 continue
-            if n > 1 and all(len(t) >= 2 and _common(t) for t in tokens[i:i + n]):
-                continue  # words side by side (领导上任): a phrase the corpus lacks, not a slip (a
-                # rare dictionary word beside one, 连合改造, may still be one)
+            if n > 1 and all(len(t) >= 2 and _dictionary().get(t) for t in tokens[i:i + n]):
+                continue  # words side by side (领导上任, 中小企业分包): a phrase the corpus lacks, not a slip
             # The slipped character stands in a token no dictionary knows (容级率, 规化, 拆旧,
             # 凭征): a known word (企业会, 的中介) is what the asker wrote on purpose.
             unknown = [(starts[k] - start, starts[k] - start + len(tokens[k])) for k in range(i, i + n)
