@@ -468,3 +468,16 @@ def test_a_range_per_unit_at_its_top_or_at_the_askers_own_sum(laws):
     assert "奖励为80万元（800000元）至400万元（4000000元）[1]" in span.answer
     # A quantity of another unit is not counted as the rule's.
     assert arith_answer("我们投资了3000万元，能奖多少？", [laws[plan]], laws) is None
+
+
+def test_a_computed_penalty_names_the_duty_it_enforces(laws):
+    """处以设计费百分之二十至百分之一百的罚款 for 违反本条例第四十一条第一款: the computed range,
+    and the paragraph breached, quoted and cited."""
+    answer, final = _ask("设计院没按规划条件出图，设计费80万元，要罚多少？",
+                         ["shanghai-urban-rural-planning-2018:art57.k1"], laws)
+    lines = answer.answer.split("\n")
+    assert lines[0].endswith("罚款为16万元（160000元）至80万元（800000元）[1]。")
+    assert lines[-1].startswith("所违反的规定：上海市城乡规划条例 第四十一条第一款：“设计单位必须按照城乡规划") and lines[-1].endswith("[2]。")
+    assert [c.id for c in answer.citations] == ["shanghai-urban-rural-planning-2018:art57.k1",
+                                                "shanghai-urban-rural-planning-2018:art41.k1"]
+    assert final.notes == [] and final.answer.answer == answer.answer

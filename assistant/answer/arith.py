@@ -290,7 +290,8 @@ def _base_shown(base: Quantity) -> str:
 
 # -- answers --------------------------------------------------------------------------
 
-def _share(c: _Candidate, others: list[_Candidate], text: str, qs: list[Quantity]) -> Answer:
+def _share(c: _Candidate, others: list[_Candidate], text: str, qs: list[Quantity],
+           clauses: Mapping[str, Clause] | None = None) -> Answer:
     rule = c.rule
     pool = _money(qs) if rule.base_kind == "money" else _areas(qs)
     base = _named(pool, text, rule.base or "")[0]
@@ -332,8 +333,28 @@ def _share(c: _Candidate, others: list[_Candidate], text: str, qs: list[Quantity
                                       "base": name, "rates": [part.rates[0].text], "results": [v[0]]}))
     for fixed in _fixed_penalties(c, text):
         lines.append(f"另：“{fixed}”{mark}。")
+    lines += _rule_enforced(c, cites, clauses)
     return Answer(question=text, answer="\n".join(lines), abstained=False, citations=cites.citations,
                   tool_calls=calls)
+
+
+def _rule_enforced(c: _Candidate, cites: CitationList, clauses: Mapping[str, Clause] | None) -> list[str]:
+    """A penalty computed from a rule that names the duty it enforces (对违反本条例第四十一条第一款
+    规定…的): that duty, quoted and cited, so the answer says what was breached."""
+    if not clauses or not re.search(r"违反", c.rule.quote):
+        return []
+    from assistant.answer.bearing import _named_articles
+
+    out = []
+    for art_id in sorted(_named_articles(c.rule.quote, c.clause.doc_id, clauses)):
+        art = clauses[art_id]
+        m = re.search(r"第([一二三四五六七八九十]+)款", c.rule.quote)
+        para = next((clauses[k] for k in art.children if k in clauses and clauses[k].kind == "paragraph"
+                     and m and clauses[k].label.endswith(f"第{m.group(1)}款")), None)
+        target = para or art
+        first = re.split(r"(?<=[。；])", re.sub(r"^第[一二三四五六七八九十百零〇]+条\s*", "", target.text.strip()))[0]
+        out.append(f"所违反的规定：{target.label}：“{first.rstrip('。；')}”{cites.mark(target)}。")
+    return out
 
 
 def _nested(c: _Candidate) -> list[Rule]:
@@ -601,7 +622,7 @@ def _choose(ready: list, short: list, every: list[_Candidate], text: str, qs: li
             # The clause's other rates of the same base (another case of the same act) are shown too.
             others = [c for c in every if c is not best and c.clause.id == best.clause.id
                       and c.rule.kind == "share" and c.rule.base == best.rule.base]
-            return _share(best, others, text, qs)
+            return _share(best, others, text, qs, clauses)
         if best.rule.kind == "per_day":
             return _per_day(best, text, qs)
         if best.rule.kind == "per_unit":
