@@ -23,7 +23,7 @@ from assistant.index.store import ClauseIndex
 from assistant.models import Answer, Clause, DocumentMeta
 from assistant.retrieve.gate import Gate, GateSignals, specificity
 from assistant.retrieve.hybrid import Hit, Mode, Retriever
-from assistant.retrieve.stated import named_only
+from assistant.retrieve.stated import named_only, unheld_contents
 from assistant.understand.lexicon import default_lexicon
 from assistant.understand.names import correction_note, prefer_named
 from assistant.understand.spelling import correct_slips, correct_titles
@@ -404,6 +404,9 @@ class Assistant:
         # A calculation with numbers in it is answered by the tool even when the gate hesitates
         # (its words may be rare); anything else the gate rejects is out of scope.
         arith = arith_answer(q, [h.clause for h in hits], clauses)  # a rate, interest or deadline the clauses state
+        if not reason and arith is None:
+            # 白名单企业有哪些 / 破产重整的申请流程: contents the documents only name.
+            reason = unheld_contents(reading.parts[0].text if parted else reading.asking, self.gate.corpus)
         for name, route in self._route_fns():
             if not _route_applies(name, q, hist):
                 continue

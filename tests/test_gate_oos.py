@@ -129,3 +129,22 @@ def test_a_class_named_only_below_the_first_clauses_is_still_read(laws):
               "sme-promotion-law-2017:art2", asking="算微型企业还是小型企业？")
     assert why is not None and "划分标准由国务院负责中小企业促进工作综合管理的部门" in why
     assert why.endswith("没有给出判断是否属于“微型企业”的具体标准")
+
+
+def test_the_entries_of_a_list_no_document_gives(laws):
+    from assistant.retrieve.stated import unheld_contents
+
+    _, corpus, _ = laws
+    why = unheld_contents("北仑列入白名单的企业有哪些？", corpus)
+    assert why is not None and why.startswith("现有文件只提到“白名单”") and why.endswith("没有列出具体名单")
+
+
+def test_a_procedure_of_something_the_documents_only_partly_name(laws):
+    from assistant.retrieve.stated import unheld_contents
+
+    _, corpus, _ = laws
+    why = unheld_contents("企业破产清算的申请程序是什么？", corpus)
+    assert why is not None and why.endswith("没有规定其办理程序")
+    # A procedure whose whole name the documents hold is the composer's to answer.
+    assert unheld_contents("企业投资项目核准的申请流程是怎样的？", corpus) is None
+    assert unheld_contents("低效工业用地改造项目的审批流程是怎样的？", corpus) is None

@@ -363,6 +363,62 @@ def _noun_after(text: str) -> str:
     return word if len(word) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", word) and _freq()[0].get(word) else ""
 
 
+# Asking the entries of a list the texts name (白名单企业有哪些, 名录里都有哪些单位).
+_MEMBERS_ASK = re.compile(r"([\u4e00-\u9fff]{1,12}?(?:名单|名录|清单|目录))[”\"」]?的?(?:企业|单位|项目|公司|产品)?(?:都|具体)?"
+                          r"(?:有哪些|是哪些|包括哪些|有哪几家|是哪几家|有哪几个|有谁)")
+# A sentence that gives a list's entries: names joined by 、 after 包括/为/a colon.
+_ENTRIES = re.compile(r"(?:包括|为|有|：|:)[^。；]{0,40}?、[^。；]{0,40}?、")
+# Asking how something is done (申请流程是怎样的, 怎么申请, 需要哪些材料).
+_PROCEDURE_ASK = re.compile(r"(?:申请|办理|报批|审批|认定)?(?:流程|程序|手续|步骤)(?:是|有)?(?:怎样|怎么样|如何|什么|哪些)|"
+                            r"(?:怎么|如何|怎样)(?:申请|办理|报批)|需要(?:哪些|什么|啥)(?:材料|手续)")
+# What a sentence that says how something is done says.
+_PROCEDURE_TEXT = re.compile(r"申请|提交|提出|受理|材料|报送|备案|审核|审查|登记|办理|程序|流程|之日起")
+
+
+def _members(asking: str, corpus: str) -> str | None:
+    """The entries of a list asked for (白名单企业有哪些) that no document gives: every sentence
+    that names the list uses it without listing who is on it."""
+    m = _MEMBERS_ASK.search(asking)
+    if not m:
+        return None
+    name = _EDGE.sub("", m.group(1).lstrip("“\"「"))
+    core = _core(name, corpus)
+    if len(core) < MIN_CORE:
+        return None
+    mentions = [x for x in _sentences(corpus) if core in x]
+    if any(_ENTRIES.search(x[x.find(core):]) for x in mentions):
+        return None
+    return f"现有文件只提到“{core}”：“{_short(mentions[0])}”，没有列出具体名单"
+
+
+def _procedure(asking: str, corpus: str) -> str | None:
+    """How something is done (企业破产重整的申请流程) when the documents hold only part of its
+    name (企业破产, not 重整) and every sentence that holds that part only mentions it."""
+    from assistant.index.tokenize import _jieba
+
+    m = _PROCEDURE_ASK.search(asking)
+    if not m:
+        return None
+    phrase = _asked_of(asking, m)
+    core = _core(phrase, corpus)
+    if len(core) < MIN_CORE + 1:
+        return None  # a short part (申请) names too many things to judge by
+    rest = [w for w in _jieba().lcut(phrase.replace(core, "", 1)) if len(w) >= 2 and w not in corpus]
+    if not rest:
+        return None  # the documents hold the whole name (改造项目的审批流程): the composer answers
+    mentions = [x for x in _sentences(corpus) if core in x]
+    if not mentions or any(_PROCEDURE_TEXT.search(x) for x in mentions):
+        return None
+    return f"现有文件只写道“{_short(mentions[0])}”，没有规定其办理程序"
+
+
+def unheld_contents(asking: str, corpus: str) -> str | None:
+    """Why the documents cannot answer a question about the contents of something they only
+    name — the entries of a list, how a procedure goes — or None. Asked before a listing of
+    what applies to the asker is offered, which would otherwise answer 白名单企业有哪些."""
+    return _members(asking, corpus) or _procedure(asking, corpus)
+
+
 def named_only(asking: str, hits: Sequence[Hit], corpus: str, question: str = "") -> str | None:
     """Why the best clauses only name what the question asks for, or None when they state it.
 
