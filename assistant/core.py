@@ -205,7 +205,12 @@ class Assistant:
     def gate(self) -> Gate:
         """The abstention gate, built from the indexed text."""
         if self._gate is None:
-            self._gate = Gate("\n".join(c.text for c in self.index.clauses().values()))
+            clauses = list(self.index.clauses().values())
+            by_doc: dict[str, list[str]] = {}
+            for c in clauses:
+                by_doc.setdefault(c.doc_id, []).append(c.text)
+            self._gate = Gate("\n".join(c.text for c in clauses),
+                              doc_texts={d: "".join(t).replace(" ", "") for d, t in by_doc.items()})
         return self._gate
 
     @property
@@ -434,8 +439,9 @@ class Assistant:
             return answer.model_copy(update={"question": shown})
         if not hits:
             reason = "索引中没有任何条款"
-        if not reason and arith is None and len(reading.versions) < 2 and not parted:
-            # The best clauses may only name what is asked for (…目录, 划分标准由…制定).
+        if not reason and (arith is None or not arith.tool_calls) and len(reading.versions) < 2 and not parted:
+            # The best clauses may only name what is asked for (…目录, 划分标准由…制定), also when
+            # a rule of theirs would want the asker's figures (这个利率具体是多少 names no amount).
             reason = named_only(reading.asking, hits, self.gate.corpus, q)
         if reason and arith is not None and arith.tool_calls and not explicit:
             reason = None  # the clause's own rule computes with the asker's figures (its words may be rare)

@@ -148,3 +148,12 @@ def test_a_procedure_of_something_the_documents_only_partly_name(laws):
     # A procedure whose whole name the documents hold is the composer's to answer.
     assert unheld_contents("企业投资项目核准的申请流程是怎样的？", corpus) is None
     assert unheld_contents("低效工业用地改造项目的审批流程是怎样的？", corpus) is None
+
+
+def test_contact_details_no_document_writes(laws):
+    from assistant.retrieve.stated import unheld_contents
+
+    _, corpus, _ = laws
+    assert unheld_contents("在线平台的网址是多少？", corpus) == "现有文件没有载明网址等联系信息"
+    assert unheld_contents("在线平台由谁建立？", corpus) is None
+    assert unheld_contents("投诉电话是多少？", corpus + "投诉电话：0574-86888888") is None

@@ -428,7 +428,7 @@ class _Composer:
             return f"所引条文未规定{self.unsettled}[1]。"
         cited = "".join(c.text for c in self.cites.citations)
         # Words that name a subject: dictionary words, not phrasing (最多能), not negated verbs (解决不了).
-        naming = [w for w in self.reading.subject if _in_dictionary(w) and not _ASKY.search(w)
+        naming = [w for w in self.reading.subject if _a_term(w) and not _ASKY.search(w)
                   and not _NOT_SUBJECT.search(w) and not negated(w) and not ASKS_LAWFUL.search(w)]
         missing = [w for w in naming if len(w) >= 3 and specificity(w) >= SPECIFIC and w in question
                    and w not in cited and w not in self.vocab.text
@@ -438,12 +438,13 @@ class _Composer:
         top = naming[:2]
         if top and missing[0] == top[0]:
             self.missing_subject = missing[0]  # what the question is about: nothing answers it
-        elif len(top) == 2 and all(specificity(w) >= SPECIFIC and w not in self.vocab.text for w in top) \
-                and any(w in missing for w in top):
-            # 劳动合同试用期最长多久: the two words that say most what is asked are held by no
-            # document (劳动合同 only as 劳动 and 合同 apart), one of them not even in part —
-            # the clause found shares only the question's everyday words (最长, 约定).
-            self.missing_subject = next(w for w in top if w in missing)
+        elif len(top) == 2 and all(specificity(w) >= SPECIFIC and w not in self.vocab.text
+                                   and not default_lexicon().supported(w, self.vocab.text) for w in top) \
+                and any(not _parts_held(w, cited, self.vocab.text) for w in top):
+            # 劳动合同试用期最长多久, 土地增值税和契税: the two words that say most what is asked are
+            # held by no document (劳动合同 only as 劳动 and 合同 apart), one of them not even in
+            # part — the clause found shares only the question's everyday words (最长, 约定).
+            self.missing_subject = next(w for w in top if not _parts_held(w, cited, self.vocab.text))
         return f"现有文件没有关于“{'、'.join(missing[:2])}”的规定。"
 
     def _points(self, clause: Clause) -> list[str]:
@@ -701,6 +702,16 @@ def _states(unsettled: str, text: str) -> bool:
 def _supporting_text(text: str) -> list[str]:
     """The quotes under 依据 (they show the cited clauses' own words)."""
     return re.findall(r"“([^”]*)”", text.split("\n依据：", 1)[1]) if "\n依据：" in text else []
+
+
+def _a_term(word: str) -> bool:
+    """A dictionary word, or a compound of dictionary words (经济补偿金, 土地增值税)."""
+    from assistant.index.tokenize import _jieba
+
+    if _in_dictionary(word):
+        return True
+    parts = _jieba().lcut(word, HMM=False)
+    return len(word) >= 4 and len(parts) >= 2 and all(len(p) >= 2 and _in_dictionary(p) for p in parts)
 
 
 def _parts_held(word: str, cited: str, corpus: str) -> bool:

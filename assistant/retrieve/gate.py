@@ -186,8 +186,11 @@ class Gate:
     """
 
     def __init__(self, corpus_text: str, thresholds: GateThresholds | None = None,
-                 lexicon: Lexicon | None = None) -> None:
+                 lexicon: Lexicon | None = None, doc_texts: dict[str, str] | None = None) -> None:
         self.corpus = re.sub(r"\s+", "", corpus_text)
+        # Each document's own text, when known: a year another document mentions (2018年 in a
+        # regulation's title) does not put a question about this one's period in scope.
+        self.doc_texts = doc_texts or {}
         # The characters the documents write (a question keeps those of them it writes, though traditional).
         self.characters = frozenset(self.corpus)
         self.thresholds = thresholds or GateThresholds.load()
@@ -331,7 +334,9 @@ class Gate:
         asked = [y for y in reading.years if str(y) in reading.asking and y not in reading.version_years]
         if not asked or any(any(d.covers(y) for d in docs) for y in asked):
             return [], []
-        outside = [y for y in asked if f"{y}年" not in self.corpus]
+        texts = [self.doc_texts[d.doc_id] for d in docs if d.doc_id in self.doc_texts]
+        held = "".join(texts) if len(texts) == len(docs) else self.corpus
+        outside = [y for y in asked if f"{y}年" not in held]
         periods = [f"{d.display}适用于{d.start_year or ''}年" + (f"至{d.end_year}年" if d.end_year else "起")
                    for d in docs]
         return outside, periods

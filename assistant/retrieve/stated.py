@@ -412,11 +412,25 @@ def _procedure(asking: str, corpus: str) -> str | None:
     return f"现有文件只写道“{_short(mentions[0])}”，没有规定其办理程序"
 
 
+# Asking contact details: a web address, a phone number, an e-mail, an office address.
+_CONTACT_ASK = re.compile(r"网址|网站|链接|电话|手机号|热线|邮箱|联系方式|二维码|办公地址|地址在哪")
+# How texts write them.
+_CONTACT_TEXT = re.compile(r"https?://|www\.|\d{3,4}-?\d{7,8}|\d{5,}|@[A-Za-z0-9]|电话|网址|地址：|邮箱")
+
+
+def _contact(asking: str, corpus: str) -> str | None:
+    """Contact details asked for (平台的网址是啥) that no document writes."""
+    m = _CONTACT_ASK.search(asking)
+    if not m or _CONTACT_TEXT.search(corpus):
+        return None
+    return f"现有文件没有载明{m.group(0)}等联系信息"
+
+
 def unheld_contents(asking: str, corpus: str) -> str | None:
     """Why the documents cannot answer a question about the contents of something they only
-    name — the entries of a list, how a procedure goes — or None. Asked before a listing of
+    name — the entries of a list, how a procedure goes, where to reach a body — or None. Asked before a listing of
     what applies to the asker is offered, which would otherwise answer 白名单企业有哪些."""
-    return _members(asking, corpus) or _procedure(asking, corpus)
+    return _members(asking, corpus) or _procedure(asking, corpus) or _contact(asking, corpus)
 
 
 def named_only(asking: str, hits: Sequence[Hit], corpus: str, question: str = "") -> str | None:
