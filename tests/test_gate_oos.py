@@ -157,3 +157,19 @@ def test_contact_details_no_document_writes(laws):
     assert unheld_contents("在线平台的网址是多少？", corpus) == "现有文件没有载明网址等联系信息"
     assert unheld_contents("在线平台由谁建立？", corpus) is None
     assert unheld_contents("投诉电话是多少？", corpus + "投诉电话：0574-86888888") is None
+
+
+def test_what_it_takes_to_enter_a_list_and_the_conditions_of_a_benefit(laws):
+    clauses, corpus, _ = laws
+    plan = "lzb-2024-22:s6.6"
+    # Entering a list the plan only names: declined, also when the list is named in the situation told.
+    assert ask(laws, "白名单企业要满足哪些条件才能入选？", plan) is not None
+    why = ask(laws, "要进“白名单”享受兼并收购补助，企业得满足什么条件？", plan, asking="企业得满足什么条件？")
+    assert why is not None
+    # The conditions of a benefit are the clause's to state.
+    assert ask(laws, "申请兼并收购补助需要满足哪些条件？", plan) is None
+
+
+def test_indicators_asked_of_an_evaluation_the_texts_only_name(laws):
+    why = ask(laws, "“亩均论英雄”综合评价有哪些指标？", "lzb-2024-22:s6.3")
+    assert why is not None and "亩均英雄" not in why  # never a glued fragment of the asker's words

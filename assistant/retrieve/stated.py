@@ -60,12 +60,17 @@ _DELEGATES = re.compile(r"由[^。；]{1,40}?(?:制定|提出|确定|公布|发�
                         r"报[^。；]{1,20}?批准|适时调整|以外|之外|实行[^。；]{0,20}?制度")
 # Asking for the criteria of a classification or a status.
 _CRITERIA_ASK = re.compile(r"(?:按|依|根据|凭)(?:什么|哪些|啥)[\u4e00-\u9fff]{0,2}?(?:标准|指标|条件|依据)|"
+                           r"(?:有|包括)(?:哪些|什么|啥)(?:评价)?(?:指标|权重)|"
                            r"(?:按|依|根据|凭)(?:什么|啥)来?(?:分|划分|区分|评|定)|"
                            r"(?:划分|认定|评定|界定|评价)的?(?:标准|条件|指标|依据)|"
-                           r"(?:满足|符合|具备|达到)(?:哪些|什么|啥)(?:条件|要求|标准)|"
                            r"怎么(?:划分|认定|评定|界定|评上|评的)|如何(?:划分|认定|评定|界定)|"
                            r"(?:怎么|怎样|如何)(?:才能)?(?:评出来|评选出来|选出来|评上|选上|入选)|"
                            r"(?:认定|评定|申报|评上)[^。？?]{0,6}?(?:需要|要|得)(?:满足)?(?:哪些|什么|啥)(?:条件|资格|标准)")
+# What it takes to enter a list or a status (要进白名单…，得满足什么条件; 满足哪些条件才能入选), read in the
+# whole question (the list may be named in the situation told first). The conditions of a benefit
+# (申请…补助需要满足哪些条件) are the clauses' to state.
+_ENTRY_ASK = re.compile(r"(?:入选|进入?|列入|纳入|成为|评为)[^。？?]{0,20}?(?:满足|符合|具备|达到)(?:哪些|什么|啥)(?:条件|要求|标准)|"
+                        r"(?:满足|符合|具备|达到)(?:哪些|什么|啥)(?:条件|要求|标准)才(?:能|可以)(?:入选|进|列入|纳入|成为|评上)")
 # What a sentence that states criteria says.
 _CRITERIA_TEXT = re.compile(r"条件|标准|指标|符合|具备|下列|以下|以上|不低于|不高于|不超过|不少于|达到|低于|高于|"
                             r"是指|包括|满足|[：:]")
@@ -236,18 +241,27 @@ def _asked_of(asking: str, match: re.Match) -> str:
     return _EDGE.sub("", before)
 
 
-def _criteria(asking: str, hits: Sequence[Hit], corpus: str) -> str | None:
+def _criteria(asking: str, hits: Sequence[Hit], corpus: str, question: str = "") -> str | None:
     """Criteria asked for (按什么标准划分) that the clauses naming the thing do not give."""
     m = _CRITERIA_ASK.search(asking)
+    if not m and question:
+        m = _ENTRY_ASK.search(question)
+        asking = question if m else asking
     if not m:
         return None
     phrase = _asked_of(asking, m)
+    entered = re.match(r"(?:入选|进入?|列入|纳入|成为|评为)([^，,。？?]{2,16})", m.group(0))
+    if entered and len(phrase) < 2:
+        phrase = entered.group(1)  # 要进“白名单”享受…，得满足什么条件: the list entered is what is asked of
     keys = [k for k in re.split(r"[、和及与或]", phrase) if len(k) >= 2]
     if not keys:
         return None
-    head = _head(phrase)
-    if head and head not in corpus and not default_lexicon().supported(head, corpus):
-        return f"现有文件没有关于“{head}”的规定"
+    bare = re.sub(r"[“”\"「」]", "", phrase)
+    head = _head(bare)
+    if head and head not in corpus and not default_lexicon().supported(head, corpus) and not _pair_held(bare, corpus):
+        # Named in the asker's words: the head when they wrote it so, else the whole phrase
+        # (亩均论英雄综合评价, not a glued 亩均英雄).
+        return f"现有文件没有关于“{head if head in bare else bare}”的规定"
     # The pieces (between commas) that name the thing: one that states criteria answers.
     mentions = [(h, p) for h, text in _texts(hits) for p in _PIECE.split(text)
                 if any(k in p or _core(k, p) or k[:2] in p for k in keys)]
@@ -269,6 +283,15 @@ def _criteria_told(asking: str, hits: Sequence[Hit], corpus: str, question: str)
 
 # The status the asker tells they seek before asking its criteria (想申请高新技术企业认定，…).
 _TOLD_STATUS = re.compile(r"(?:申请|申报|办理|参加|参评|争取|想|要)+([\u4e00-\u9fff]{2,12}?)(认定|评定|评审|资格)")
+
+
+def _pair_held(phrase: str, corpus: str) -> bool:
+    """Do the documents hold two neighbouring words of the phrase together (申请兼并收购补助:
+    兼并收购)? Then it is no subject they lack, whatever its first words."""
+    from assistant.index.tokenize import _jieba
+
+    toks = [t for t in _jieba().lcut(phrase) if re.fullmatch(r"[\u4e00-\u9fff]{2,}", t)]
+    return any(a + b in corpus for a, b in zip(toks, toks[1:]))
 
 
 def _head(phrase: str) -> str:
@@ -364,7 +387,8 @@ def _noun_after(text: str) -> str:
 
 
 # Asking the entries of a list the texts name (白名单企业有哪些, 名录里都有哪些单位).
-_MEMBERS_ASK = re.compile(r"([\u4e00-\u9fff]{1,12}?(?:名单|名录|清单|目录))[”\"」]?的?(?:企业|单位|项目|公司|产品)?(?:都|具体)?"
+_MEMBERS_ASK = re.compile(r"([\u4e00-\u9fff]{1,12}?(?:名单|名录|清单|目录))[”\"」]?(?:上|里|中|内)?(?:现在|目前)?的?"
+                          r"(?:企业|单位|项目|公司|产品)?(?:都|具体)?"
                           r"(?:有哪些|是哪些|包括哪些|有哪几家|是哪几家|有哪几个|有谁)")
 # A sentence that gives a list's entries: names joined by 、 after 包括/为/a colon.
 _ENTRIES = re.compile(r"(?:包括|为|有|：|:)[^。；]{0,40}?、[^。；]{0,40}?、")
@@ -413,9 +437,10 @@ def _procedure(asking: str, corpus: str) -> str | None:
 
 
 # Asking contact details: a web address, a phone number, an e-mail, an office address.
-_CONTACT_ASK = re.compile(r"网址|网站|链接|电话|手机号|热线|邮箱|联系方式|二维码|办公地址|地址在哪")
+_CONTACT_ASK = re.compile(r"网址|网站|链接|电话|手机号|热线|邮箱|联系方式|二维码|办公地址|地址在哪|在哪条路|哪条街|具体位置|门牌")
 # How texts write them.
-_CONTACT_TEXT = re.compile(r"https?://|www\.|\d{3,4}-?\d{7,8}|\d{5,}|@[A-Za-z0-9]|电话|网址|地址：|邮箱")
+_CONTACT_TEXT = re.compile(r"https?://|www\.|\d{3,4}-?\d{7,8}|\d{5,}|@[A-Za-z0-9]|电话|网址|地址：|邮箱|"
+                           r"[\u4e00-\u9fff]{2,6}[路街]\d+号")
 
 
 def _contact(asking: str, corpus: str) -> str | None:
@@ -450,6 +475,6 @@ def named_only(asking: str, hits: Sequence[Hit], corpus: str, question: str = ""
     # A list named in the background ("…目录里，哪些项目要核准？") is still what is asked into.
     listed = _container(question, hits, corpus) if _LIST_ASK.search(asking) else None
     return (listed or _pointed_list(question, corpus) or _classified(asking, hits, corpus, question)
-            or _criteria(asking, hits, corpus) or _criteria_told(asking, hits, corpus, question)
+            or _criteria(asking, hits, corpus, question) or _criteria_told(asking, hits, corpus, question)
             or _left_elsewhere(asking, corpus) or _title_only(asking, corpus)
             or _value(asking, hits, corpus, question))
