@@ -279,9 +279,9 @@ def test_parts_that_each_name_a_version_are_each_answered_from_it(two_versions):
 
 @pytest.mark.slow
 def test_a_question_of_several_parts_is_gated_on_its_first_part(two_versions):
-    # Measured whole, five clauses cannot cover four questions' words (coverage is low); the
+    # Measured whole, five clauses cannot cover five questions' words (coverage is low); the
     # first part asked on its own is answerable, so the parts are answered.
-    q = "大企业拖欠货款，条例怎么处理？我们能到哪里投诉？多久能有结果？可以申请仲裁吗？"
+    q = "大企业欠货款不给，条例怎么处理？我们能到哪里投诉？多久能有结果？可以申请仲裁吗？能去法院起诉吗？"
     assert two_versions.gate.abstain(two_versions.evidence(q).signals) is not None
     a = two_versions.ask(q, llm=False)
     assert not a.abstained and a.answer.startswith("（1）条例怎么处理：")
