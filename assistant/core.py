@@ -210,7 +210,7 @@ class Assistant:
             for c in clauses:
                 by_doc.setdefault(c.doc_id, []).append(c.text)
             self._gate = Gate("\n".join(c.text for c in clauses),
-                              doc_texts={d: "".join(t).replace(" ", "") for d, t in by_doc.items()})
+                              doc_texts={d: "\n".join(t) for d, t in by_doc.items()})
         return self._gate
 
     @property
@@ -410,7 +410,7 @@ class Assistant:
         # (its words may be rare); anything else the gate rejects is out of scope.
         arith = arith_answer(q, [h.clause for h in hits], clauses)  # a rate, interest or deadline the clauses state
         if not reason and arith is None:
-            # 白名单企业有哪些 / 破产重整的申请流程: contents the documents only name.
+            # 某名单上有哪些企业 / 破产重整的申请流程: contents the documents only name.
             reason = unheld_contents(reading.parts[0].text if parted else reading.asking, self.gate.corpus)
         for name, route in self._route_fns():
             if not _route_applies(name, q, hist):
@@ -483,8 +483,6 @@ class Assistant:
         asked_before = ""
         composed = list(reading.parts)  # each part as the answer is composed for it
         for part, own_reading in zip(reading.parts, part_readings):
-            # A later part that asks what befalls whoever breaks the rule and names nothing of
-            # its own (…部门会不会被追责？) asks under the regulation the first part is answered from.
             # A question that names versions: each part within its own (none named: the one in force).
             scope = own_reading if reading.versions else reading
             asked = strip_cues(part.query, read_versions(part.query)) if reading.versions else part.query

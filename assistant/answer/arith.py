@@ -30,7 +30,7 @@ from fractions import Fraction
 
 from pydantic import BaseModel, ConfigDict
 
-from assistant.answer.arith_rules import WIDTH, Rule, StartRule, read_rules, read_start_rules
+from assistant.answer.arith_rules import MONEY_UNIT, WIDTH, Rule, StartRule, read_rules, read_start_rules
 from assistant.answer.cite import CitationList
 from assistant.clauses.numerals import int_to_cn
 from assistant.models import Answer, Clause, ToolCall
@@ -343,10 +343,10 @@ def _rule_enforced(c: _Candidate, cites: CitationList, clauses: Mapping[str, Cla
     规定…的): that duty, quoted and cited, so the answer says what was breached."""
     if not clauses or not re.search(r"违反", c.rule.quote):
         return []
-    from assistant.answer.bearing import _named_articles
+    from assistant.answer.bearing import named_articles
 
     out = []
-    for art_id in sorted(_named_articles(c.rule.quote, c.clause.doc_id, clauses)):
+    for art_id in sorted(named_articles(c.rule.quote, c.clause.doc_id, clauses)):
         art = clauses[art_id]
         m = re.search(r"第([一二三四五六七八九十]+)款", c.rule.quote)
         para = next((clauses[k] for k in art.children if k in clauses and clauses[k].kind == "paragraph"
@@ -426,7 +426,7 @@ def _per_unit(c: _Candidate, text: str, qs: list[Quantity]) -> Answer:
     note = ""
     own = re.search(rf"每\s*{re.escape(unit)}[^，。；\d]{{0,6}}?(\d+(?:\.\d+)?)\s*(亿元|万元|元)", text)
     if own:
-        value = Decimal(own.group(1)) * {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}[own.group(2)]
+        value = Decimal(own.group(1)) * MONEY_UNIT[own.group(2)]
         low, high = rule.rates[0].value, rule.rates[-1].value
         if low <= value <= high:
             rates = [(own.group(1) + own.group(2), value)]

@@ -67,7 +67,7 @@ _SENTENCE_END = "。；;\n"
 # 每亩1—5万元, 每平方米补助200元, 每家奖励10万元: a sum for each unit (a range shares its unit).
 _PER_UNIT = re.compile(r"每\s*(?P<unit>亩|平方米|家|个|户|套|间|名|人)(?P<gap>[^，。；\d]{0,8}?)\s*"
                        r"(?P<a>\d+(?:\.\d+)?)\s*(?:[—\-－~～至到]\s*(?P<b>\d+(?:\.\d+)?)\s*)?(?P<money>亿元|万元|元)")
-_MONEY_UNIT = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+MONEY_UNIT = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 
 
 class RateSpan(BaseModel):
@@ -338,7 +338,7 @@ def _per_unit_rules(text: str, seg: tuple[int, int]) -> list[Rule]:
     part = text[a:b]
     out = []
     for m in _PER_UNIT.finditer(part):
-        scale = _MONEY_UNIT[m.group("money")]
+        scale = MONEY_UNIT[m.group("money")]
         ends = [m.group("a")] + ([m.group("b")] if m.group("b") else [])
         spans = [RateSpan(text=f"{n}{m.group('money')}", value=Decimal(n) * scale,
                           start=m.start(key), end=m.end(key)) for n, key in zip(ends, ("a", "b"))]

@@ -308,7 +308,7 @@ def rule_additions(ctx: _Structure, hits: list[Hit], taken: set[str], shown: lis
     head = art.own_text + "\n" + lead.text if art is not None else ""
     if art is None or not any(LIABILITY.search(s) for s in sentences(head)):
         return []  # the lead is no penalty
-    named = _named_articles(head, lead.doc_id, clauses)
+    named = named_articles(head, lead.doc_id, clauses)
     conduct = _conduct(lead, art, hits, ctx)
     asked = ctx.subject & ctx.rare(lead.doc_id)
     cands: list[tuple[bool, float, Clause, str]] = []  # (named by number, how well it matches, …)
@@ -349,7 +349,7 @@ def _share(sentence: str, wanted: set[str]) -> float:
     return sum(specificity(w) for w in wanted if w in sentence) / weight if weight else 0.0
 
 
-def _named_articles(text: str, doc_id: str, clauses: Mapping[str, Clause]) -> set[str]:
+def named_articles(text: str, doc_id: str, clauses: Mapping[str, Clause]) -> set[str]:
     """Ids of the articles of the document that a penalty names (违反本条例第四十二条…)."""
     numbers = set(re.findall(rf"(?:本(?:条例|法|办法|规定|细则)|违反)[^。；]{{0,6}}?第([{_CN_DIGITS}]+)条(?!之)", text))
     return {c.id for c in clauses.values() if c.doc_id == doc_id and c.kind == "article" and c.number in numbers}

@@ -430,16 +430,17 @@ class _Composer:
         # Words that name a subject: dictionary words, not phrasing (最多能), not negated verbs (解决不了).
         naming = [w for w in self.reading.subject if _a_term(w) and not _ASKY.search(w)
                   and not _NOT_SUBJECT.search(w) and not negated(w) and not ASKS_LAWFUL.search(w)]
+        def unheld(w: str) -> bool:  # no document holds it, nor a policy term it stands for
+            return w not in self.vocab.text and not default_lexicon().supported(w, self.vocab.text)
+
         missing = [w for w in naming if len(w) >= 3 and specificity(w) >= SPECIFIC and w in question
-                   and w not in cited and w not in self.vocab.text
-                   and not default_lexicon().supported(w, self.vocab.text) and not _parts_held(w, cited, self.vocab.text)]
+                   and w not in cited and unheld(w) and not _parts_held(w, cited, self.vocab.text)]
         if not missing:
             return None
         top = naming[:2]
         if top and missing[0] == top[0]:
             self.missing_subject = missing[0]  # what the question is about: nothing answers it
-        elif len(top) == 2 and all(specificity(w) >= SPECIFIC and w not in self.vocab.text
-                                   and not default_lexicon().supported(w, self.vocab.text) for w in top) \
+        elif len(top) == 2 and all(specificity(w) >= SPECIFIC and unheld(w) for w in top) \
                 and any(not _parts_held(w, cited, self.vocab.text) for w in top):
             # 劳动合同试用期最长多久, 土地增值税和契税: the two words that say most what is asked are
             # held by no document (劳动合同 only as 劳动 and 合同 apart), one of them not even in

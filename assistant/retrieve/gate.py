@@ -190,7 +190,7 @@ class Gate:
         self.corpus = re.sub(r"\s+", "", corpus_text)
         # Each document's own text, when known: a year another document mentions (2018年 in a
         # regulation's title) does not put a question about this one's period in scope.
-        self.doc_texts = doc_texts or {}
+        self.doc_texts = {d: re.sub(r"\s+", "", t) for d, t in (doc_texts or {}).items()}
         # The characters the documents write (a question keeps those of them it writes, though traditional).
         self.characters = frozenset(self.corpus)
         self.thresholds = thresholds or GateThresholds.load()

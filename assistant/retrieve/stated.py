@@ -66,7 +66,7 @@ _CRITERIA_ASK = re.compile(r"(?:按|依|根据|凭)(?:什么|哪些|啥)[\u4e00-
                            r"怎么(?:划分|认定|评定|界定|评上|评的)|如何(?:划分|认定|评定|界定)|"
                            r"(?:怎么|怎样|如何)(?:才能)?(?:评出来|评选出来|选出来|评上|选上|入选)|"
                            r"(?:认定|评定|申报|评上)[^。？?]{0,6}?(?:需要|要|得)(?:满足)?(?:哪些|什么|啥)(?:条件|资格|标准)")
-# What it takes to enter a list or a status (要进白名单…，得满足什么条件; 满足哪些条件才能入选), read in the
+# What it takes to enter a list or a status (要进某名单…，得满足什么条件; 满足哪些条件才能入选), read in the
 # whole question (the list may be named in the situation told first). The conditions of a benefit
 # (申请…补助需要满足哪些条件) are the clauses' to state.
 _ENTRY_ASK = re.compile(r"(?:入选|进入?|列入|纳入|成为|评为)[^。？?]{0,20}?(?:满足|符合|具备|达到)(?:哪些|什么|啥)(?:条件|要求|标准)|"
@@ -252,7 +252,7 @@ def _criteria(asking: str, hits: Sequence[Hit], corpus: str, question: str = "")
     phrase = _asked_of(asking, m)
     entered = re.match(r"(?:入选|进入?|列入|纳入|成为|评为)([^，,。？?]{2,16})", m.group(0))
     if entered and len(phrase) < 2:
-        phrase = entered.group(1)  # 要进“白名单”享受…，得满足什么条件: the list entered is what is asked of
+        phrase = entered.group(1)  # 要进“某名单”享受…，得满足什么条件: the list entered is what is asked of
     keys = [k for k in re.split(r"[、和及与或]", phrase) if len(k) >= 2]
     if not keys:
         return None
@@ -288,18 +288,21 @@ _TOLD_STATUS = re.compile(r"(?:申请|申报|办理|参加|参评|争取|想|要
 def _pair_held(phrase: str, corpus: str) -> bool:
     """Do the documents hold two neighbouring words of the phrase together (申请兼并收购补助:
     兼并收购)? Then it is no subject they lack, whatever its first words."""
-    from assistant.index.tokenize import _jieba
-
-    toks = [t for t in _jieba().lcut(phrase) if re.fullmatch(r"[\u4e00-\u9fff]{2,}", t)]
+    toks = _long_words(phrase)
     return any(a + b in corpus for a, b in zip(toks, toks[1:]))
 
 
 def _head(phrase: str) -> str:
     """The head of an asked phrase: its first two words (高新技术企业认定 -> 高新技术企业)."""
+    toks = _long_words(phrase)
+    return "".join(toks[:2]) if len(toks) >= 2 else ""
+
+
+def _long_words(phrase: str) -> list[str]:
+    """The words of two or more Chinese characters of ``phrase``, in order."""
     from assistant.index.tokenize import _jieba
 
-    toks = [t for t in _jieba().lcut(phrase) if re.fullmatch(r"[\u4e00-\u9fff]{2,}", t)]
-    return "".join(toks[:2]) if len(toks) >= 2 else ""
+    return [t for t in _jieba().lcut(phrase) if re.fullmatch(r"[\u4e00-\u9fff]{2,}", t)]
 
 
 def _states_value(piece: str, core: str) -> bool:
@@ -386,7 +389,7 @@ def _noun_after(text: str) -> str:
     return word if len(word) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", word) and _freq()[0].get(word) else ""
 
 
-# Asking the entries of a list the texts name (白名单企业有哪些, 名录里都有哪些单位).
+# Asking the entries of a list the texts name (某名单企业有哪些, 名录里都有哪些单位).
 _MEMBERS_ASK = re.compile(r"([\u4e00-\u9fff]{1,12}?(?:名单|名录|清单|目录))[”\"」]?(?:上|里|中|内)?(?:现在|目前)?的?"
                           r"(?:企业|单位|项目|公司|产品)?(?:都|具体)?"
                           r"(?:有哪些|是哪些|包括哪些|有哪几家|是哪几家|有哪几个|有谁)")
@@ -400,7 +403,7 @@ _PROCEDURE_TEXT = re.compile(r"申请|提交|提出|受理|材料|报送|备案|
 
 
 def _members(asking: str, corpus: str) -> str | None:
-    """The entries of a list asked for (白名单企业有哪些) that no document gives: every sentence
+    """The entries of a list asked for (某名单上的企业有哪些) that no document gives: every sentence
     that names the list uses it without listing who is on it."""
     m = _MEMBERS_ASK.search(asking)
     if not m:
@@ -454,7 +457,7 @@ def _contact(asking: str, corpus: str) -> str | None:
 def unheld_contents(asking: str, corpus: str) -> str | None:
     """Why the documents cannot answer a question about the contents of something they only
     name — the entries of a list, how a procedure goes, where to reach a body — or None. Asked before a listing of
-    what applies to the asker is offered, which would otherwise answer 白名单企业有哪些."""
+    what applies to the asker is offered, which would otherwise answer 某名单上的企业有哪些."""
     return _members(asking, corpus) or _procedure(asking, corpus) or _contact(asking, corpus)
 
 

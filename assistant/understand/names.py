@@ -115,9 +115,9 @@ _PLACE_NAME = re.compile(r"(?:镇|乡|街道|村|区|县|市)$")
 def _written_word(written: str, meant: str) -> bool:
     """Does the changed character stand in a common word as written (供水 of 供水公司 for
     供电公司)? Then the asker wrote what they meant."""
-    from assistant.understand.spelling import _common, _diff, _pairs
+    from assistant.understand.spelling import _diff, _pairs, common_word
 
-    return any(_common(p) for p in _pairs(written, _diff(written, meant)))
+    return any(common_word(p) for p in _pairs(written, _diff(written, meant)))
 
 
 def _wildcard(form: str, at: int) -> str:

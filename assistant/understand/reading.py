@@ -437,17 +437,16 @@ def _parts(asking_segs: list[str]) -> list[Part]:
 
 # A verb with its negation: 解决不了, 付不起, 拿不到.
 _CANNOT = re.compile(r"不[了起到成]")
-# A dictionary word this common that opens with 不/没/未 is a word of its own (不动产).
-COMMON_WORD = 100
 
 
 def negated(word: str) -> bool:
-    """Is ``word`` a negated verb (不改, 没付, 解决不了) — conduct or a state, not a subject?"""
-    from assistant.index.tokenize import _jieba
+    """Is ``word`` a negated verb (不改, 没付, 解决不了) — conduct or a state, not a subject? A
+    common dictionary word that opens with 不/没/未 is a word of its own (不动产)."""
+    from assistant.understand.spelling import common_word
 
     if _CANNOT.search(word):
         return True
-    return word[:1] in ("不", "没", "未") and (_jieba().dt.FREQ.get(word) or 0) < COMMON_WORD
+    return word[:1] in ("不", "没", "未") and not common_word(word)
 
 
 # The question before asked about something else: 用财政资金的团体组织呢, 那负责人呢.
@@ -460,8 +459,8 @@ def _specific(subject: list[str]) -> bool:
     return any(specificity(w) >= MEDIUM for w in subject)
 
 
-# Asking how conduct is dealt with (怎么处理, 会怎样) …
-_HANDLED = re.compile(r"(?:怎么|如何|怎样|咋)(?:处理|处置|管)|会怎么?样|会咋样")
+# Asking how conduct is dealt with (怎么处理; 会怎样 already asks a penalty) …
+_HANDLED = re.compile(r"(?:怎么|如何|怎样|咋)(?:处理|处置|管)")
 # … after asking whether the conduct is lawful (这合规吗, 能拒绝吗).
 ASKS_LAWFUL = re.compile(r"合规|合法|违法|违规|可以吗|可不可以|允许|行不行|站得住|能.{0,8}吗")
 # An open question word: with its own question mark after another question, a part of its own.

@@ -60,7 +60,8 @@ def _pairs(text: str, at: int) -> list[str]:
 RARE = 100
 
 
-def _common(word: str) -> bool:
+def common_word(word: str) -> bool:
+    """A dictionary word at least :data:`RARE` common (连合, 部份 are not)."""
     return (_dictionary().get(word) or 0) >= RARE
 
 
@@ -69,9 +70,9 @@ def _mends(written: str, meant: str) -> bool:
     written text has no dictionary word (收够, 规化, 拆旧) and the meant one has (收购, 规划,
     折旧), or is a dictionary word itself (容积率)? 小微 -> 小型 changes a word into another."""
     at = _diff(written, meant)
-    if any(_common(p) for p in _pairs(written, at)):
+    if any(common_word(p) for p in _pairs(written, at)):
         return False
-    return (len(meant) >= 3 and _common(meant)) or any(_common(p) for p in _pairs(meant, at))
+    return (len(meant) >= 3 and common_word(meant)) or any(common_word(p) for p in _pairs(meant, at))
 
 
 def _a_word(text: str, corpus: str) -> bool:
@@ -118,7 +119,7 @@ def find_slips(question: str, corpus: str) -> list[tuple[str, str]]:
             # The slipped character stands in a token no dictionary knows (容级率, 规化, 拆旧,
             # 凭征): a known word (企业会, 的中介) is what the asker wrote on purpose.
             unknown = [(starts[k] - start, starts[k] - start + len(tokens[k])) for k in range(i, i + n)
-                       if len(tokens[k]) >= 2 and not _common(tokens[k]) and tokens[k] not in corpus]
+                       if len(tokens[k]) >= 2 and not common_word(tokens[k]) and tokens[k] not in corpus]
             near = {c for c in _candidates(piece, corpus) if _a_word(c, corpus) and _mends(piece, c)
                     and any(a <= _diff(piece, c) < b for a, b in unknown)}
             if len(near) == 1:
