@@ -436,6 +436,9 @@ class Assistant:
                 continue  # the pack tool lacks an input; the clause's own rule computes with what is given
             if reason and not (name in ("tool", "table") and answer.tool_calls):
                 break
+            if reason and name == "table" and not reading.columns \
+                    and not any(row in reading.asking for row in reading.rows):
+                break  # 我们是某街道的企业…研发费用占比要多少: a row named only in the asker's situation
             return answer.model_copy(update={"question": shown})
         if not hits:
             reason = "索引中没有任何条款"

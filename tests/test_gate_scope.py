@@ -89,3 +89,19 @@ def test_penalty_question_on_a_regulation_leads_with_the_fine(multi):
     assert a.citations[0].id.startswith("investment-project-approval-2016:art18")
     assert "1‰以上5‰以下的罚款" in lead(a)
     assert dangling_markers(a.answer, len(a.citations)) == []
+
+
+def test_a_row_named_only_in_the_askers_story_does_not_answer_what_no_document_holds(multi):
+    # 大碶 is a row of the plan's task table; the question asks about a certification no text holds.
+    a = multi.ask("我们是大碶的一家软件企业，想申请专精特新认定，研发投入占营业收入的比例要多少？")
+    assert a.abstained and a.tool_calls == [] and a.citations == []
+
+
+def test_a_situation_told_of_others_is_judged_by_all_its_words(multi):
+    # Nobody tells about themselves here: 节假日/车间/值班 are what is asked about, and no text holds them.
+    a = multi.ask("工人节假日来车间值班，工资按几倍算？")
+    assert a.abstained
+    # The asker's own story is still set aside when what is asked is held.
+    a = multi.ask("我是残疾人，打算开个网店卖手工艺品，国家法律有什么扶持？")
+    assert not a.abstained
+    assert a.citations[0].id == "sme-promotion-law-2017:art25"

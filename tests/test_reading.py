@@ -222,3 +222,14 @@ def test_which_kind_asks_a_classification_not_what_applies(vocab):
 def test_what_money_is_used_for_is_a_question_of_its_own(vocab):
     r = read_question(normalize_question("这笔专项资金由谁安排，钱主要花在哪？", 2000), vocab)
     assert [p.asks for p in r.parts] == [["who"], ["list"]]
+
+
+def test_a_segment_that_only_says_where_is_the_topic_of_the_next_part(vocab):
+    """…标准里，…？…？ — a segment ending in 里/中/方面 with no question mark of its own says
+    where the next part asks; its words (even a slip that reads as 谁) ask nothing themselves."""
+    r = read("款项支付条例的投诉处理谁里，受理以后多少个工作日转交？结果多久反馈？", vocab)
+    assert [p.text for p in r.parts] == ["款项支付条例的投诉处理谁里，受理以后多少个工作日转交", "结果多久反馈"]
+    assert "who" not in r.parts[0].asks
+    # Without a stray asking word the same segment is background, as before.
+    r = read("投诉处理的规定里，受理以后几个工作日要转交？结果多久反馈？", vocab)
+    assert r.background == ["投诉处理的规定里"]

@@ -50,6 +50,7 @@ from assistant.index.tokenize import words
 from assistant.models import Clause
 from assistant.retrieve.gate import specificity
 from assistant.retrieve.hybrid import Hit
+from assistant.understand.lexicon import default_lexicon
 from assistant.understand.reading import ASK_PATTERNS, ask_kinds, content_words
 
 # A relative drop in fused score at least this large separates the close hits from the rest;
@@ -166,6 +167,38 @@ def asked_roles(asking: str) -> list[str]:
     if "penalty" not in roles and ASKS_LIABILITY.search(asking):
         roles.insert(0, "penalty")
     return roles
+
+
+# The party a sanctioning article is about: what its first sentence names before the conduct
+# (机关、事业单位违反本条例，有下列情形之一的; 行业协会商会、中介服务机构有下列情形之一的).
+_PARTY_HEAD = re.compile(r"^(?:第[一二三四五六七八九十百千零〇]+条(?:之[一二三四五六七八九十]+)?\s*)?(?:对)?"
+                         r"([^，。；：:]{2,30}?)(?:违反|有下列|有以下|未按|未依|未经|拒不|拒绝|不履行)")
+
+
+def party_of(article: Clause) -> str:
+    """The party a sanctioning article names before the conduct, or empty."""
+    if not LIABILITY.search(article.text):
+        return ""
+    m = _PARTY_HEAD.match(article.text.strip())
+    return m.group(1) if m else ""
+
+
+def party_articles(question: str, doc_id: str, clauses: Mapping[str, Clause]) -> list[tuple[Clause, str]]:
+    """The sanctioning articles of a document whose party the question names (这家事业单位要承担
+    什么责任 → 机关、事业单位违反本条例…; 行业协会硬拉我们参加评比 → 行业协会商会、中介服务机构有下列
+    情形之一的…), each with the party as its first sentence names it; empty unless the document
+    sanctions two parties or more and the question names one of them more than the others. Read
+    from the articles' own first sentences."""
+    parties = [(c, party) for c in clauses.values()
+               if c.doc_id == doc_id and c.kind == "article" and (party := party_of(c))]
+    if len({p for _, p in parties}) < 2:
+        return []
+    asked = {w for w in content_words(question) if len(w) >= 2} | set(default_lexicon().expand(question))
+    scored = [(sum(specificity(w) for w in asked if w in party), c, party) for c, party in parties]
+    best = max(sc for sc, _, _ in scored)
+    if best <= 0 or all(sc == best for sc, _, _ in scored):
+        return []
+    return [(c, party) for sc, c, party in scored if sc == best]
 
 
 def _pick(cands: list[tuple[float, Hit, str]], home_doc: str) -> tuple[float, Hit, str]:
@@ -317,7 +350,7 @@ def rule_additions(ctx: _Structure, hits: list[Hit], taken: set[str], shown: lis
             continue
         if any(LIABILITY.search(s) for s in sentences(c.text)):
             continue  # another penalty, not a rule
-        home = _article_of(c, clauses)
+        home = article_of(c, clauses)
         for s in sentences(c.text):
             if boilerplate(s, c) or is_heading(s, c):
                 continue
@@ -389,7 +422,7 @@ class _Structure:
     def __init__(self, question: str, lead: Clause, lead_sentence: str, clauses: Mapping[str, Clause]) -> None:
         self.lead = lead
         self.clauses = clauses
-        self.article = _article_of(lead, clauses)
+        self.article = article_of(lead, clauses)
         # The question's own words less those that only ask (会被怎么处理, 有什么说法).
         asked = ASKS_LIABILITY.sub("", question)
         for pattern in ASK_PATTERNS.values():
@@ -559,7 +592,7 @@ def _is_chapter(clause: Clause, clauses: Mapping[str, Clause]) -> bool:
     return any(clauses[i].kind == "article" for i in clause.children if i in clauses)
 
 
-def _article_of(clause: Clause, clauses: Mapping[str, Clause]) -> Clause | None:
+def article_of(clause: Clause, clauses: Mapping[str, Clause]) -> Clause | None:
     """The article a clause belongs to (itself when it is one)."""
     c: Clause | None = clause
     while c is not None and c.kind != "article":

@@ -25,6 +25,7 @@ from assistant.answer.shapes import (
     ASKS_WHO,
     DATE,
     DEFINITION,
+    LIABILITY,
     LISTS,
     NUMBER,
     STATED_NUMBER,
@@ -44,7 +45,7 @@ from assistant.retrieve.gate import specificity
 from assistant.retrieve.hybrid import Hit
 from assistant.understand.lexicon import default_lexicon
 from assistant.understand.names import ASKS_DUTY, ASKS_PERSON
-from assistant.understand.reading import ASKS_LAWFUL, MEDIUM, SPECIFIC, content_words, negated
+from assistant.understand.reading import ASKS_LAWFUL, HANDLED_CONDUCT, MEDIUM, SPECIFIC, content_words, negated
 
 MAX_CITATIONS = 3
 # A sentence of the best clause may supply the shape asked for (a fine, a time limit) when it
@@ -221,6 +222,40 @@ class _Composer:
         _, hit, sent = max(found, key=lambda x: x[0])
         return hit, sent
 
+    def _party_lead(self, question: str, asking: str, top: Hit, qwords: set[str], wants_number: bool,
+                    negated: set[str]) -> tuple[Hit, str] | None:
+        """A penalty asked of a party the question names (这家事业单位要承担什么责任): the article
+        of the lead's document that sanctions that party leads, by the item or sentence about the
+        question's conduct, when the lead sanctions nothing (a duty: 应当自交付之日起30日内支付) or
+        another party (行业协会商会… for 某个部门强制我们参加评比)."""
+        if not self.clauses or "penalty" not in bearing.asked_roles(asking):
+            return None
+        own = bearing.article_of(top.clause, self.clauses)
+        arts = bearing.party_articles(question, top.clause.doc_id, self.clauses)
+        if not arts or own is None or own.id in {a.id for a, _ in arts}:
+            return None
+        if LIABILITY.search(own.text) and not bearing.party_of(own):
+            return None  # the lead sanctions whom it names (…进行恐吓、打击报复的，…依法给予处分或者处罚)
+        # The conduct, not the party its head names nor the words that point at it (这种行为),
+        # says which item (收费、评比, not 行业协会; 逼我们接受 → 强制…接受).
+        pointing = set(words("".join(m.group(0) for m in re.finditer(HANDLED_CONDUCT, question))))
+        bridged = frozenset(default_lexicon().expand(question))
+
+        def conduct(party: str) -> set[str]:
+            return {w for w in qwords if w not in party and w not in pointing}
+
+        def told(sentence: str, party: str) -> float:
+            # What the item says, how much of it was told: the item that is the told conduct
+            # (未在规定的期限内支付…款项 for 过了付款期限还不付), not a longer one that shares a
+            # word with it (…变相延长付款期限).
+            shared = _score(sentence, conduct(party), bridged - set(party))
+            own = _score(sentence, set(words(sentence)))
+            return shared * (shared / own) ** 0.5 if shared > 0 and own > 0 else 0.0
+
+        sc, sent, art = max(((told(x, party), x, a) for a, party in arts for x in sentences(a.text)
+                             if not is_heading(x, a)), key=lambda x: x[0], default=(0.0, "", None))
+        return (Hit(clause=art, score=top.score), sent) if sc > 0 and art is not None else None
+
     def _bridged(self, question: str) -> list[str]:
         """The policy terms for the everyday words of ``question`` that the texts do not use
         (出让金 → 土地价款, 补交 → 增收): words that name a subject, not those that ask for a
@@ -287,6 +322,9 @@ class _Composer:
         top_hit, top_sent, top_score = _prior(question, score_all(bridged) if bridged else scored, self.reading)
         if bridged:
             top_score = next((sc for h, _, sc in scored if h is top_hit), top_score)
+        party = self._party_lead(question, asking, top_hit, qwords, wants_number, negated)
+        if party is not None:
+            top_hit, top_sent = party
         remedy = self._remedy(question, hits, qwords, top_hit, top_score)
         if remedy is not None:
             top_hit, top_sent = remedy
@@ -466,17 +504,23 @@ class _Composer:
         # The heading must name what is asked about as well as the retrieved sentences do
         # (…重大招引项目有哪些金融支持 is not a list of 改造提升模式).
         floor = SUPPORT_SHARE * max(self.scores.values(), default=0.0)
-        for hit in hits:
+        # A heading the question names (…有哪几种改造提升模式, 实施路经里有哪三种: one slip
+        # allowed) is what is asked into, wherever retrieval ranked its clause.
+        named = [c for c in self.clauses.values() if _names_heading(question, c)]
+        top = hits[0] if hits else None
+        for hit, named_one in [*((h, False) for h in hits), *((Hit(c, top.score), True) for c in named if top)]:
             parent = hit.clause if hit.clause.kind != "point" else self.clauses.get(hit.clause.parent_id or "")
             while parent is not None:
-                parts = child_titles(parent) or self._points(parent)
-                score = _heading_score(parent, qwords)
+                # (A named heading is listed by the titles under it, not by its points: 梳理提升式
+                # 改造中…通过哪些途径 asks into one of them.)
+                parts = child_titles(parent) or ([] if named_one else self._points(parent))
+                score = _heading_score(parent, qwords) + (floor if named_one else 0.0)
                 if len(parts) >= 2 and score > 0 and score >= floor:
                     # 哪三种 names how many: the clause with that many parts is the one meant.
                     score *= COUNT_NAMED if count == len(parts) else 1
                     if best is None or score > best[0]:
                         best = (score, parent, parts, hit)
-                parent = self.clauses.get(parent.parent_id or "")
+                parent = None if named_one else self.clauses.get(parent.parent_id or "")
         if best is None:
             return None
         _, parent, parts, hit = best
@@ -561,9 +605,11 @@ class _Composer:
             for s in [sent, *about, *rest]:
                 if not pattern.search(s):
                     continue
-                # A definition, or a short sentence, reads whole; a long one as the piece that
-                # holds the shape.
-                frag = s if pattern is DEFINITION or len(s) <= WHOLE_CHARS else (_fragment(s, pattern, qwords) or s)
+                # A definition, a short sentence, or a list's head with the item asked about
+                # (…由有关部门责令改正……（三）强制…参加评比) reads whole; a long one as the piece
+                # that holds the shape.
+                frag = s if pattern is DEFINITION or len(s) <= WHOLE_CHARS or "……" in s \
+                    else (_fragment(s, pattern, qwords) or s)
                 frag = frag if len(frag) >= 8 else s
                 self.shown.append(frag)
                 return _after(prefix, frag, self.mark(top))
@@ -654,6 +700,21 @@ def _prior(question: str, scored: list[tuple[Hit, str, float]], reading=None) ->
     narrow = [x for x in stating if not any(y[0].clause.id.startswith(x[0].clause.id + ".") for y in stating)]
     # Of several that state it, the best-scoring.
     return max(narrow or stating, key=lambda x: x[2])
+
+
+# A heading this long can be named in a question (实施路径, 改造提升模式; not 附则).
+NAMED_HEADING_CHARS = 4
+
+
+def _names_heading(question: str, clause: Clause) -> bool:
+    """Does the question name the clause's heading, verbatim or with one character slipped
+    (实施路经 for 实施路径)? Only a clause with parts under it is a heading to list."""
+    title = clause.title or ""
+    if len(title) < NAMED_HEADING_CHARS or not clause.children or not re.fullmatch(r"[\u4e00-\u9fff]+", title):
+        return False
+    flat = question.replace(" ", "")
+    return title in flat or any(re.search(re.escape(title[:i]) + "[\u4e00-\u9fff]" + re.escape(title[i + 1:]), flat)
+                                for i in range(1, len(title)))
 
 
 def _heading_score(clause: Clause, qwords: set[str]) -> float:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from assistant.models import Clause
+from assistant.understand.reading import HANDLED_CONDUCT
 
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 _CN_NUM = "零〇一二两三四五六七八九十百千万"
@@ -28,7 +29,8 @@ ASKS_WHO = re.compile(r"哪个部门|哪个单位|哪家单位|谁|哪些部门|
 LISTS = re.compile(r"哪些|哪几|哪[两二三四五六七八九十]+(?:种|类|个|项|方面|条)|有什么|包括|分为|几种|几个方面|what are", re.I)
 WANTS_AMOUNT = re.compile(r"补助|补贴|奖励|资助|多少|比例|几|标准|上限|罚|how (much|many)", re.I)
 
-ASKS_PENALTY = re.compile(r"罚|处罚|法律责任|后果|会怎么?样|会咋样|追究|被.{0,4}查处|(?:怎么|如何|怎样)查处|penalt|fine", re.I)
+ASKS_PENALTY = re.compile(r"罚|处罚|法律责任|后果|会怎么?样|会咋样|追究|被.{0,4}查处|(?:怎么|如何|怎样)查处|penalt|fine|"
+                          + HANDLED_CONDUCT, re.I)
 # 期限/时限 asks only as what is asked (期限是多少, 有没有期限, 什么期限), not inside a noun
 # phrase that names a period (保证期限届满后的保证金怎么处理).
 ASKS_TIME_LIMIT = re.compile(r"多久|多长时间|多长(?!度)|几天|几日|多少天|多少日|多少个工作日|几个月|几年一次|"
@@ -59,7 +61,7 @@ LIABILITY = re.compile(rf"{PENALTY.pattern}|追究[^。；，]{{0,8}}责任|给�
 ASKS_LIABILITY = re.compile(r"被[^，。？?]{0,4}(?:怎么|如何|怎样)(?:处理|处置|处罚|追究|问责|查处)|会(?:怎么|如何|怎样)处理|"
                             r"(?:担|承担)(?:什么|哪些|何种|啥)(?:法律)?责任|担责|追责|问责|有(?:什么|啥)(?:法律)?后果|"
                             r"受(?:到)?(?:什么|哪些|何种|啥)(?:样的)?(?:处理|处分|处罚|惩罚)|"
-                            r"(?:违规|违法|违反)[^，。？?]{0,8}(?:会|要)(?:怎么|怎样|如何)")
+                            r"(?:违规|违法|违反)[^，。？?]{0,8}(?:会|要)(?:怎么|怎样|如何)|" + HANDLED_CONDUCT)
 
 # What to say when the question asks for a shape the best clause does not state.
 UNSETTLED: dict[str, str] = {}
@@ -81,6 +83,10 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
 
 
+# A sentence that opens a list of items (有下列情形之一的：, 包括以下内容：).
+_LIST_OPENED = re.compile(r"(?:下列|以下)[^。\n]{0,80}[：:]")
+
+
 def is_heading(sentence: str, clause: Clause | None = None) -> bool:
     """Is ``sentence`` only a heading (（八）安排专项资金, 第三章 总则, the clause's title)?
 
@@ -95,6 +101,8 @@ def is_heading(sentence: str, clause: Clause | None = None) -> bool:
     if clause is not None and clause.title and s.replace(" ", "") in (
             clause.title, f"{clause.number or ''}{clause.title}".replace(" ", "")):
         return True
+    if clause is not None and _LIST_OPENED.search(clause.text[:max(clause.text.find(s), 0)]):
+        return False  # an item of a list (…有下列情形之一的：…（五）违法强制…接受中介服务。)
     return bool(_HEADING.match(s)) and not re.search(r"[，,：:]", s)
 
 

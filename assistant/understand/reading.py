@@ -27,12 +27,16 @@ from assistant.understand.vocabulary import PLACE_RE, Vocabulary, generic_places
 AskKind = Literal["wording", "who", "when", "time_limit", "amount", "list", "compare", "superlative",
                   "filter", "sum", "share", "penalty", "definition", "calculation", "eligibility", "yesno", "open"]
 
+# How the conduct told before is dealt with (行业协会硬拉我们参加评比…，这种情况怎么处理): its penalty.
+HANDLED_CONDUCT = r"(?:这种|这样的?|此类|这类)(?:情况|做法|行为)[^。？?]{0,12}(?:怎么|如何|怎样|咋)(?:处理|处置)"
+
 # How Chinese (and a little English) asks for each kind of thing. Order matters only for
 # ``primary``: the more specific kinds come first.
 ASK_PATTERNS: dict[str, re.Pattern] = {
     "penalty": re.compile(r"罚|处罚|处分|法律责任|追究|违反.{0,12}(怎么|会|后果)|后果|会怎么?样|会咋样|吊销|担责|追责|问责|"
                          r"(担|承担)(什么|哪些|何种|啥)(法律)?责任|被.{0,4}查处|(怎么|如何|怎样)查处|违规.{0,8}(会|要)(怎么|怎样|如何)|"
-                         r"受(到)?(什么|哪些|何种|啥)(样的)?(处理|处分|处罚|惩罚)|penalt|fine", re.I),
+                         r"受(到)?(什么|哪些|何种|啥)(样的)?(处理|处分|处罚|惩罚)|"
+                         + HANDLED_CONDUCT + r"|penalt|fine", re.I),
     "definition": re.compile(r"什么是|是指什么|指的是|所称|定义|什么意思|含义|怎么认定|如何认定|认定标准|算不算|属不属于|"
                             r"(?:算|属于|归于|归为)哪一?(?:种|类)|what is", re.I),
     "time_limit": re.compile(r"多久|多长时间|几天|几日|多少天|多少日|多少个工作日|几个月|期限|时限|限期|how long", re.I),
@@ -390,15 +394,24 @@ def read_question(question: str, vocab: Vocabulary) -> Reading:
         version_years=read_versions(question).years)
 
 
+# A segment that only says where the next one asks (…标准里，/在…方面，/…这块，): its topic.
+_TOPIC = re.compile(r"(?:里|里面|中|方面|这块|这一块)$")
+
+
 def _parts(asking_segs: list[str]) -> list[Part]:
     """Split the asking segments into parts; a segment without a subject of its own leans on
     the one before (组长是谁？办公室主任是谁 — both about the same group)."""
     parts: list[Part] = []
-    for seg in asking_segs:
+    topic = ""
+    for at, seg in enumerate(asking_segs):
         text = seg.rstrip("，,。；;！!？? ")
+        if at + 1 < len(asking_segs) and not seg.rstrip().endswith(("？", "?")) and _TOPIC.search(text):
+            topic = f"{topic}，{text}" if topic else text  # 中小企业划分标准里，…多少人以下算小型企业？
+            continue
         if any(text == p.text for p in parts):
             continue  # the same question twice is one part
         kinds = ask_kinds(text)
+        text, topic = (f"{topic}，{text}" if topic else text), ""
         subject = content_words(text)
         cue = ""
         if not kinds and parts and _OPEN.search(text) and seg.rstrip().endswith(("？", "?")) \

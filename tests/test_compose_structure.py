@@ -1,0 +1,115 @@
+"""Answers read from a document's structure, beyond the clauses retrieval ranked first.
+
+- A penalty asked of a party the question names (这家事业单位, 某个部门, 中介机构) is answered
+  from the article that sanctions that party, by the item about the conduct told.
+- A list asked of a heading the question names (…改造提升模式有哪几种, 实施路径, one character
+  slipped) is answered with the titles under that heading.
+- A numbered line under a list's opener (有下列情形之一的：…（五）…) is an item, not a heading.
+
+The composer gets real parsed clauses (the shipped plan and the regulations of evals/documents)
+with retrieval scores shaped like fused (RRF) scores.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.extractive import compose
+from assistant.answer.normalize import normalize_question
+from assistant.answer.shapes import is_heading
+from assistant.models import Answer
+from assistant.retrieve.hybrid import Hit
+from assistant.understand.reading import ask_kinds, read_question
+from assistant.understand.vocabulary import build_vocabulary
+
+PAY25 = "sme-payment-2025:"
+BIZ = "business-environment-2019:"
+PLAN = "lzb-2024-22:"
+
+
+@pytest.fixture(scope="module")
+def corpus(parsed_laws_and_plan):
+    clauses, metas = parsed_laws_and_plan
+    return clauses, build_vocabulary(list(clauses.values()), metas)
+
+
+def ask(corpus, question: str, *scored: tuple[str, float]) -> Answer:
+    clauses, vocab = corpus
+    q = normalize_question(question, 2000)
+    hits = [Hit(clause=clauses[cid], score=score) for cid, score in scored]
+    return compose(q, hits, reading=read_question(q, vocab), vocab=vocab, clauses=clauses)
+
+
+def lead(answer: Answer) -> str:
+    return answer.answer.split("\n", 1)[0]
+
+
+# --- the party a penalty is asked of ---------------------------------------------
+
+def test_a_penalty_asked_of_a_named_party_comes_from_the_article_that_sanctions_it(corpus):
+    # Retrieval found the duties (30日内支付, 不得拖欠), not the sanction.
+    a = ask(corpus, "给一家事业单位供了货，过了付款期限还是不付，事业单位要担什么责任？",
+            (PAY25 + "art9.k1", 0.0328), (PAY25 + "art7.k1", 0.0310))
+    assert a.citations[0].id == PAY25 + "art31"
+    assert lead(a).startswith("据《保障中小企业款项支付条例》（2025年版）第三十一条，机关、事业单位违反本条例，有下列情形之一的，")
+    assert lead(a).endswith("……（一）未在规定的期限内支付中小企业货物、工程、服务款项[1]。")
+
+
+def test_a_lead_that_sanctions_another_party_gives_way_to_the_named_one(corpus):
+    # The best hit sanctions 行业协会商会、中介服务机构; the question is about a government department.
+    a = ask(corpus, "某个局没有法律依据，硬要我们参加达标评比，还借机收费，这要被追究责任吗？",
+            (BIZ + "art71", 0.0323), (BIZ + "art17.k2", 0.0315))
+    assert a.citations[0].id == BIZ + "art69"
+    assert "政府和有关部门及其工作人员有下列情形之一的，依法依规追究责任……(五)没有法律、法规依据，强制或者变相强制市场主体参加评比" \
+        in lead(a)
+
+
+def test_the_item_is_chosen_by_the_conduct_not_by_the_partys_own_words(corpus):
+    # 中介 names the party (行业协会商会、中介服务机构) and item (四) too; 强制…接受 is the conduct.
+    a = ask(corpus, "中介机构逼我们接受它的服务，这种行为按条例怎么处理？", (BIZ + "art43.k2", 0.0320), (BIZ + "art69", 0.0315))
+    assert a.citations[0].id == BIZ + "art71"
+    assert lead(a).endswith("由有关部门责令改正，依法追究法律责任……(五)违法强制或者变相强制市场主体接受中介服务[1]。")
+
+
+def test_a_lead_that_sanctions_whom_it_names_stays(corpus):
+    a = ask(corpus, "大型企业对投诉的中小企业打击报复，要担什么法律责任？", (PAY25 + "art35", 0.0330), (PAY25 + "art31", 0.0310))
+    assert a.citations[0].id == PAY25 + "art35"
+
+
+def test_how_the_conduct_told_is_dealt_with_asks_its_penalty():
+    assert "penalty" in ask_kinds("中介硬塞给我们服务，这种做法按条例怎么处理")
+    assert "penalty" in ask_kinds("这样的行为该如何处置")
+    assert "penalty" not in ask_kinds("投诉材料递上去以后怎么处理")
+
+
+# --- a heading the question names ----------------------------------------------
+
+def test_a_list_asked_of_a_named_heading_gives_the_titles_under_it(corpus):
+    # Retrieval ranked the leading-group clause first; the question names 改造提升模式.
+    a = ask(corpus, "方案里的改造提升模式一共有哪几种？", (PLAN + "s8.1", 0.0315), (PLAN + "s1", 0.0306))
+    assert lead(a) == ("四、改造提升模式包括：（一）政府收储改造；（二）市场参与改造；（三）村集体主导改造；"
+                       "（四）企业联合改造；（五）企业自主改造；（六）其他改造模式[1]。")
+    assert a.citations[0].id == PLAN + "s4"
+
+
+def test_a_heading_named_with_one_character_slipped_is_still_named(corpus):
+    a = ask(corpus, "实施路劲分哪几种改造？", (PLAN + "s5.1.1", 0.0311), (PLAN + "s5.2.1", 0.0309))
+    assert lead(a) == "五、实施路径包括：（一）腾挪拆除式改造；（二）梳理提升式改造；（三）环境优化式改造[1]。"
+
+
+def test_a_named_heading_with_only_points_under_it_is_asked_into_not_listed(corpus):
+    # 梳理提升式改造 has 一是/二是/三是 under it, no titles: the question asks what one of them says.
+    a = ask(corpus, "梳理提升式改造里，对低效和安全隐患突出的企业要通过哪些途径提质增效？",
+            (PLAN + "s5.2.2", 0.0320), (PLAN + "s5.2", 0.0310))
+    assert "包括：" not in lead(a)
+    assert "设备更新改造、容积率提升、以商引商等途径" in lead(a)
+
+
+# --- items under a list's opener -----------------------------------------------
+
+def test_a_numbered_line_under_a_list_opener_is_an_item_not_a_heading(corpus):
+    clauses, _ = corpus
+    assert not is_heading("(五)违法强制或者变相强制市场主体接受中介服务。", clauses[BIZ + "art71"])
+    assert not is_heading("（一）未在规定的期限内支付中小企业货物、工程、服务款项；", clauses[PAY25 + "art31"])
+    # A plan's numbered subheading stays one.
+    assert is_heading("（一）政府收储改造。", clauses[PLAN + "s4"])
