@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.answer.arith import arith_answer
+from assistant.answer.arith import ASKS_FORMER, FORMER_LINE, arith_answer
 from assistant.answer.document_facts import asked_fact, document_fact_answer
 from assistant.answer.bearing import counterpart
 from assistant.answer.extractive import abstain, best_sentence, compose, compose_parts
@@ -96,13 +96,16 @@ def _eligibility_fits(answer: Answer, reading: Reading, hits: list[Hit]) -> bool
 _ELLIPTICAL = re.compile(r"(?:那|那么)?[^，。？?]{1,8}呢")
 
 
-def _also(answer: Answer | None) -> Answer | None:
+def _also(answer: Answer | None, former: bool = False) -> Answer | None:
     """Only the 另：… lines of a computed answer (what the clause sets beside the computed
-    rule), or None when it has none."""
+    rule), or with ``former`` its 调整前… line (the rate a change replaced); None when it has none."""
     if answer is None:
         return None
-    extra = ["同一条款规定：" + x.removeprefix("另：") for x in answer.answer.splitlines() if x.startswith("另：")]
-    return answer.model_copy(update={"answer": "\n".join(extra), "tool_calls": []}) if extra else None
+    extra = [x for x in answer.answer.splitlines() if x.startswith(FORMER_LINE)] if former else \
+        ["同一条款规定：" + x.removeprefix("另：") for x in answer.answer.splitlines() if x.startswith("另：")]
+    # A computed line keeps the calculation that backs its figure.
+    calls = answer.tool_calls if former else []
+    return answer.model_copy(update={"answer": "\n".join(extra), "tool_calls": calls}) if extra else None
 
 
 def _has_number(question: str) -> bool:
@@ -520,6 +523,11 @@ class Assistant:
             part_hits.append(hits)
             own = own_reading.question
             done: Answer | str | None = document_fact_answer(part.text, own_reading, hits, clauses, self.documents())
+            if done is None and settled and isinstance(settled[-1], Answer) and settled[-1].tool_calls \
+                    and ASKS_FORMER.search(part.text):
+                # …最多能占多少亩？按原来的上限是多少？ — the rate the computed rule replaced.
+                done = _also(arith_answer(f"{previous}，{part.text}", [h.clause for h in part_hits[-2]], clauses),
+                             former=True)
             if done is None and settled and isinstance(settled[-1], Answer) and settled[-1].tool_calls \
                     and (part.query != part.text or _ELLIPTICAL.fullmatch(part.text)):
                 # 企业会被罚多少？负责人呢？ — the same question about someone else, after a computed

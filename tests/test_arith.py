@@ -105,6 +105,19 @@ def test_a_raised_cap_takes_the_new_rate_and_names_the_part(laws):
     share = rules[0]
     assert (share.bound, share.base, share.base_kind, [r.value for r in share.rates], share.result_name) == \
         ("cap", "项目总用地面积", "area", [Decimal("0.09")], "配套设施的用地面积")
+    assert [r.value for r in share.before] == [Decimal("0.05")]  # the rate the change replaced
+
+
+def test_the_rate_a_change_replaced_is_computed_when_the_former_one_is_asked(laws):
+    q = "厂区总用地60亩，办公和生活配套用地现在最多能占多少亩？调整前最多多少？"
+    answer, done = _ask(q, ["lzb-2024-22:s6.5"], laws)
+    lines = done.answer.answer.split("\n")
+    assert "项目总用地面积 60亩 × 15% = 9亩" in lines[2]
+    assert lines[3] == "调整前的比例为7%，按此为4.2亩（项目总用地面积 60亩 × 7% = 4.2亩）[1]。"
+    assert answer.tool_calls[0].result["before"] == {"rates": ["7%"], "results": ["4.2"]}
+    # Not asked, not said.
+    answer, _ = _ask("厂区总用地60亩，办公和生活配套用地最多能占多少亩？", ["lzb-2024-22:s6.5"], laws)
+    assert "调整前" not in answer.answer and "before" not in answer.tool_calls[0].result
 
 
 def test_the_synthetic_rules(synthetic):

@@ -421,3 +421,14 @@ def test_which_of_two_rows_has_more_in_everyday_words():
 
     for q in ("霞浦和戚家山比，谁的新增竣工建筑面积任务更多，多出多少？", "两个街道谁的任务更多？"):
         assert _COMPARE.search(q), q
+
+
+def test_a_filter_over_all_rows_says_whether_the_row_named_is_among_them(clauses, county) -> None:
+    answer = _checked(table_answer("我是霞浦街道的。帮扶提升低效企业任务超过20家的街道有哪些？我们霞浦在不在里面？", clauses))
+    lines = answer.answer.split("\n")
+    assert lines[0].startswith("“帮扶提升低效企业”超过20家的有7个街道：")
+    assert lines[1] == "霞浦在其中。"
+    answer = _checked(table_answer("建成口袋公园少于10个的镇乡有哪些？东山镇算不算？", county))
+    lines = answer.answer.split("\n")
+    assert lines[0] == "“建成口袋公园”少于10个的有2个镇：南岭镇6个[1]、北坡乡5个[2]。"
+    assert lines[1] == "东山镇不在其中（为15个[3]）。"

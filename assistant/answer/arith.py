@@ -46,6 +46,9 @@ _ASK_DATE = re.compile(r"哪天|哪一天|哪日|几号|几月几[日号]|什么
 _ASK_AMOUNT = re.compile(r"多少|几|怎么算|如何算|如何计算|怎样计算|计算|算一下|算算|范围|幅度|上限|下限|区间|多大|多高")
 _ASK_DURATION = re.compile(r"多少天|几天|多少日|几日|多少个工作日|几个工作日|多久|多长时间|多少个月|几个月")
 _ASK_CAP = re.compile(r"最多|最高|上限|封顶|顶格")
+# Asking what applied before a change (原来的上限, 调整前, 以前), and how the answer says it.
+FORMER_LINE = "调整前的比例为"
+ASKS_FORMER = re.compile(r"原来|原先|原本|以前|之前|过去|调整前|提高前|修改前|老标准|旧标准")
 _LONGEST = re.compile(r"最长|最多|最大限度|允许的最")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -311,6 +314,12 @@ def _share(c: _Candidate, others: list[_Candidate], text: str, qs: list[Quantity
                     "base_value": fmt(base.value), "base_unit": "元" if base.kind == "money" else base.unit,
                     "rates": [r.text for r in rule.rates], "results": [v[0] for v in values],
                     "formula": lines[2].removeprefix("计算：").removesuffix(f"{mark}。")}
+    if rule.before and ASKS_FORMER.search(text):
+        # 原来的上限是多少: the rate the change replaced (由7%提高到15%: 7%), on the same base.
+        old = [_amount(base.value * r.value, base) for r in rule.before]
+        lines.append(f"{FORMER_LINE}{rule.before[0].text}，按此为{old[0][1]}（{rule.base} {_base_shown(base)} × "
+                     f"{rule.before[0].text} = {old[0][0]}{'元' if base.kind == 'money' else base.unit}）{mark}。")
+        result["before"] = {"rates": [r.text for r in rule.before], "results": [v[0] for v in old]}
     calls = [ToolCall(name=TOOL_NAME, arguments={"base": fmt(base.value), "clause_id": c.clause.id}, result=result)]
     for o in others:
         ov = [_amount(base.value * r.value, base) for r in o.rule.rates]

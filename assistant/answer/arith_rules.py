@@ -96,6 +96,7 @@ class Rule(BaseModel):
     kind: RuleKind
     bound: Bound = "exact"
     rates: list[RateSpan] = []
+    before: list[RateSpan] = []  # the rate a change replaced (由A提高到B: A)
     base: str | None = None
     base_kind: BaseKind | None = None
     result_name: str | None = None
@@ -238,10 +239,11 @@ def _share_rules(text: str, seg: tuple[int, int]) -> list[Rule]:
         nxt = rates[i + 1] if i + 1 < len(rates) else None
         between = part[r.end:nxt.start] if nxt else ""
         bound: Bound = "exact"
+        before: list[RateSpan] = []
         if nxt and between.strip() and _RANGE_JOIN.match(between):
             group, bound, i = [r, nxt], "range", i + 2
         elif nxt and len(between) <= 8 and _CHANGE_JOIN.search(between):
-            group, i = [nxt], i + 2
+            group, before, i = [nxt], [r], i + 2
         else:
             group, i = [r], i + 1
         first, last = group[0], group[-1]
@@ -273,7 +275,7 @@ def _share_rules(text: str, seg: tuple[int, int]) -> list[Rule]:
         if noun is None:
             continue
         whole = _part_name(pre) if is_share or re.search(r"占[^，占]*$", pre) else None
-        out.append(Rule(kind="share", bound=bound, rates=group, base=noun, base_kind=_base_kind(noun),
+        out.append(Rule(kind="share", bound=bound, rates=group, before=before, base=noun, base_kind=_base_kind(noun),
                         result_name=_result_name(after, whole), segment=part, start=a + first.start,
                         quote=_quote(text, seg, a + first.start)))
     return out

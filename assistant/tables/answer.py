@@ -130,6 +130,12 @@ def _filter(c: _Composer) -> dict:
     if res.at_threshold:
         c.lines.append(f"恰为{_q(res.threshold, col.unit)}的{'、'.join(res.at_threshold)}"
                        f"{c.marks(res.at_threshold)}不算{_WORDS[res.comparator]}。")
+    named = [row.key for row in r.rows if not row.is_total]
+    for key in named:  # a row the question names: is it among them?
+        value = c.row(key).number(col)
+        shown = f"（为{_q(ops.fmt(value), col.unit)}{c.mark(c.row(key))}）" if value is not None else ""
+        among = "在其中" if key in res.rows else f"不在其中{shown}"
+        c.lines.append(f"{key}{among}。")
     if res.rows:
         c.used(res.rows, col)
     return {**res.model_dump(), "count": len(res.rows)}

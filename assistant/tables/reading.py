@@ -371,9 +371,15 @@ def _read(question: str, tables: list[Table], history: list[str] | None = None,
             return None
         return TableReading(**{**base, "columns": columns}, operation="progress", achieved=achieved,
                             achieved_unit=unit)
+    limit = _threshold(text)
+    if len(body) == 1 and columns and limit and which:
+        # …不到1万平方米的街道有哪些？我们柴桥算不算？ — a filter over all rows; the one named is
+        # asked whether it is among them.
+        return TableReading(**{**base, "rows": body, "columns": columns[:1]}, operation="filter",
+                            comparator=limit[0], threshold=limit[1])
     if not body and columns:
         # Questions over all rows must say so: 各街道 / 每个 / 哪个街道 / 最多的街道.
-        if (limit := _threshold(text)) and (everyone or which):
+        if limit and (everyone or which):
             return TableReading(**{**base, "columns": columns[:1]}, operation="filter",
                                 comparator=limit[0], threshold=limit[1])
         if (m := _EXTREME.search(text)) and (everyone or which):
