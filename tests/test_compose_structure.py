@@ -113,3 +113,31 @@ def test_a_numbered_line_under_a_list_opener_is_an_item_not_a_heading(corpus):
     assert not is_heading("（一）未在规定的期限内支付中小企业货物、工程、服务款项；", clauses[PAY25 + "art31"])
     # A plan's numbered subheading stays one.
     assert is_heading("（一）政府收储改造。", clauses[PLAN + "s4"])
+
+
+# --- a sentence said in pieces; two things told apart ----------------------------
+
+def test_a_later_part_answered_by_the_rest_of_the_sentence_gets_that_piece(corpus):
+    from assistant.answer.extractive import compose_parts
+
+    clauses, vocab = corpus
+    q = normalize_question("项目清单哪天前要报领导小组办公室？批下来以后怎么实施？", 2000)
+    reading = read_question(q, vocab)
+    assert len(reading.parts) == 2
+    hit = [Hit(clause=clauses[PLAN + "s7.2"], score=0.033)]
+    a = compose_parts(q, reading, [hit, hit], vocab, clauses=clauses)
+    lines = a.answer.split("\n")
+    assert "2024年6月底前报领导小组办公室[1]" in lines[0]
+    assert lines[1].startswith("（2）")
+    assert lines[1].endswith("，经批准同意后分年度实施[1]。")
+
+
+def test_two_things_told_apart_are_both_stated(corpus):
+    inv = "investment-project-approval-2016:"
+    a = ask(corpus, "核准管理跟备案管理有啥不同？", (inv + "art3.k1", 0.0330), (inv + "art9", 0.0300))
+    lines = a.answer.split("\n\n依据：")[0].split("\n")
+    assert lines[0].endswith("实行核准管理[1]。")
+    assert lines[1] == ("据《企业投资项目核准和备案管理条例》第三条第二款，对前款规定以外的项目，实行备案管理。"
+                        "除国务院另有规定的，实行备案管理的项目按照属地原则备案，备案机关及其权限由省、自治区、直辖市和"
+                        "计划单列市人民政府规定[2]。")
+    assert [c.id for c in a.citations][:2] == [inv + "art3.k1", inv + "art3.k2"]

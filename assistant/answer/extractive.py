@@ -104,6 +104,14 @@ def _score(sentence: str, qwords: set[str], bridged: frozenset[str] = frozenset(
 BRIDGED_WEIGHT = 0.5
 
 
+# Two things asked to be told apart (A和B有什么区别, A跟B有啥不同).
+_DIFFERENCE = re.compile(r"([\u4e00-\u9fff]{2,12})(?:和|与|跟|同)([\u4e00-\u9fff]{2,12}?)(?:之间)?(?:有|的)?(?:什么|啥|哪些)?"
+                         r"(?:区别|不同|差别|差异)")
+# Words before or after the compared things that are not part of them.
+_EDGE = re.compile(r"^(?:请问|那么|那|这个|这|就是)|(?:之间|两者|二者)$")
+# A paragraph about the other thing compared this short is said whole.
+CONTRAST_WHOLE = 120
+
 # How much a clause with exactly as many parts as the question names (哪三种) is preferred.
 COUNT_NAMED = 2
 
@@ -256,6 +264,34 @@ class _Composer:
                              if not is_heading(x, a)), key=lambda x: x[0], default=(0.0, "", None))
         return (Hit(clause=art, score=top.score), sent) if sc > 0 and art is not None else None
 
+    def _contrast(self, asking: str, hits: list[Hit], top: Hit, lead: str) -> str | None:
+        """核准管理和备案管理有什么区别: when the lead states one of the two things compared and
+        not the other, the text that states the other (in the lead's article, else a close hit)
+        is said too, whole when it is one short paragraph."""
+        m = _DIFFERENCE.search(asking)
+        if m is None:
+            return None
+        said = _bare(re.sub(r"《[^》]*》", "", _MARKER.sub("", lead)))  # a title names, it does not state
+        pair = [_EDGE.sub("", x) for x in (m.group(1), m.group(2))]
+        missing = [x for x in pair if len(x) >= 2 and x not in said]
+        if len(missing) != 1 or not any(x in said for x in pair if x not in missing):
+            return None
+        other = missing[0]
+        article = bearing.article_of(top.clause, self.clauses) if self.clauses else None
+        places = [article] if article is not None else []
+        places += [self.clauses.get(i) for i in (article.children if article is not None else [])]
+        places += [h.clause for h in hits]
+        for c in places:
+            if c is None or other not in c.text or c.kind == "article" and c.children:
+                continue
+            text = c.text.strip()
+            body = _ARTICLE_START.sub("", text) if len(text) <= CONTRAST_WHOLE else \
+                next(x for x in sentences(text) if other in x)
+            if _bare(body) in said:
+                continue
+            return self._doc_prefix(c) + _cited(body, self.mark(Hit(clause=c, score=top.score)))
+        return None
+
     def _bridged(self, question: str) -> list[str]:
         """The policy terms for the everyday words of ``question`` that the texts do not use
         (出让金 → 土地价款, 补交 → 增收): words that name a subject, not those that ask for a
@@ -343,6 +379,9 @@ class _Composer:
         self.lead_sentence = _ARTICLE_START.sub("", top_sent.strip())
         self.lead_hit = top_hit
         lines = [lead]
+        contrast = self._contrast(asking, hits, top_hit, lead)
+        if contrast is not None:
+            lines.append(contrast)
         shape = next((p for ask, p in SHAPES if ask.search(question)), None)
         # Other clauses that bear on the question: one sentence each, with their own marker.
         cited_ids = {c.id for c in self.cites.citations}
@@ -936,14 +975,31 @@ def compose_parts(question: str, reading, part_hits: list[list[Hit]], vocab=None
             # The same sentence answers this part too: say so instead of repeating it, and add
             # the best other clause that speaks to what only this part asks (…有没有时间限制).
             marks = "".join(_MARKER.findall(got[0]))
-            other = _other_lead(part, reading.parts[:i - 1], hits, {c.id for c in comp.cites.citations}, lines)
-            more = comp.answer_lines(part.query, [other])[:1] if other is not None else []
-            got = [f"见上{marks}。", *more, *got[1:]]
+            rest = _unsaid_piece(comp.lead_sentence, part.text, lines)
+            if rest is not None:
+                # …什么时候前报领导小组办公室？批准之后怎么实施？ — the part above was answered by a
+                # piece of the sentence; the piece about this part (经批准同意后分年度实施) answers it.
+                got = [comp._doc_prefix(comp.lead_hit.clause) + _cited(rest, marks), *got[1:]]
+            else:
+                other = _other_lead(part, reading.parts[:i - 1], hits, {c.id for c in comp.cites.citations}, lines)
+                more = comp.answer_lines(part.query, [other])[:1] if other is not None else []
+                got = [f"见上{marks}。", *more, *got[1:]]
         lines.append(f"（{i}）{part.text}：{got[0]}")
         lines.extend(x for x in got[1:] if not any(_bare(x) == _bare(y.split("：", 1)[-1]) for y in lines))
     lines += ["", *comp.basis(all_hits, set(words(question)))]
     return Answer(question=question, answer="\n".join(lines), abstained=False,
                   citations=comp.cites.citations, tool_calls=calls)
+
+
+def _unsaid_piece(sentence: str, asked: str, said: list[str]) -> str | None:
+    """The piece of ``sentence`` (between commas) not said in ``said`` that holds the most of
+    the words ``asked``, or None when no unsaid piece holds any."""
+    qwords = {w for w in words(asked) if len(w) >= 2}
+    told = _bare("".join(_MARKER.sub("", x) for x in said))
+    pieces = [p.strip("，,；;。 ") for p in re.split(r"[，,；;]", sentence)]
+    unsaid = [(p, _score(p, qwords)) for p in pieces if len(p) >= 4 and _bare(p) not in told]
+    best = max(unsaid, key=lambda x: x[1], default=None)
+    return best[0] if best is not None and best[1] > 0 else None
 
 
 def _other_lead(part, earlier: list, hits: list[Hit], cited: set[str], said: list[str]) -> Hit | None:
