@@ -315,7 +315,7 @@ def _share(c: _Candidate, others: list[_Candidate], text: str, qs: list[Quantity
                     "rates": [r.text for r in rule.rates], "results": [v[0] for v in values],
                     "formula": lines[2].removeprefix("计算：").removesuffix(f"{mark}。")}
     if rule.before and ASKS_FORMER.search(text):
-        # 原来的上限是多少: the rate the change replaced (由7%提高到15%: 7%), on the same base.
+        # 原来的上限是多少: the rate the change replaced (由A提高到B: A), on the same base.
         old = [_amount(base.value * r.value, base) for r in rule.before]
         lines.append(f"{FORMER_LINE}{rule.before[0].text}，按此为{old[0][1]}（{rule.base} {_base_shown(base)} × "
                      f"{rule.before[0].text} = {old[0][0]}{'元' if base.kind == 'money' else base.unit}）{mark}。")

@@ -373,7 +373,7 @@ def _read(question: str, tables: list[Table], history: list[str] | None = None,
                             achieved_unit=unit)
     limit = _threshold(text)
     if len(body) == 1 and columns and limit and which:
-        # …不到1万平方米的街道有哪些？我们柴桥算不算？ — a filter over all rows; the one named is
+        # …不到1万平方米的街道有哪些？我们那个街道算不算？ — a filter over all rows; the one named is
         # asked whether it is among them.
         return TableReading(**{**base, "rows": body, "columns": columns[:1]}, operation="filter",
                             comparator=limit[0], threshold=limit[1])
