@@ -70,6 +70,8 @@ _TABLE_OPS = frozenset({"compare", "superlative", "filter", "sum", "share"})
 _NOT_ELIGIBILITY = frozenset({"who", "when", "time_limit", "definition"})
 # A sum of money asked for (能补多少钱, 补助多少).
 _ASKS_SUM_OF_MONEY = re.compile(r"多少钱|补多少|奖多少|补助多少|奖励多少|几万|多少万")
+# What asks for a figure (a table cell answers these).
+_FIGURE_ASKS = frozenset({"amount", "share", "sum", "filter", "superlative", "compare", "calculation"})
 # What a part can ask of the situation the asker told before it: a shape of its rule.
 _SHAPE_ASKS = frozenset({"time_limit", "amount", "when", "who", "definition", "penalty"})
 # How far down a later part's ranking a clause of the first part's document still leads it.
@@ -239,7 +241,8 @@ class Assistant:
                                                                doc_ids=reading.doc_ids or None)
         signals = self.gate.signals(query, dense_top, hits=hits, reading=reading, vocab=self.vocabulary)
         # The clauses the question's names name (a department's duty, a row, 副组长) come first.
-        hits = prefer_named(q, hits, vocab.named_clauses(q), self.index.clauses())
+        named = self._named(q, reading.asking, reading.asks) if reading.background else vocab.named_clauses(q)
+        hits = prefer_named(q, hits, named, self.index.clauses())
         return reading, query, hits, signals
 
     def _versions(self, reading: Reading, query: str, hist: list[str], k: int) -> tuple[Reading, str]:
@@ -511,7 +514,9 @@ class Assistant:
                 # authority for the situation told: its words say whose (大型企业…60日, not 机关…30日).
                 composed[len(part_hits)] = part.model_copy(update={"query": f"{context}，{part.text}{part.cue}"})
             asked_before = asked
-            hits = self._part_hits(f"{context}，{asked}" if context and not moved_on else asked, hist, scope, within)
+            told = bool(context) and not moved_on
+            hits = self._part_hits(f"{context}，{asked}" if told else asked, hist, scope, within,
+                                   asking=part.text if told else "", asks=part.asks if told else [*_FIGURE_ASKS])
             if home is None and hits:
                 home = [hits[0].clause.doc_id]
             elif moved_on and home and hits and not own_reading.doc_ids and hits[0].clause.doc_id not in home \
@@ -589,13 +594,29 @@ class Assistant:
             out.append(own.model_copy(update={"doc_ids": chosen.doc_ids, "versions": chosen.versions}))
         return out
 
-    def _part_hits(self, query: str, hist: list[str], reading: Reading, within: list[str] | None = None) -> list[Hit]:
-        """Clauses for one part of a multi-part question (``within``: only those documents)."""
+    def _part_hits(self, query: str, hist: list[str], reading: Reading, within: list[str] | None = None,
+                   asking: str = "", asks: list[str] | None = None) -> list[Hit]:
+        """Clauses for one part of a multi-part question (``within``: only those documents;
+        ``asking``/``asks``: what the part itself asks, when its query carries the asker's story)."""
         q = retrieval_query(query, hist)
         hits = self.retriever.search(q, k=self.settings.top_k, sparse_query=sparse_query(q),
                                      doc_ids=within or reading.doc_ids or None)
-        hits = prefer_named(query, hits, self.vocabulary.named_clauses(query), self.index.clauses())
+        if asking and not set(asks or []) & _FIGURE_ASKS:
+            # The asker's story named a row (我们是某街道的…): a part asking no figure is not about it.
+            hits = [h for h in hits if h.clause.table is None or (h.clause.table.key or "") in asking] or hits
+        hits = prefer_named(query, hits, self._named(query, asking or query, asks or []), self.index.clauses())
         return self._current(hits, reading)
+
+    def _named(self, text: str, asking: str, asks: list[str]) -> list[str]:
+        """The clauses the names in ``text`` name, less a table row named only in the asker's
+        story (我们是某街道的企业…这个工作是区里牵头还是街道负责？) when what is asked is no figure:
+        the row says where the asker is, not what is asked."""
+        named = self.vocabulary.named_clauses(text)
+        if set(asks) & _FIGURE_ASKS:
+            return named
+        clauses = self.index.clauses()
+        return [i for i in named if i not in clauses or clauses[i].table is None
+                or (clauses[i].table.key or "") in asking]
 
     def _current(self, hits: list[Hit], reading: Reading) -> list[Hit]:
         """The in-force preference: a question that names no version is answered from the

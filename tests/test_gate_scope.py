@@ -105,3 +105,12 @@ def test_a_situation_told_of_others_is_judged_by_all_its_words(multi):
     a = multi.ask("我是残疾人，打算开个网店卖手工艺品，国家法律有什么扶持？")
     assert not a.abstained
     assert a.citations[0].id == "sme-promotion-law-2017:art25"
+
+
+def test_a_row_named_in_the_askers_story_does_not_answer_a_question_asking_no_figure(multi):
+    a = multi.ask("我们是霞浦的一家小企业，听说要搞老旧工业区改造。这个工作到底是区里牵头还是街道负责？具体怎么推进？")
+    assert not a.abstained
+    assert not any(c.id.startswith("lzb-2024-22:a2.") for c in a.citations)  # no task-table row
+    # A figure asked of the asker's own row is still the row's.
+    a = multi.ask("我们是霞浦的企业，我们街道帮扶提升低效企业的任务是多少家？")
+    assert a.citations[0].id.startswith("lzb-2024-22:a2.")

@@ -233,3 +233,10 @@ def test_a_segment_that_only_says_where_is_the_topic_of_the_next_part(vocab):
     # Without a stray asking word the same segment is background, as before.
     r = read("投诉处理的规定里，受理以后几个工作日要转交？结果多久反馈？", vocab)
     assert r.background == ["投诉处理的规定里"]
+
+
+def test_a_conjunction_before_a_place_word_names_no_place(vocab):
+    # …区里牵头还是街道负责: 还是 is no 街道's name (it would be declined as a place not held).
+    r = read("这个工作到底是区里牵头还是街道负责？", vocab)
+    assert r.unknown_places == [] and r.places == []
+    assert read("镇海区的企业能申请吗？", vocab).unknown_places == ["镇海区"]

@@ -568,9 +568,12 @@ class _Composer:
     def _direct(self, question: str, hits: list[Hit], top: Hit, sent: str, qwords: set[str]) -> str:
         """The first line: the most specific answer the text supports."""
         # A table cell: the question names a row and a column.
+        # A row named only in the asker's story (我们是某街道的企业…) answers only a figure asked.
+        figure = self.reading is None or not self.reading.background or bool(WANTS_AMOUNT.search(self._asking(question)))
         for hit in hits[:3]:
             c = hit.clause
-            if c.table is not None and c.table.key and c.table.key in question:
+            if c.table is not None and c.table.key and c.table.key in question \
+                    and (figure or c.table.key in self._asking(question)):
                 col = _column(c, question)
                 if col is not None:
                     return f"{c.table.key}：{c.table.columns[col]}为{c.table.values[col]}{self.mark(hit)}。"

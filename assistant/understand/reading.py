@@ -253,6 +253,18 @@ def is_relational(name: str) -> bool:
     return any(stem.startswith(r) for r in gazetteer()["relational"])
 
 
+@lru_cache(maxsize=1)
+def _word_tags() -> dict[str, str]:
+    import jieba.posseg as posseg
+
+    return posseg.POSTokenizer(_jieba().dt).word_tag_tab
+
+
+def _joins(word: str) -> bool:
+    """Is ``word`` a conjunction, adverb or preposition by jieba's dictionary tag (还是, 或者, 就)?"""
+    return (_word_tags().get(word) or "x")[0] in "cdp"
+
+
 def place_names(text: str) -> list[str]:
     """Place names in ``text`` as jieba segments them (镇海区, or 庄市 + 街道, or a province or
     city written bare: 深圳), generic and relative ones aside."""
@@ -271,8 +283,9 @@ def place_names(text: str) -> list[str]:
             continue
         if is_relational(name):
             continue
-        # 哪个街道, 三个街道, 我们街道 are no places.
-        if re.search(r"[哪几个我你他这那各每本该其此某两三四五六七八九十\d]", _SUFFIX.sub("", name)):
+        # 哪个街道, 三个街道, 我们街道 are no places; nor is 还是街道 (…区里牵头还是街道负责).
+        stem = _SUFFIX.sub("", name)
+        if re.search(r"[哪几个我你他这那各每本该其此某两三四五六七八九十\d]", stem) or _joins(stem):
             continue
         generic = generic_places()
         if name not in generic and not any(name.endswith(g) for g in generic if len(g) >= 3):
