@@ -477,7 +477,8 @@ class Assistant:
         own would be: computed when the clause's rule takes the asker's figures, declined when
         the texts only name what it asks, else composed from its own clauses.
 
-        Returns the reason, instead of an answer, when the first part is declined: the parts
+        Returns the reason, instead of an answer, when the first part is declined (or the declined
+        answer to that part, when its clauses do not give the figure it asks for): the parts
         after it build on it. ``part_readings``: each part read as its own question
         (:meth:`_part_readings`).
         """
@@ -544,6 +545,13 @@ class Assistant:
                     done = None  # a rule that still lacks a figure: the part is quoted instead
             if done is None and hits:
                 done = named_only(part.text, hits, self.gate.corpus, own)
+            if done is None and hits and not settled and "amount" in part.asks:
+                # …加计扣除比例是多少？能扣多少？ — the first part asks a figure its clauses do not
+                # give (…完善加计扣除政策): declined as that question alone is; the parts after it
+                # build on it.
+                alone = compose(own, hits, reading=own_reading, vocab=self.vocabulary, clauses=clauses)
+                if alone.abstained:
+                    return alone
             settled.append(done)
             previous = own
         if settled and isinstance(settled[0], str):

@@ -114,3 +114,11 @@ def test_a_row_named_in_the_askers_story_does_not_answer_a_question_asking_no_fi
     # A figure asked of the asker's own row is still the row's.
     a = multi.ask("我们是霞浦的企业，我们街道帮扶提升低效企业的任务是多少家？")
     assert a.citations[0].id.startswith("lzb-2024-22:a2.")
+
+
+def test_a_first_part_asking_a_figure_no_clause_gives_declines_the_question(multi):
+    # The law names the deduction policy (国家完善…加计扣除政策) and sets no rate; the second part
+    # would compute with that rate.
+    a = multi.ask("我们公司去年研发花了300万，研发费用加计扣除能按多少比例？总共能扣多少？")
+    assert a.abstained
+    assert a.answer.startswith("现有文件没有给出所问的具体数额或标准：中华人民共和国中小企业促进法 第三十二条第三款只写道")
