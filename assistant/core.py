@@ -27,7 +27,7 @@ from assistant.retrieve.stated import named_only, unheld_contents
 from assistant.understand.lexicon import default_lexicon
 from assistant.understand.names import correction_note, prefer_named
 from assistant.understand.spelling import correct_slips, correct_titles
-from assistant.understand.reading import (SPECIFIC, Part, Reading, content_words, leans_on_history, negated,
+from assistant.understand.reading import (SPECIFIC, Part, Reading, content_words, leans_on_history, negated, quote_held,
                                           names_own_subject, read_question, retrieval_text)
 from assistant.understand.versions import read_versions, resolve, strip_cues, version_name
 from assistant.understand.vocabulary import Vocabulary, build_vocabulary
@@ -394,6 +394,8 @@ class Assistant:
         # measured signals say little about it, the explicit ones (a document, place or year
         # not held) still decline it.
         explicit = signals.unknown_documents or signals.unknown_places or signals.years_outside
+        if reason and not explicit and quote_held(reading.asking, self.gate.corpus):
+            reason = None  # 那个“双什么一什么”监管叫啥: the texts quote it (“双随机、一公开”)
         part_readings = self._part_readings(reading) if reading.multi_part else []
         # Parts that each name their own version (按2020年版…？现在的新版呢？) are answered part by
         # part, each from its version; two versions named for one question are compared.

@@ -13,4 +13,12 @@ VENV="${VENV:-.venv}"
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
 # torch is pinned in the extra (==2.13.0) so pip takes the CPU build.
 "$VENV/bin/pip" install -q --disable-pip-version-check -e '.[test]'
+# The whole suite runs on up to four workers, one per core (each module's tests stay in one
+# worker: a module builds its index once); PYTEST_WORKERS=0 runs it in one process. Explicit
+# pytest arguments run as given, in one process.
+if [ "$#" -eq 0 ]; then
+  WORKERS="${PYTEST_WORKERS:-$(nproc 2>/dev/null || echo 2)}"
+  [ "$WORKERS" -gt 4 ] && WORKERS=4
+  [ "$WORKERS" -gt 1 ] && set -- -n "$WORKERS" --dist loadfile
+fi
 exec "$VENV/bin/python" -m pytest -q "$@"

@@ -141,3 +141,47 @@ def test_two_things_told_apart_are_both_stated(corpus):
                         "除国务院另有规定的，实行备案管理的项目按照属地原则备案，备案机关及其权限由省、自治区、直辖市和"
                         "计划单列市人民政府规定[2]。")
     assert [c.id for c in a.citations][:2] == [inv + "art3.k1", inv + "art3.k2"]
+
+
+# --- words the texts quote -------------------------------------------------------
+
+def test_quoted_phrases_sharing_what_the_asker_quotes_are_the_answer(corpus):
+    a = ask(corpus, "方案总体要求里提到的几个“一批”分别是哪些？", (PLAN + "s1", 0.0328), (PLAN + "s8.1", 0.0310))
+    assert "通过“拆除改造一批”“梳理提升一批”“环境优化一批”等方式" in lead(a)
+    assert a.citations[0].id == PLAN + "s1"
+
+
+def test_a_phrase_of_the_length_asked_is_found_in_the_narrowest_clause(corpus):
+    # The section is what retrieval found; its second part quotes the eight characters.
+    a = ask(corpus, "主导产业定位那一条要实现的是哪八个字？", (PLAN + "s2", 0.0330), (PLAN + "s2.1", 0.0310))
+    assert lead(a) == "据仑政办〔2024〕22号二、基本原则（二）明确主导产业定位，低效工业用地改造提升后要实现“空间整合、产业更新”[1]。"
+    assert a.citations[0].id == PLAN + "s2.2"
+
+
+def test_a_quotation_with_a_word_forgotten_is_matched_against_the_texts_quotations(corpus):
+    from assistant.understand.reading import quote_held
+
+    a = ask(corpus, "条例里说的那个“双什么一什么”的监管方式，原话怎么写的？", (BIZ + "art54.k1", 0.0328), (BIZ + "art51", 0.0300))
+    assert lead(a).startswith("据《优化营商环境条例》第五十四条第一款，国家推行“双随机、一公开”监管，")
+    assert quote_held("那个“双什么一什么”监管", "国家推行“双随机、一公开”监管")
+    assert not quote_held("那个“双什么一什么”监管", "国家推行“双随机”监管")
+    assert not quote_held("“双随机”是什么意思", "国家推行“双随机、一公开”监管")  # quoted whole: the words' to find
+
+
+def test_an_instruction_is_no_part_of_its_own():
+    from assistant.understand.reading import _parts
+
+    assert [p.text for p in _parts(["哪几个“一批”？", "请按原文回答。"])] == ["哪几个“一批”"]
+
+
+def test_what_the_text_names_by_a_quotation_is_answered_by_that_sentence(corpus):
+    a = ask(corpus, "受理投诉的部门把投诉转出去要遵循什么原则？", (PAY25 + "art24.k1", 0.0330), (PAY25 + "art25.k1", 0.0320))
+    assert a.citations[0].id == PAY25 + "art25.k1"
+    assert "按照“属地管理、分级负责，谁主管谁负责、谁监管谁负责”的原则" in lead(a)
+
+
+def test_an_instruction_is_not_read_for_retrieval():
+    from assistant.understand.reading import without_instructions
+
+    assert without_instructions("转交投诉按什么原则？请引用原文。") == "转交投诉按什么原则？"
+    assert without_instructions("请引用原文。") == "请引用原文。"  # nothing else: left as asked

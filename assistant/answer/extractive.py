@@ -45,7 +45,8 @@ from assistant.retrieve.gate import specificity
 from assistant.retrieve.hybrid import Hit
 from assistant.understand.lexicon import default_lexicon
 from assistant.understand.names import ASKS_DUTY, ASKS_PERSON
-from assistant.understand.reading import ASKS_LAWFUL, HANDLED_CONDUCT, MEDIUM, SPECIFIC, content_words, negated
+from assistant.understand.reading import (ASKS_LAWFUL, HANDLED_CONDUCT, MEDIUM, SPECIFIC, content_words, negated,
+                                          quotations, quoted_pattern)
 
 MAX_CITATIONS = 3
 # A sentence of the best clause may supply the shape asked for (a fine, a time limit) when it
@@ -103,6 +104,15 @@ def _score(sentence: str, qwords: set[str], bridged: frozenset[str] = frozenset(
 
 BRIDGED_WEIGHT = 0.5
 
+
+# How many characters a quoted phrase has (哪八个字, 几个字), a forgotten word in a quotation,
+# and how many best clauses are read for a quotation.
+_CHAR_COUNT = re.compile(r"哪([一二三四五六七八九十两\d]+)个字")
+_PLACEHOLDER_ASKED = re.compile(r"[“\"「『‘][^”\"」』’]*(?:什么|啥|某)[^”\"」』’]*[”\"」』’]")
+_CJK_CHARS = re.compile(r"[\u4e00-\u9fff]")
+# What a text names by a quotation (按照“…”的原则, 实行“…”模式).
+_NAMED_BY_QUOTE = re.compile(r"(?:什么|哪些|哪个|啥)(原则|方针|理念|机制|模式|口号|要求)")
+READ_QUOTED = 5
 
 # Two things asked to be told apart (A和B有什么区别, A跟B有啥不同).
 _DIFFERENCE = re.compile(r"([\u4e00-\u9fff]{2,12})(?:和|与|跟|同)([\u4e00-\u9fff]{2,12}?)(?:之间)?(?:有|的)?(?:什么|啥|哪些)?"
@@ -229,6 +239,53 @@ class _Composer:
             return None
         _, hit, sent = max(found, key=lambda x: x[0])
         return hit, sent
+
+    def _quoted_lead(self, asking: str, hits: list[Hit]) -> tuple[Hit, str] | None:
+        """A question about words the texts quote leads with the sentence that quotes them, cited
+        as the narrowest clause that holds it: what the asker quotes with a word forgotten
+        (“双什么一什么” → “双随机、一公开”), phrases of a given length (哪八个字 → “空间整合、产业更新”),
+        or the quoted phrases that share what the asker quotes (哪几个“一批” → “拆除改造一批”
+        “梳理提升一批”“环境优化一批”)."""
+        pattern = quoted_pattern(asking)
+        count = _CHAR_COUNT.search(asking)
+        named = _NAMED_BY_QUOTE.search(asking)
+        if pattern is None and count is None and named is not None:
+            # 按照什么原则: the sentence that names it by a quotation (按照“属地管理、分级负责…”的原则).
+            pattern = re.compile(r"[“\"「][^”\"」]{2,40}[”\"」]的?" + named.group(1))
+            found = [(hit, x) for hit in hits[:READ_QUOTED] for x in sentences(hit.clause.text) if pattern.search(x)]
+            if found:
+                hit, sent = found[0]
+                return Hit(clause=self._narrowest(hit.clause, sent), score=hit.score), sent
+            return None
+        if pattern is None and count is None:
+            return None
+        n = count.group(1) if count else ""
+        size = (int(n) if n.isdigit() else cn_to_int(n.replace("两", "二"))) if count else None
+        forgot = _PLACEHOLDER_ASKED.search(asking) is not None
+        for hit in hits[:READ_QUOTED]:
+            for sent in sentences(hit.clause.text):
+                quoted = quotations(sent)
+                if size is not None:
+                    found = [x for x in quoted if len(_CJK_CHARS.findall(x)) == size]
+                elif forgot:
+                    found = [x for x in quoted if pattern.fullmatch(x)]
+                else:
+                    found = [x for x in quoted if pattern.search(x) and x != pattern.pattern]
+                    found = found if len(found) >= 2 and LISTS.search(asking) else []
+                if found:
+                    return Hit(clause=self._narrowest(hit.clause, sent), score=hit.score), sent
+        return None
+
+    def _narrowest(self, clause: Clause, text: str) -> Clause:
+        """The clause under ``clause`` (or itself) with the shortest text that holds ``text``."""
+        best = clause
+        for cid in clause.children:
+            child = self.clauses.get(cid)
+            if child is not None and text in child.text:
+                inner = self._narrowest(child, text)
+                if len(inner.text) < len(best.text):
+                    best = inner
+        return best
 
     def _party_lead(self, question: str, asking: str, top: Hit, qwords: set[str], wants_number: bool,
                     negated: set[str]) -> tuple[Hit, str] | None:
@@ -361,6 +418,9 @@ class _Composer:
         party = self._party_lead(question, asking, top_hit, qwords, wants_number, negated)
         if party is not None:
             top_hit, top_sent = party
+        quoted = self._quoted_lead(asking, hits)
+        if quoted is not None:
+            top_hit, top_sent = quoted
         remedy = self._remedy(question, hits, qwords, top_hit, top_score)
         if remedy is not None:
             top_hit, top_sent = remedy
@@ -375,7 +435,11 @@ class _Composer:
             top_hit, top_sent = headed
         self.scores = {h.clause.id: sc for h, _, sc in scored}
         self.whole_lead = False
-        lead = self._direct(question, hits, top_hit, top_sent, qwords)
+        if quoted is not None:  # the sentence that quotes what is asked is the answer, whole
+            self.shown.append(top_sent)
+            lead = self._doc_prefix(top_hit.clause) + _cited(top_sent, self.mark(top_hit))
+        else:
+            lead = self._direct(question, hits, top_hit, top_sent, qwords)
         self.lead_sentence = _ARTICLE_START.sub("", top_sent.strip())
         self.lead_hit = top_hit
         lines = [lead]

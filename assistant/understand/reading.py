@@ -253,6 +253,39 @@ def is_relational(name: str) -> bool:
     return any(stem.startswith(r) for r in gazetteer()["relational"])
 
 
+# A phrase the asker quotes (“一批”, “双什么一什么”), and the words that stand for what they forgot.
+_QUOTED = re.compile(r"[“\"「『‘]([^”\"」』’]{1,16})[”\"」』’]")
+_PLACEHOLDER = re.compile(r"什么|啥|某某|某|xx|XX|×+")
+
+
+def quoted_pattern(question: str) -> re.Pattern | None:
+    """What the asker quotes, as a pattern over the texts' own quotations: a word they forgot
+    (“双什么一什么”) matches one to three characters, a pause (、) may stand between the pieces;
+    None when nothing is quoted."""
+    m = _QUOTED.search(question)
+    if m is None:
+        return None
+    pieces = _PLACEHOLDER.split(m.group(1))
+    if len(pieces) == 1:
+        return re.compile(re.escape(pieces[0]))
+    return re.compile("[\u4e00-\u9fff]{1,3}、?".join(re.escape(p) for p in pieces))
+
+
+def quotations(text: str) -> list[str]:
+    """The phrases a text puts in quotation marks."""
+    return [m.group(1) for m in _QUOTED.finditer(text)]
+
+
+def quote_held(question: str, text: str) -> bool:
+    """Does ``text`` quote what the question quotes with a word forgotten (“双什么一什么” →
+    “双随机、一公开”)? A phrase quoted whole is for the words to find, not this."""
+    m = _QUOTED.search(question)
+    pattern = quoted_pattern(question)
+    if m is None or pattern is None or not _PLACEHOLDER.search(m.group(1)):
+        return False
+    return any(pattern.fullmatch(q) for q in quotations(text))
+
+
 @lru_cache(maxsize=1)
 def _word_tags() -> dict[str, str]:
     import jieba.posseg as posseg
@@ -378,6 +411,7 @@ def read_question(question: str, vocab: Vocabulary) -> Reading:
     # A question is read from its first READ_CHARS characters (retrieval reads no more either):
     # a pasted 100,000-character text must not become thousands of parts.
     segs = _version_first(_attach_conditions(_segments(question[:READ_CHARS])), vocab)
+    segs = [s for s in segs if not _instruction(s)] or segs  # 请按原文回答 asks nothing
     asking_segs = [s for s in segs if not _is_background(s)] or segs
     background = [s.rstrip("，,。；;！!？? ") for s in segs if s not in asking_segs]
     asking = "".join(asking_segs)
@@ -407,6 +441,22 @@ def read_question(question: str, vocab: Vocabulary) -> Reading:
         version_years=read_versions(question).years)
 
 
+# A segment that only says how to answer (请按原文回答, 简单说一下, 谢谢).
+_INSTRUCTION = re.compile(r"(?:请|麻烦)?(?:你)?(?:按|用|以|引用)?(?:原文|原话|条文原文)(?:回答|作答|说明|引用|给出)?|"
+                          r"(?:请|麻烦)?(?:简要|简单|详细)?(?:回答|说明|说一下|列出来?)(?:一下)?|谢谢|多谢|感谢")
+
+
+def _instruction(segment: str) -> bool:
+    """Does the segment only say how to answer (请按原文回答。)?"""
+    return _INSTRUCTION.fullmatch(segment.strip().rstrip("，,。；;！!？? ")) is not None
+
+
+def without_instructions(question: str) -> str:
+    """The question less its segments that only say how to answer (…？请引用原文。)."""
+    kept = [s for s in _segments(question) if not _instruction(s)]
+    return "".join(kept) if kept and len(kept) < len(_segments(question)) else question
+
+
 # A segment that only says where the next one asks (…标准里，/在…方面，/…这块，): its topic.
 _TOPIC = re.compile(r"(?:里|里面|中|方面|这块|这一块)$")
 
@@ -421,8 +471,8 @@ def _parts(asking_segs: list[str]) -> list[Part]:
         if at + 1 < len(asking_segs) and not seg.rstrip().endswith(("？", "?")) and _TOPIC.search(text):
             topic = f"{topic}，{text}" if topic else text  # 中小企业划分标准里，…多少人以下算小型企业？
             continue
-        if any(text == p.text for p in parts):
-            continue  # the same question twice is one part
+        if any(text == p.text for p in parts) or _instruction(text):
+            continue  # the same question twice is one part; 请按原文回答 asks no question
         kinds = ask_kinds(text)
         text, topic = (f"{topic}，{text}" if topic else text), ""
         subject = content_words(text)
@@ -511,20 +561,20 @@ def retrieval_text(reading: Reading, vocab: Vocabulary) -> str:
     the background that says what for).
     """
     if not reading.background:
-        return reading.question
+        return without_instructions(reading.question)
     # Only the asker's own figures are set aside ("我们现在才1.2"); a background that says what
     # the question is about (想通过买股权…，这种方式…补多少) stays, and so does any asking part
     # that points back at it.
     # A year that names a version (按2012版条例) is no figure of the asker's.
     own = [strip_cues(b, read_versions(b)) for b in reading.background]
     if not any(re.search(r"\d", b) for b in own) or _POINTS_BACK.search(reading.asking):
-        return reading.question
+        return without_instructions(reading.question)
     from assistant.retrieve.gate import specificity
 
     held = [w for w in content_words(reading.asking) if w in vocab.text]
     if any(specificity(w) >= SPECIFIC for w in held) or sum(specificity(w) >= MEDIUM for w in held) >= 2:
         return reading.asking
-    return reading.question
+    return without_instructions(reading.question)
 
 
 # A follow-up that points back at the earlier question (旧版那条写的是…, 老版本里这个理由…).
