@@ -70,8 +70,12 @@ _TABLE_OPS = frozenset({"compare", "superlative", "filter", "sum", "share"})
 _NOT_ELIGIBILITY = frozenset({"who", "when", "time_limit", "definition"})
 # A sum of money asked for (能补多少钱, 补助多少).
 _ASKS_SUM_OF_MONEY = re.compile(r"多少钱|补多少|奖多少|补助多少|奖励多少|几万|多少万")
+# …or of an award, a subsidy or a fine, in any order of words (能拿多少奖励, 罚多少).
+_ASKS_MONEY = re.compile(_ASKS_SUM_OF_MONEY.pattern + r"|多少(?:奖励|补助|补贴|资金|罚款)|拿多少|罚多少")
 # What asks for a figure (a table cell answers these).
 _FIGURE_ASKS = frozenset({"amount", "share", "sum", "filter", "superlative", "compare", "calculation"})
+# A figure with its unit, as an answer states it (300亩, 1.2万平方米, 48家).
+_FOUND = re.compile(r"\d+(?:\.\d+)?(?:万平方米|平方米|万元|亿元|元|亩|家|个)")
 # What a part can ask of the situation the asker told before it: a shape of its rule.
 _SHAPE_ASKS = frozenset({"time_limit", "amount", "when", "who", "definition", "penalty"})
 # How far down a later part's ranking a clause of the first part's document still leads it.
@@ -426,6 +430,9 @@ class Assistant:
             if name == "table" and parted and not reading.rows and any(
                     set(p.asks) & _NOT_TABLE and not set(p.asks) & _TABLE_OPS for p in reading.parts):
                 continue  # 谁来考核、多久考一次？…奖励标准是多少？ asks no table figure
+            if name == "table" and parted and part_readings[0].rows and any(
+                    not r.rows and _ASKS_MONEY.search(p.text) for p, r in zip(reading.parts[1:], part_readings[1:])):
+                continue  # …任务是多少亩？…按每亩奖励标准能拿多少？ — a later part computes with the figure
             answer = route(q, clauses, history=hist, home=self.settings.home)  # packs live in the home
             if answer is None:
                 continue
@@ -494,6 +501,7 @@ class Assistant:
         home: list[str] | None = None
         asked_before = ""
         composed = list(reading.parts)  # each part as the answer is composed for it
+        found: list[str] = []  # figures with their units that earlier parts computed or read (300亩)
         for part, own_reading in zip(reading.parts, part_readings):
             # A question that names versions: each part within its own (none named: the one in force).
             scope = own_reading if reading.versions else reading
@@ -543,8 +551,20 @@ class Assistant:
                 done = _also(arith_answer(f"{previous}，{part.text}", [h.clause for h in part_hits[-2]], clauses))
             if done is None:
                 done = arith_answer(own, [h.clause for h in hits], clauses)
+                if (done is None or not done.tool_calls) and found:
+                    # …任务是多少亩？…按每亩奖励标准最多能拿多少？ — the figure a part before found
+                    # is what this part's rule computes with.
+                    done = arith_answer(f"{'，'.join(found)}，{own}", [h.clause for h in hits], clauses)
                 if done is not None and not done.tool_calls:
                     done = None  # a rule that still lacks a figure: the part is quoted instead
+            if done is None and not settled and own_reading.rows and set(part.asks) & _FIGURE_ASKS:
+                # A table figure asked first: settled from the table, so later parts can use it.
+                from assistant.tables.answer import table_answer
+
+                cell = table_answer(part.text, clauses, home=self.settings.home)
+                done = cell if cell is not None and cell.tool_calls and not cell.abstained else None
+            if isinstance(done, Answer) and done.tool_calls:
+                found += _FOUND.findall(done.answer.split("\n", 1)[0])
             if done is None and hits:
                 done = named_only(part.text, hits, self.gate.corpus, own)
             if done is None and hits and not settled and "amount" in part.asks:

@@ -479,6 +479,9 @@ def test_a_range_per_unit_at_its_top_or_at_the_askers_own_sum(laws):
     assert "奖励为600万元（6000000元）（在1万元至5万元的标准之内）[1]" in own.answer
     span, _ = _ask("完成了80亩，能奖多少？", [plan], laws)
     assert "奖励为80万元（800000元）至400万元（4000000元）[1]" in span.answer
+    # The least and the most both asked: both ends, though 最多 is asked.
+    both, _ = _ask("完成了80亩，最少和最多各能奖多少？", [plan], laws)
+    assert "奖励为80万元（800000元）至400万元（4000000元）[1]" in both.answer
     # A quantity of another unit is not counted as the rule's.
     assert arith_answer("我们投资了3000万元，能奖多少？", [laws[plan]], laws) is None
 

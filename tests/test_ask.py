@@ -217,3 +217,18 @@ def test_traditional_characters_are_read_as_simplified_but_the_documents_own_are
     answer = assistant.ask("领导小组成员吕贇朝是哪个单位的？")
     assert answer.citations[0].id == "lzb-2024-22:a1.m31" and "大榭经济发展中心" in answer.answer
     assert assistant.ask("領導小組辦公室設在哪個局？").answer.startswith("领导小组下设办公室，办公室设在区经信局")
+
+
+def test_a_later_part_computes_with_the_table_figure_a_part_before_read(assistant) -> None:
+    """…任务是多少亩？…按每亩奖励标准能拿多少？ — the task read from the table is the quantity the
+    per-mu award computes with (the whole question is not answered as one table cell)."""
+    answer = assistant.ask("霞浦的老工业区块改造涉企用地任务是多少亩？都完成并且成效突出的话，按每亩奖励标准最多能拿多少奖励？")
+    lines = answer.answer.split("\n")
+    row = next(c for c in assistant.clauses() if c.table is not None and c.table.key == "霞浦")
+    mu = next(c for c in row.table.columns if "涉企用地" in c)
+    task = row.table.cell(mu)
+    assert lines[0].startswith("（1）") and f"为{task}亩[1]" in lines[0]
+    assert lines[1].startswith("（2）") and "（按最高标准）[2]" in lines[1]
+    assert f"计算：{task}亩 × 5万元/亩 = " in answer.answer
+    assert any(c.id == DOC + "s6.11" for c in answer.citations)
+    _check_markers(answer)

@@ -46,6 +46,8 @@ _ASK_DATE = re.compile(r"哪天|哪一天|哪日|几号|几月几[日号]|什么
 _ASK_AMOUNT = re.compile(r"多少|几|怎么算|如何算|如何计算|怎样计算|计算|算一下|算算|范围|幅度|上限|下限|区间|多大|多高")
 _ASK_DURATION = re.compile(r"多少天|几天|多少日|几日|多少个工作日|几个工作日|多久|多长时间|多少个月|几个月")
 _ASK_CAP = re.compile(r"最多|最高|上限|封顶|顶格")
+# The least asked too (最少和最多分别…): both ends of a range.
+_ASK_FLOOR = re.compile(r"最少|最低|至少|下限")
 # Asking what applied before a change (原来的上限, 调整前, 以前), and how the answer says it.
 FORMER_LINE = "调整前的比例为"
 ASKS_FORMER = re.compile(r"原来|原先|原本|以前|之前|过去|调整前|提高前|修改前|老标准|旧标准")
@@ -441,7 +443,7 @@ def _per_unit(c: _Candidate, text: str, qs: list[Quantity]) -> Answer:
             rates = [(own.group(1) + own.group(2), value)]
             if rule.bound == "range":
                 note = f"（在{rule.rates[0].text}至{rule.rates[-1].text}的标准之内）"
-    elif rule.bound == "range" and _ASK_CAP.search(text):
+    elif rule.bound == "range" and _ASK_CAP.search(text) and not _ASK_FLOOR.search(text):
         rates = [(rule.rates[-1].text, rule.rates[-1].value)]
         note = "（按最高标准）"
     cites = CitationList()
