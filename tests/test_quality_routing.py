@@ -118,6 +118,28 @@ def test_the_clause_stating_a_document_fact_is_found(corpus, doc_id, fact, value
     assert value.replace("-", "") in re.sub(r"\s|-", "", clauses[clause_id].text)
 
 
+@pytest.mark.parametrize("question, facts", [
+    ("这个方案的落款日期和印发日期各是哪天？", ["signed", "printed"]),
+    ("这个条例什么时候公布的，又是哪天开始施行？", ["promulgated", "effective"]),
+    # A date asked in everyday words takes the date facts named beside it, else the signing date.
+    ("行动方案究竟是哪天发的？印发日期和落款日期怎么不一样？", ["printed", "signed"]),
+    ("这个方案是什么时候下发的？", ["signed"]),
+])
+def test_every_document_fact_asked_is_read(corpus, question, facts):
+    from assistant.answer.document_facts import asked_facts
+
+    assert asked_facts(read_question(question, corpus[2])) == facts
+
+
+def test_two_document_facts_are_answered_each_with_its_clause(corpus):
+    metas, clauses, vocab = corpus
+    q = "北仑这个行动方案的落款日期和印发日期分别是哪天？"
+    a = document_fact_answer(q, read_question(q, vocab), [Hit(clauses[S + "notice"], 1.0)], clauses, metas)
+    assert a.answer.splitlines()[:2] == ["仑政办〔2024〕22号的落款日期：2024年8月27日[1]。",
+                                         "仑政办〔2024〕22号的印发日期：2024年3月27日[2]。"]
+    assert [c.id for c in a.citations] == [S + "notice", S + "colophon"]
+
+
 def test_a_named_version_answers_its_own_effective_date(corpus):
     metas, clauses, vocab = corpus
     q = "2020年那版保障中小企业款项支付条例是什么时候施行的？"

@@ -45,6 +45,8 @@ _FACTS: dict[str, re.Pattern] = {
     "copied": re.compile(r"抄送|抄报"),
 }
 _DATE_FACTS = ("effective", "signed", "printed", "promulgated", "adopted")
+# The date a document was sent out, asked in everyday words (哪天发的, 什么时候下发的).
+_ISSUED = re.compile(r"(?:哪天|哪一天|什么时候|何时|几号)[^，。？?]{0,4}(?:发的|发出|下发|出的)")
 _EFFECTIVE_TEXT = re.compile(r"自\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[^，。；]{2,12}之日)\s*起"
                              r"\s*(?:施行|实施|执行|生效)")
 _RANGE = re.compile(r"((?:19|20)\d{2})\s*(?:年)?\s*[-—–~～至到]\s*((?:19|20)\d{2})\s*年")
@@ -71,18 +73,31 @@ _ASKED_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2
 
 def asked_fact(reading: Reading) -> str | None:
     """Which document-level fact the question asks for, or None."""
+    facts = asked_facts(reading)
+    return facts[0] if facts else None
+
+
+def asked_facts(reading: Reading) -> list[str]:
+    """The document-level facts the question asks for, first asked first (落款日期和印发日期分别是
+    哪天: both). A date asked in words that name none (这文件到底是哪天发的？) takes the date
+    facts the asker names beside it (我看落款日期和印发日期对不上), else the date it was signed."""
     text = reading.asking or reading.question
     if _WHICH_VERSION.search(reading.question):
-        return "versions"
+        return ["versions"]
     if not (reading.doc_ids or _DOC_WORD.search(text) or _FACTS["number"].search(text)):
-        return None  # 文号 is a document's own: it needs no 文件 beside it (…，文号多少)
+        return []  # 文号 is a document's own: it needs no 文件 beside it (…，文号多少)
+    found: list[tuple[int, str]] = []
     for fact, pattern in _FACTS.items():
-        if not pattern.search(text):
+        m = pattern.search(text)
+        if m is None:
             continue
         if fact in _DATE_FACTS and fact != "signed" and not _WHEN.search(text):
             continue  # 公布了哪些信息 asks about content, not the date
-        return fact
-    return None
+        found.append((m.start(), fact))
+    if not found and _ISSUED.search(text):
+        named = [(m.start(), f) for f in ("signed", "printed") if (m := _FACTS[f].search(reading.question))]
+        found = named or [(0, "signed")]
+    return [f for _, f in sorted(found)]
 
 
 def _cn_date(d: date) -> str:
@@ -195,9 +210,10 @@ def document_fact_answer(question: str, reading: Reading, hits: Sequence[Hit],
     Returns:
         The cited answer, or None when the question asks no document fact or no clause states it.
     """
-    fact = asked_fact(reading)
-    if fact is None or reading.unknown_documents:
+    facts = asked_facts(reading)
+    if not facts or reading.unknown_documents:
         return None
+    fact = facts[0]
     if fact == "versions" or (fact == "effective" and len(reading.versions) >= 2):
         # 该按哪一版？ / 老版本哪天施行，新修订的又是哪天？ — each version's date.
         return _versions_answer(question, reading, hits, clauses, metas)
@@ -215,17 +231,24 @@ def document_fact_answer(question: str, reading: Reading, hits: Sequence[Hit],
             got, meta = found[0], next(m for m in metas if m.id == found[0].doc_id)
     if got is None:
         return None
+    # The other facts asked of the same document (…落款日期和印发日期分别是哪天), each with its cite.
+    more = [(f, g) for f in facts[1:] if f in _NAMES and (g := find_fact(f, meta, own)) is not None]
     cites = CitationList()
-    marker = cites.mark(clauses[got.clause_id])
     name = _display(meta)
-    text = f"{name}的{_NAMES[fact]}：{got.value}{marker}。"
-    if fact == "adopted_by":
-        text = f"{name}经{got.value}审议通过{marker}。"
-    if fact == "effective" and "之日" in got.value:
-        text = f"{name}自{got.value}起施行{marker}。"
-    label = clauses[got.clause_id].label
-    quote = _quote(clauses[got.clause_id], got.value)
-    body = f"{text}\n\n依据：\n[1] {label}" + (f"：“{quote}”" if quote else "")
+    lines, basis = [], []
+    for f, g in [(fact, got), *more]:
+        marker = cites.mark(clauses[g.clause_id])
+        text = f"{name}的{_NAMES[f]}：{g.value}{marker}。"
+        if f == "adopted_by":
+            text = f"{name}经{g.value}审议通过{marker}。"
+        if f == "effective" and "之日" in g.value:
+            text = f"{name}自{g.value}起施行{marker}。"
+        lines.append(text)
+        quote = _quote(clauses[g.clause_id], g.value)
+        entry = f"{marker} {clauses[g.clause_id].label}" + (f"：“{quote}”" if quote else "")
+        if not any(b.startswith(marker + " ") for b in basis):
+            basis.append(entry)
+    body = "\n".join(lines) + "\n\n依据：\n" + "\n".join(basis)
     return Answer(question=question, answer=body, abstained=False, citations=cites.citations)
 
 
