@@ -436,8 +436,12 @@ class Assistant:
             answer = route(q, clauses, history=hist, home=self.settings.home)  # packs live in the home
             if answer is None:
                 continue
+            if name == "table" and answer.abstained:
+                return abstain(shown, answer.answer, self._document_names())  # a figure the table does not give
             if name == "eligibility" and not _eligibility_fits(answer, reading, hits):
                 continue
+            if name == "eligibility" and arith is not None and arith.tool_calls and not parted:
+                continue  # 总用地40亩…最多能占多少亩: the clause's own rule computes what is asked
             if name == "eligibility" and not parted and _ASKS_SUM_OF_MONEY.search(reading.asking) \
                     and compose(q, hits, reading=reading, vocab=self.vocabulary, clauses=clauses).abstained:
                 # …按新进园企业的产出能补多少钱？ — the sum asked is one the texts leave open (一定补助,

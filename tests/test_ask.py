@@ -232,3 +232,11 @@ def test_a_later_part_computes_with_the_table_figure_a_part_before_read(assistan
     assert f"计算：{task}亩 × 5万元/亩 = " in answer.answer
     assert any(c.id == DOC + "s6.11" for c in answer.citations)
     _check_markers(answer)
+
+
+def test_the_clauses_own_rule_computes_before_a_listing_of_what_applies(assistant) -> None:
+    """The asker's situation (总用地60亩，原址改扩建) would list the measures that apply; the
+    question asks a figure the clause's rule computes."""
+    answer = assistant.ask("我们厂总用地60亩，准备原址改扩建，宿舍不增加，办公和生活配套用地最多能占多少亩？")
+    assert answer.tool_calls and "60亩 × 15% = 9亩" in answer.answer
+    assert answer.citations[0].id == DOC + "s6.5"

@@ -173,3 +173,11 @@ def test_what_it_takes_to_enter_a_list_and_the_conditions_of_a_benefit(laws):
 def test_indicators_asked_of_an_evaluation_the_texts_only_name(laws):
     why = ask(laws, "“亩均论英雄”综合评价有哪些指标？", "lzb-2024-22:s6.3")
     assert why is not None and "亩均英雄" not in why  # never a glued fragment of the asker's words
+
+
+def test_where_a_plot_lies_is_declined_when_no_text_says(laws):
+    from assistant.retrieve.stated import unheld_contents
+
+    _, corpus, _ = laws
+    assert unheld_contents("霞浦要改的那个区块具体是哪块地，四至在哪？", corpus) == "现有文件没有载明具体地块的位置和四至范围"
+    assert unheld_contents("那块地的四至在哪？", corpus + "该地块东至规划路，西至河道。") is None

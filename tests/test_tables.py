@@ -432,3 +432,12 @@ def test_a_filter_over_all_rows_says_whether_the_row_named_is_among_them(clauses
     lines = answer.answer.split("\n")
     assert lines[0] == "“建成口袋公园”少于10个的有2个镇：南岭镇6个[1]、北坡乡5个[2]。"
     assert lines[1] == "东山镇不在其中（为15个[3]）。"
+
+
+def test_what_has_actually_been_done_is_not_read_from_a_table_of_tasks(clauses, county) -> None:
+    answer = table_answer("东山镇到现在实际已经建了多少所学校？", county)
+    assert answer is not None and answer.abstained and answer.citations == []
+    assert answer.answer == "附件1 各镇（乡）公共设施建设任务表只列出任务目标，没有实际完成情况"
+    # The task itself, and progress on a figure the asker gives, are still answered.
+    assert not _checked(table_answer("东山镇要新建多少所中小学校？", county)).abstained
+    assert "完成率" in _checked(table_answer("东山镇已经建了4所学校，完成进度是多少？", county)).answer

@@ -454,11 +454,24 @@ def _contact(asking: str, corpus: str) -> str | None:
     return f"现有文件没有载明{m.group(0)}等联系信息"
 
 
+# Asking where a plot lies (四至范围, 具体是哪块地), and text that would say it.
+_PLOT_ASK = re.compile(r"四至|哪块地|哪一块地|地块范围|红线范围|具体范围在哪|坐标|坐落在哪")
+_PLOT_TEXT = re.compile(r"四至|东至|西至|南至|北至|坐落于|坐落在|红线范围")
+
+
+def _plot(asking: str, corpus: str) -> str | None:
+    """Where a plot lies (那个区块具体是哪块地，四至范围在哪里) when no document says."""
+    m = _PLOT_ASK.search(asking)
+    if not m or _PLOT_TEXT.search(corpus):
+        return None
+    return "现有文件没有载明具体地块的位置和四至范围"
+
+
 def unheld_contents(asking: str, corpus: str) -> str | None:
     """Why the documents cannot answer a question about the contents of something they only
-    name — the entries of a list, how a procedure goes, where to reach a body — or None. Asked before a listing of
+    name — the entries of a list, how a procedure goes, where to reach a body, where a plot lies — or None. Asked before a listing of
     what applies to the asker is offered, which would otherwise answer 某名单上的企业有哪些."""
-    return _members(asking, corpus) or _procedure(asking, corpus) or _contact(asking, corpus)
+    return _members(asking, corpus) or _procedure(asking, corpus) or _contact(asking, corpus) or _plot(asking, corpus)
 
 
 def named_only(asking: str, hits: Sequence[Hit], corpus: str, question: str = "") -> str | None:

@@ -334,4 +334,21 @@ def table_answer(question: str, clauses: Mapping[str, Clause], history: list[str
     reading = read_table_question(question, tables, history, corpus=_corpus_text(clauses))
     if reading is None:
         return None
+    flat = re.sub(r"\s+", "", question)
+    if reading.operation in ("cell", "row", "column") and _ACTUAL.search(flat) and not re.search(r"\d", flat) \
+            and _TARGETS.search(reading.table.label):
+        # 某街道到现在实际已经改了多少亩 — the table sets tasks; what has been done it does not
+        # say. Declined (the reason is the answer's text; the caller words the decline).
+        return Answer(question=question, answer=f"{_table_name(reading.table)}只列出任务目标，没有实际完成情况",
+                      abstained=True, citations=[])
     return answer_reading(question, reading)
+
+
+# Asking what has actually been done so far (到现在实际已经改了多少), and a table of tasks or targets.
+_ACTUAL = re.compile(r"实际|(?:到现在|目前|现在|截至目前|至今|已经)[^，。？?]{0,8}(?:完成|改了|做了|干了|建了|达到)")
+_TARGETS = re.compile(r"任务|目标|计划|分解")
+
+
+def _table_name(table: Table) -> str:
+    """The table as its label names it, without the document's own name before it."""
+    return table.label.split(" ", 1)[-1]
