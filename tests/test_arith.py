@@ -497,3 +497,11 @@ def test_a_computed_penalty_names_the_duty_it_enforces(laws):
     assert [c.id for c in answer.citations] == ["shanghai-urban-rural-planning-2018:art57.k1",
                                                 "shanghai-urban-rural-planning-2018:art41.k1"]
     assert final.notes == [] and final.answer.answer == answer.answer
+
+
+def test_the_rate_itself_asked_is_quoted_not_asked_back(laws):
+    """罚款比例是多少 asks the rule's rate: no figure of the asker's is missing."""
+    art = laws["investment-project-approval-2016:art18.k1"]
+    assert arith_answer("没办核准手续就开工建设，对企业的罚款比例是多少？", [art], laws) is None
+    missing = arith_answer("没办核准手续就开工建设，对企业要罚多少钱？", [art], laws)
+    assert missing is None or "缺少" in missing.answer

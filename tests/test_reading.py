@@ -240,3 +240,12 @@ def test_a_conjunction_before_a_place_word_names_no_place(vocab):
     r = read("这个工作到底是区里牵头还是街道负责？", vocab)
     assert r.unknown_places == [] and r.places == []
     assert read("镇海区的企业能申请吗？", vocab).unknown_places == ["镇海区"]
+
+
+def test_a_told_segment_before_a_question_pointing_back_at_it_is_that_questions_topic(vocab):
+    r = read("我们公司备案的项目后来建设规模改了不少，一直没告诉备案机关。这种情况会怎么处理？", vocab)
+    assert [p.text for p in r.parts] == ["一直没告诉备案机关，这种情况会怎么处理"]
+    assert r.parts[0].asks == ["penalty"]
+    # A segment that asks (从哪来) stays a part of its own.
+    r = read("专项经费从哪来，哪个部门负责落实？", vocab)
+    assert [p.text for p in r.parts] == ["专项经费从哪来", "哪个部门负责落实"]

@@ -46,6 +46,8 @@ _ASK_DATE = re.compile(r"哪天|哪一天|哪日|几号|几月几[日号]|什么
 _ASK_AMOUNT = re.compile(r"多少|几|怎么算|如何算|如何计算|怎样计算|计算|算一下|算算|范围|幅度|上限|下限|区间|多大|多高")
 _ASK_DURATION = re.compile(r"多少天|几天|多少日|几日|多少个工作日|几个工作日|多久|多长时间|多少个月|几个月")
 _ASK_CAP = re.compile(r"最多|最高|上限|封顶|顶格")
+# The rate itself asked (罚款比例是多少, 按百分之几): the rule answers it without the asker's figures.
+_ASKS_RATE = re.compile(r"比例|百分之几|千分之几|几个点|费率|利率是多少|按多少比例")
 # The least asked too (最少和最多分别…): both ends of a range.
 _ASK_FLOOR = re.compile(r"最少|最低|至少|下限")
 # Asking what applied before a change (原来的上限, 调整前, 以前), and how the answer says it.
@@ -640,6 +642,8 @@ def _choose(ready: list, short: list, every: list[_Candidate], text: str, qs: li
             return _per_unit(best, text, qs)
         return _deadline(best, text, qs, hits, clauses, q_bigrams)
     short = [(c, n) for c, n in short if c.rank == 0 and c.shared >= MIN_SHARED_MISSING]
+    if short and _ASKS_RATE.search(text):
+        return None  # 罚款比例是多少 asks the rule's rate itself: quoted, not computed
     if short:
         c, need = min(short, key=lambda x: (-x[0].shared, x[0].rule.start))
         return _missing(c, need, text)

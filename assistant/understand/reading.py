@@ -441,6 +441,8 @@ def read_question(question: str, vocab: Vocabulary) -> Reading:
         version_years=read_versions(question).years)
 
 
+# A word that asks (从哪来, 是什么, 行吗).
+_QUESTION_WORD = re.compile(r"[哪啥谁吗么几呢]|什么|多少|怎")
 # A segment that only says how to answer (请按原文回答, 简单说一下, 谢谢).
 _INSTRUCTION = re.compile(r"(?:请|麻烦)?(?:你)?(?:按|用|以|引用)?(?:原文|原话|条文原文)(?:回答|作答|说明|引用|给出)?|"
                           r"(?:请|麻烦)?(?:简要|简单|详细)?(?:回答|说明|说一下|列出来?)(?:一下)?|谢谢|多谢|感谢")
@@ -468,8 +470,13 @@ def _parts(asking_segs: list[str]) -> list[Part]:
     topic = ""
     for at, seg in enumerate(asking_segs):
         text = seg.rstrip("，,。；;！!？? ")
-        if at + 1 < len(asking_segs) and not seg.rstrip().endswith(("？", "?")) and _TOPIC.search(text):
-            topic = f"{topic}，{text}" if topic else text  # 中小企业划分标准里，…多少人以下算小型企业？
+        if at + 1 < len(asking_segs) and not seg.rstrip().endswith(("？", "?")) and (
+                _TOPIC.search(text) or (not parts and not ask_kinds(text) and not _QUESTION_WORD.search(text)
+                                        and _POINTS_BACK.match(asking_segs[at + 1].strip()))):
+            # 中小企业划分标准里，…多少人以下算小型企业？ / …一直没告诉备案机关。这种情况会怎么处理？
+            # — a segment that asks nothing, before a first question that points back at it, is
+            # what that question is about.
+            topic = f"{topic}，{text}" if topic else text
             continue
         if any(text == p.text for p in parts) or _instruction(text):
             continue  # the same question twice is one part; 请按原文回答 asks no question
