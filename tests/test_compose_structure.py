@@ -185,3 +185,16 @@ def test_an_instruction_is_not_read_for_retrieval():
 
     assert without_instructions("转交投诉按什么原则？请引用原文。") == "转交投诉按什么原则？"
     assert without_instructions("请引用原文。") == "请引用原文。"  # nothing else: left as asked
+
+
+def test_two_parts_of_one_section_told_apart_are_both_stated(corpus):
+    a = ask(corpus, "政府收储改造跟市场参与改造有什么不同？", (PLAN + "s4.1", 0.0330), (PLAN + "s5.1", 0.0300))
+    lines = a.answer.split("\n\n依据：")[0].split("\n")
+    assert lines[1].startswith("据仑政办〔2024〕22号四、改造提升模式（二）市场参与改造，引导国有企业、龙头企业、园区运营商参与老旧工业区改造")
+    assert [c.id for c in a.citations][:2] == [PLAN + "s4.1", PLAN + "s4.2"]
+
+
+def test_a_phrase_pointing_at_text_is_no_missing_subject(corpus):
+    a = ask(corpus, "方案里讲工业控制线内预留新增空间的那句话，原文怎么写的？", (PLAN + "s6.1", 0.0330))
+    assert not a.abstained
+    assert "预留新增空间的10%左右用于小微企业承载平台建设" in a.answer

@@ -89,7 +89,8 @@ _AMOUNT_UNSETTLED = "具体数额或标准"
 # A figure that answers "多少": a number with a unit other than a date's year or month.
 _FIGURE = re.compile(NUMBER.pattern.replace("年|月|", ""))
 # Words that negate or ask (没拿到, 不申请): never a subject the documents lack.
-_NOT_SUBJECT = re.compile(r"^[没不未别无]")
+# A negated verb (没约定) or a phrase that points at text (那句话, 这一段, 那条规定) names no subject.
+_NOT_SUBJECT = re.compile(r"^[没不未别无]|^[这那此该][一]?[句段条款项处个]")
 
 __all__ = ["abstain", "best_sentence", "compose", "compose_parts", "sentences"]
 
@@ -115,7 +116,7 @@ _NAMED_BY_QUOTE = re.compile(r"(?:什么|哪些|哪个|啥)(原则|方针|理念
 READ_QUOTED = 5
 
 # Two things asked to be told apart (A和B有什么区别, A跟B有啥不同).
-_DIFFERENCE = re.compile(r"([\u4e00-\u9fff]{2,12})(?:和|与|跟|同)([\u4e00-\u9fff]{2,12}?)(?:之间)?(?:有|的)?(?:什么|啥|哪些)?"
+_DIFFERENCE = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:和|与|跟|同)([\u4e00-\u9fff]{2,12}?)(?:之间)?(?:有|的)?(?:什么|啥|哪些)?"
                          r"(?:区别|不同|差别|差异)")
 # Words before or after the compared things that are not part of them.
 _EDGE = re.compile(r"^(?:请问|那么|那|这个|这|就是)|(?:之间|两者|二者)$")
@@ -335,18 +336,23 @@ class _Composer:
             return None
         other = missing[0]
         article = bearing.article_of(top.clause, self.clauses) if self.clauses else None
-        places = [article] if article is not None else []
-        places += [self.clauses.get(i) for i in (article.children if article is not None else [])]
+        # The lead's article, else the clause above it (两种改造模式: the parts of one section).
+        above = article or (self.clauses.get(top.clause.parent_id or "") if self.clauses else None)
+        places = [above] if above is not None else []
+        places += [self.clauses.get(i) for i in (above.children if above is not None else [])]
         places += [h.clause for h in hits]
         for c in places:
-            if c is None or other not in c.text or c.kind == "article" and c.children:
+            if c is None or other not in c.text or c.children:
                 continue
             text = c.text.strip()
+            head = text.split("。", 1)
+            if c.title and len(head) == 2 and c.title in head[0] and is_heading(head[0], c):
+                text = head[1].strip()  # the heading is in the label the line names
             body = _ARTICLE_START.sub("", text) if len(text) <= CONTRAST_WHOLE else \
-                next(x for x in sentences(text) if other in x)
+                next((x for x in sentences(text) if other in x), text)
             if _bare(body) in said:
                 continue
-            return self._doc_prefix(c) + _cited(body, self.mark(Hit(clause=c, score=top.score)))
+            return _after(self._doc_prefix(c), body, self.mark(Hit(clause=c, score=top.score)))
         return None
 
     def _bridged(self, question: str) -> list[str]:
