@@ -315,8 +315,8 @@ class _Composer:
             # (未在规定的期限内支付…款项 for 过了付款期限还不付), not a longer one that shares a
             # word with it (…变相延长付款期限).
             shared = _score(sentence, conduct(party), bridged - set(party))
-            own = _score(sentence, set(words(sentence)))
-            return shared * (shared / own) ** 0.5 if shared > 0 and own > 0 else 0.0
+            whole = _score(sentence, set(words(sentence)))
+            return shared * (shared / whole) ** 0.5 if shared > 0 and whole > 0 else 0.0
 
         sc, sent, art = max(((told(x, party), x, a) for a, party in arts for x in sentences(a.text)
                              if not is_heading(x, a)), key=lambda x: x[0], default=(0.0, "", None))
