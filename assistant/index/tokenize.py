@@ -42,6 +42,14 @@ def jieba_cache_dir() -> Path:
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
+def word_tags() -> dict[str, str]:
+    """jieba's dictionary part-of-speech tags (loaded once, with its dictionary)."""
+    import jieba.posseg as posseg
+
+    return posseg.POSTokenizer(_jieba().dt).word_tag_tab
+
+
 def _jieba():
     import jieba
 

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from assistant.index.tokenize import QUESTION_WORDS, STOPWORDS, _jieba
+from assistant.index.tokenize import QUESTION_WORDS, STOPWORDS, _jieba, word_tags
 from assistant.understand.lexicon import Lexicon, default_lexicon, near_miss
 from assistant.understand.reading import is_relational
 from assistant.understand.vocabulary import generic_places
@@ -117,14 +117,6 @@ _INSTRUMENT = re.compile(r"条例|办法|细则|法规|法律|文件|方案")
 _FUNCTION_TAGS = frozenset("r c f s u d m q t p y e o".split())
 
 
-@lru_cache(maxsize=1)
-def _tags() -> dict[str, str]:
-    """jieba's dictionary part-of-speech tags (loaded once, with its dictionary)."""
-    import jieba.posseg as posseg
-
-    return posseg.POSTokenizer(_jieba().dt).word_tag_tab
-
-
 # A demonstrative or a number with a measure word (这五种, 三块, 这笔, 每个): it points, it names nothing.
 _COUNTED = re.compile(r"[这那此每各某该本]?[一二三四五六七八九十百千万两几多]*[种个项类条家块宗批次份件位名笔些样]?")
 
@@ -136,7 +128,7 @@ _GLUE = frozenset("是从到在的了和与及或把被给向对于自就都也�
 def _function_word(word: str) -> bool:
     """Is ``word`` a function word: by its dictionary tag (这笔 r, 还是 c, 之前 f, 大概 d), a
     demonstrative or number with a measure word (这五种), or glue characters cut as one (是从)?"""
-    tag = _tags().get(word)
+    tag = word_tags().get(word)
     return ((bool(tag) and tag[0] in _FUNCTION_TAGS) or _COUNTED.fullmatch(word) is not None
             or all(ch in _GLUE for ch in word))
 

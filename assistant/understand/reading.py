@@ -18,7 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from assistant.index.tokenize import QUESTION_WORDS, STOPWORDS, _jieba
+from assistant.index.tokenize import QUESTION_WORDS, STOPWORDS, _jieba, word_tags
 from assistant.tools.quantities import Quantity, find_quantities
 from assistant.understand.lexicon import near_miss
 from assistant.understand.versions import read_versions, strip_cues
@@ -286,16 +286,9 @@ def quote_held(question: str, text: str) -> bool:
     return any(pattern.fullmatch(q) for q in quotations(text))
 
 
-@lru_cache(maxsize=1)
-def _word_tags() -> dict[str, str]:
-    import jieba.posseg as posseg
-
-    return posseg.POSTokenizer(_jieba().dt).word_tag_tab
-
-
 def _joins(word: str) -> bool:
     """Is ``word`` a conjunction, adverb or preposition by jieba's dictionary tag (还是, 或者, 就)?"""
-    return (_word_tags().get(word) or "x")[0] in "cdp"
+    return (word_tags().get(word) or "x")[0] in "cdp"
 
 
 def place_names(text: str) -> list[str]:
