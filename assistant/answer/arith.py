@@ -587,6 +587,9 @@ def _missing(c: _Candidate, missing: list[str], question: str) -> Answer:
     return Answer(question=question, answer=text, abstained=False, citations=cites.citations)
 
 
+_PER_UNIT_ASKED = re.compile(r"(多少钱?|几块钱?|几元)一(千瓦时|平方米|平米|立方米|公斤|千克|度|亩|吨|方|人|户)")
+
+
 def arith_answer(question: str, hits: Sequence[Clause], clauses: Mapping[str, Clause]) -> Answer | None:
     """Compute what the best retrieved clauses state for the question's quantities.
 
@@ -603,7 +606,8 @@ def arith_answer(question: str, hits: Sequence[Clause], clauses: Mapping[str, Cl
     extended = _extended_term(text, hits, clauses)
     if extended is not None:
         return extended.model_copy(update={"question": question})
-    qs = find_quantities(text)
+    # 多少钱一亩 asks a price per 亩: its 一亩 is no quantity the asker has.
+    qs = find_quantities(_PER_UNIT_ASKED.sub(r"\1每\2", text))
     if not qs:
         return None
     q_bigrams = bigrams(text)

@@ -280,7 +280,12 @@ def role_additions(asking: str, question: str, hits: list[Hit], lead: Clause, le
                            if not any(x[1].clause.id == y[1].clause.id for y in structural)]
             # What the answer states about something else (the time limit to extend, asked for
             # the time limit to assess) leaves only what bears on the question.
-            cands = structural or (cands if role in named_roles and not said else [])
+            # A close hit without the most specific word the lead shares with the question, the
+            # role's own words aside (评估时限…30个工作日 for 企业开办时限), is about something else.
+            about = [w for w in focus if not (role in ASK_PATTERNS and ASK_PATTERNS[role].search(w))]
+            key = max(about, key=specificity, default="")
+            close = [x for x in cands if key in shape.sub("", x[2])]
+            cands = structural or (close if role in named_roles and not said else [])
         elif role not in named_roles:
             cands = []  # "what happens" alone: nothing without the document to read
         if not cands:

@@ -45,7 +45,7 @@ from assistant.retrieve.gate import specificity
 from assistant.retrieve.hybrid import Hit
 from assistant.understand.lexicon import default_lexicon
 from assistant.understand.names import ASKS_DUTY, ASKS_PERSON
-from assistant.understand.reading import (ASKS_LAWFUL, HANDLED_CONDUCT, MEDIUM, SPECIFIC, content_words, negated,
+from assistant.understand.reading import (ASK_PATTERNS, ASKS_LAWFUL, HANDLED_CONDUCT, MEDIUM, SPECIFIC, content_words, negated,
                                           quotations, quoted_pattern)
 
 MAX_CITATIONS = 3
@@ -104,6 +104,9 @@ def _score(sentence: str, qwords: set[str], bridged: frozenset[str] = frozenset(
 
 
 BRIDGED_WEIGHT = 0.5
+# A sentence stating a figure is preferred, when a figure is asked, only over sentences that
+# match the question at most this much better than it does.
+NUMBER_TIE = 0.75
 
 
 # How many characters a quoted phrase has (哪八个字, 几个字), a forgotten word in a quotation,
@@ -406,10 +409,20 @@ class _Composer:
         wants_rule = bool(ASKS_LAWFUL.search(asking))
         negated = negated_words(question, qwords)
 
+        # A fine asked (罚款比例最高) is stated by the penalty articles: they lead by their shape.
+        tie_only = wants_number and not ASK_PATTERNS["penalty"].search(asking)
+
         def score_all(bridged: frozenset[str] = frozenset()) -> list[tuple[Hit, str, float]]:
+            plain = [best_sentence(hit.clause, qwords, False, negated, bridged, wants_rule) for hit in hits] \
+                if tie_only else []
+            top = max((sc for _, sc in plain), default=0.0)
             out = []
             for rank, hit in enumerate(hits):
                 sent, sc = best_sentence(hit.clause, qwords, wants_number, negated, bridged, wants_rule)
+                if tie_only and _score(sent, qwords, bridged) < NUMBER_TIE * top:
+                    # A figure breaks near ties; it does not make a sentence about something else
+                    # (评估时限…30个工作日 for 企业开办时限) outrank one about what is asked.
+                    sent, sc = plain[rank]
                 out.append((hit, sent, sc + 0.01 * (len(hits) - rank)))
             return out
 
@@ -520,25 +533,17 @@ class _Composer:
         """
         if not self.cites.citations:
             return None
+        if self.missing_subject:  # what is asked about: said first, it is why nothing answers
+            return (f"现有文件没有关于“{self.missing_subject}”的规定，无法给出有依据的回答。\n"
+                    f"如需了解，请咨询相关主管部门。")
         body = _MARKER.sub("", text.split("\n依据：")[0]) + "".join(_supporting_text(text))
         if self.unsettled:
             if self.unsettled in (UNSETTLED.get(TIME_LIMIT.pattern), _AMOUNT_UNSETTLED) and not _states(self.unsettled, body):
                 return self._not_given(self.unsettled)
         asking = self._asking(self.reading.question) if self.reading is not None else ""
-        kind = _asked_figure(asking) if asking else None
-        if kind is not None and not kind.search(body) and not any(kind.search(c.text) for c in self.cites.citations):
-            # 多少钱一平方米 answered with an area, 利率是多少 with the name of a rate: no figure of
-            # the kind asked is given.
-            return self._not_given(_AMOUNT_UNSETTLED)
-        noun = _RATE_OF.search(asking) if kind is _RATE_FIGURE else None
-        if noun and not any(noun.group(1) in x and kind.search(x) for c in self.cites.citations
-                            for x in sentences(c.text)):
-            # 社保单位缴费比例是多少 answered with 预留…的比例不低于百分之六十: a rate, but of something
-            # else; no cited sentence gives a rate of what is asked.
-            return self._not_given(_AMOUNT_UNSETTLED)
-        if self.missing_subject:
-            return (f"现有文件没有关于“{self.missing_subject}”的规定，无法给出有依据的回答。\n"
-                    f"如需了解，请咨询相关主管部门。")
+        missing = _facet_missing(asking, body, [c.text for c in self.cites.citations]) if asking else None
+        if missing is not None:
+            return self._not_given(missing)
         return None
 
     def _not_given(self, what: str) -> str:
@@ -567,19 +572,26 @@ class _Composer:
         say the text does not settle it instead of pretending it does."""
         if self.reading is None or self.vocab is None:
             return None
+        cited = "".join(c.text for c in self.cites.citations)
+
+        def unheld(w: str) -> bool:  # no document holds it, nor a policy term it stands for
+            return w not in self.vocab.text and not default_lexicon().supported(w, self.vocab.text)
+
+        # A kind named by a compound (土地增值税, 契税) no document holds, though its head (增值税)
+        # or its parts may be: the question is about it, and nothing answers it.
+        kinds = [w for w in default_lexicon().named_kinds(self._asking(question)) if w not in cited and unheld(w)]
+        if kinds:
+            self.missing_subject = kinds[0]
+            return f"现有文件没有关于“{'、'.join(kinds[:2])}”的规定。"
         if self.unsettled and self.cites.citations:
             if (self.unsettled in (UNSETTLED.get(TIME_LIMIT.pattern), _AMOUNT_UNSETTLED)
                     and _states(self.unsettled, "".join(_MARKER.sub("", x) for x in lines))):
                 self.unsettled = None  # another cited clause states it (…30日内确认…)
                 return None
             return f"所引条文未规定{self.unsettled}[1]。"
-        cited = "".join(c.text for c in self.cites.citations)
         # Words that name a subject: dictionary words, not phrasing (最多能), not negated verbs (解决不了).
         naming = [w for w in self.reading.subject if _a_term(w) and not _ASKY.search(w)
                   and not _NOT_SUBJECT.search(w) and not negated(w) and not ASKS_LAWFUL.search(w)]
-        def unheld(w: str) -> bool:  # no document holds it, nor a policy term it stands for
-            return w not in self.vocab.text and not default_lexicon().supported(w, self.vocab.text)
-
         missing = [w for w in naming if len(w) >= 3 and specificity(w) >= SPECIFIC and w in question
                    and w not in cited and unheld(w) and not _parts_held(w, cited, self.vocab.text)]
         if not missing:
@@ -858,6 +870,70 @@ _MONEY_FIGURE = re.compile(r"[\d一二三四五六七八九十百千两]\s*(?:�
 _RATE_FIGURE = re.compile(r"%|百分之|‰|千分之|万分之|[\d一二三四五六七八九十]\s*成")
 
 
+# A figure asked per a unit of measure (每度电多少钱, 每平方米补多少), and the ways texts write
+# each unit.
+_UNIT_WRITINGS = {"度": ("度", "千瓦时", "kwh"), "千瓦时": ("度", "千瓦时", "kwh"), "kwh": ("度", "千瓦时", "kwh"),
+                  "平方米": ("平方米", "平米", "㎡"), "平米": ("平方米", "平米", "㎡"), "亩": ("亩",),
+                  "吨": ("吨",), "立方米": ("立方米", "方"), "方": ("立方米", "方"), "公斤": ("公斤", "千克"),
+                  "千克": ("公斤", "千克")}
+_PER_UNIT = re.compile(r"(?:每一?|多少钱?一)(千瓦时|kwh|平方米|平米|立方米|公斤|千克|度|亩|吨|方)", re.I)
+
+
+def _per_unit_stated(unit: str, sentence: str) -> bool:
+    """Does ``sentence`` give a figure per ``unit`` (每平方米200元, 0.3元/千瓦时)?"""
+    low = sentence.lower()
+    return bool(_FIGURE.search(sentence)) and any(
+        re.search(rf"(?:每|/|／)(?:一)?{re.escape(w)}|{re.escape(w)}(?:补|奖|收|加|计)", low)
+        for w in _UNIT_WRITINGS.get(unit.lower(), (unit,)))
+
+
+# How to obtain something asked (怎么申请, 要带哪些材料, 去哪里办), and what a text that says so
+# holds: asked and not said, the texts name the thing without saying how to obtain it.
+_ASKS_PROCEDURE = (
+    ("所需材料", re.compile(r"(?:哪些|什么|啥|几样)(?:申请)?材料|材料(?:有哪些|是什么|要哪些)"),
+     re.compile(r"材料|资料|证明|文件|提交|提供|报送")),
+    ("办理地点", re.compile(r"(?:去|到|在)哪(?:里|儿|个部门)?(?:办|申请|办理|交|报)"),
+     re.compile(r"向[^。；，]{1,24}(?:申请|提出|报送|提交|申报|备案|告知)|受理|(?:在|通过)[^。；，]{1,24}(?:办理|平台)|窗口")),
+    ("申请程序", re.compile(r"(?:怎么|如何|怎样|咋)(?:申请|申报|办理|报名)|申请(?:流程|程序|手续)|办理(?:流程|程序|手续)"),
+     re.compile(r"申请|申报|办理|提交|受理|报送|告知|备案|审核|审定|认定")),
+)
+
+
+def _facet_missing(asking: str, body: str, cited: list[str]) -> str | None:
+    """What the question asks that none of the cited texts gives: a figure of the kind asked
+    (money, a rate; per the unit asked; of the thing asked), or how to obtain something (the
+    materials, the place, the procedure). None when the texts give it.
+
+    Args:
+        asking: the asking part of the question.
+        body: the composed answer without markers (a computed figure counts as given).
+        cited: the cited clauses' texts.
+    """
+    kind = _asked_figure(asking)
+    if kind is not None and not kind.search(body) and not any(kind.search(t) for t in cited):
+        # 多少钱一平方米 answered with an area, 利率是多少 with the name of a rate: no figure of
+        # the kind asked is given.
+        return _AMOUNT_UNSETTLED
+    said = [x for t in cited for x in sentences(t)]
+    unit = _PER_UNIT.search(asking)
+    if unit and (kind is not None or re.search(r"多少|几", asking[unit.start():])) \
+            and not any(_per_unit_stated(unit.group(1), x) for x in said):
+        # 每度电要加多少钱 answered with a rate of something else (…收入的百分之一): no cited
+        # sentence gives a figure per the unit asked.
+        return _AMOUNT_UNSETTLED
+    noun = _RATE_OF.search(asking) if kind is _RATE_FIGURE else None
+    if noun and not any(noun.group(1) in x and kind.search(x) for x in said):
+        # 社保单位缴费比例是多少 answered with 预留…的比例不低于百分之六十: a rate, but of something
+        # else; no cited sentence gives a rate of what is asked.
+        return _AMOUNT_UNSETTLED
+    lead = sentences(cited[0]) if cited else []
+    for what, asks, gives in _ASKS_PROCEDURE:
+        # How to obtain what the lead speaks of: the lead's clause says it, or nothing does.
+        if asks.search(asking) and not any(gives.search(x) for x in lead):
+            return what
+    return None
+
+
 def _asked_figure(asking: str) -> re.Pattern | None:
     """The kind of figure the question asks for, when it names one (money, a rate)."""
     if _ASKS_RATE.search(asking):
@@ -993,9 +1069,11 @@ def compose_parts(question: str, reading, part_hits: list[list[Hit]], vocab=None
     settled = settled or [None] * len(reading.parts)
     context = "，".join(getattr(reading, "background", None) or [])
     leads: list[Hit] = []  # the clause each composed part led with
+    unsettled: list[str] = []  # per part the texts leave open, what they do not give
     for i, (part, hits, done) in enumerate(zip(reading.parts, part_hits, settled), start=1):
         if isinstance(done, str):
             lines.append(f"（{i}）{part.text}：现有文件未作规定（{done}）。")
+            unsettled.append(f"（{i}）{part.text}：现有文件未作规定（{done}）。")
             continue
         if isinstance(done, Answer):
             got = _adopted(done, comp.cites)
@@ -1013,6 +1091,7 @@ def compose_parts(question: str, reading, part_hits: list[list[Hit]], vocab=None
                 continue
         if not hits:
             lines.append(f"（{i}）{part.text}：现有文件中没有找到相关规定。")
+            unsettled.append(lines[-1])
             continue
         all_hits.update({h.clause.id: h for h in hits})
         query = part.query
@@ -1057,11 +1136,38 @@ def compose_parts(question: str, reading, part_hits: list[list[Hit]], vocab=None
                 other = _other_lead(part, reading.parts[:i - 1], hits, {c.id for c in comp.cites.citations}, lines)
                 more = comp.answer_lines(part.query, [other])[:1] if other is not None else []
                 got = [f"见上{marks}。", *more, *got[1:]]
+        missing = _part_missing(comp, part.text, got)
+        if missing is None and any(_LEFT_OPEN.match(x) and (got[0].startswith("见上") or x.startswith("现有文件没有关于"))
+                                   for x in got):
+            # A subject no document holds, or 见上 and a note that the clause above does not give
+            # what this part asks.
+            unsettled.append(f"（{i}）{part.text}：{next(x for x in got[::-1] if _LEFT_OPEN.match(x))}")
+        elif missing is not None:
+            # 发展基金怎么申请 answered by the article that sets the fund up: say what it leaves open.
+            got = [*got, f"所引条文未规定{missing}。"]
+            unsettled.append(f"（{i}）{part.text}：现有文件没有给出所问的{missing}。")
         lines.append(f"（{i}）{part.text}：{got[0]}")
         lines.extend(x for x in got[1:] if not any(_bare(x) == _bare(y.split("：", 1)[-1]) for y in lines))
+    if unsettled and len(unsettled) == len(reading.parts) and not calls:
+        # No part is answered: the question is one the texts do not settle.
+        return Answer(question=question, answer="\n".join([*(_MARKER.sub("", x) for x in unsettled), "如需了解，请咨询相关主管部门。"]),
+                      abstained=True, citations=[])
     lines += ["", *comp.basis(all_hits, set(words(question)))]
     return Answer(question=question, answer="\n".join(lines), abstained=False,
                   citations=comp.cites.citations, tool_calls=calls)
+
+
+# A line that says the cited texts leave the part open.
+_LEFT_OPEN = re.compile(r"所引条文未规定|现有文件没有(?:关于|给出)")
+
+
+def _part_missing(comp: "_Composer", part: str, got: list[str]) -> str | None:
+    """What one part asks that the clauses its lines cite do not give (see :func:`_facet_missing`)."""
+    marks = {int(m) for x in got for m in re.findall(r"\[(\d+)\]", x)}
+    cited = [c.text for n, c in enumerate(comp.cites.citations, start=1) if n in marks]
+    if not cited:
+        return None
+    return _facet_missing(comp._asking(part), "".join(_MARKER.sub("", x) for x in got), cited)
 
 
 def _unsaid_piece(sentence: str, asked: str, said: list[str]) -> str | None:

@@ -15,18 +15,41 @@ from functools import lru_cache
 from importlib import resources
 
 
+# What may follow a compound that ends in a kind's head (…契税呢, …清单里): a particle, a
+# locative or the asking; 纳税人, 税率, 名单企业 go on as other words.
+_AFTER_HEAD = r"[的里中上内吗呢啊吧和与及或等是有要能会对该怎咋如多什哪啥几谁按在交缴还也都]"
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Everyday word -> policy terms, longest everyday words first."""
 
     bridge: dict[str, tuple[str, ...]]
+    heads: tuple[str, ...] = ()
 
     @classmethod
     def from_toml(cls, text: str) -> "Lexicon":
-        """Parse a lexicon file (a ``[bridge]`` table of word = [terms])."""
-        data = tomllib.loads(text).get("bridge", {})
+        """Parse a lexicon file (a ``[bridge]`` table of word = [terms]; ``[kinds] heads``, the
+        heads whose compounds each name a thing of its own)."""
+        raw = tomllib.loads(text)
+        data = raw.get("bridge", {})
         items = sorted(data.items(), key=lambda kv: -len(kv[0]))
-        return cls({k: tuple(v) for k, v in items})
+        heads = tuple(sorted(raw.get("kinds", {}).get("heads", []), key=len, reverse=True))
+        return cls({k: tuple(v) for k, v in items}, heads)
+
+    def named_kinds(self, question: str) -> list[str]:
+        """The compounds of ``question`` that end in a kind's head (土地增值税, 契税, 工伤保险):
+        the head with the Chinese characters written before it up to a function word or a
+        stop, longest first. Each names one thing; a text that holds only its head (增值税)
+        does not speak of it."""
+        out: list[str] = []
+        for head in self.heads:
+            for m in re.finditer(rf"([\u4e00-\u9fff]{{0,8}}?)({re.escape(head)})(?=$|[^\u4e00-\u9fff]|{_AFTER_HEAD})", question):
+                stem = re.split(r"[的和与及或、对按是在了]|多少|什么|哪些|哪种|啥|几|要|交|缴|免|减|征|收|没有|不", m.group(1))[-1]
+                word = stem + head
+                if len(word) >= 2 and word not in out and not any(word in o for o in out):
+                    out.append(word)
+        return out
 
     def terms_for(self, word: str) -> tuple[str, ...]:
         """Policy terms for one everyday word (empty when it has none)."""

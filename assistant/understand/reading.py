@@ -66,6 +66,10 @@ _DOC_TITLE = re.compile(r"《([^》]{2,60})》")
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*\d{1,4}\s*号")
 # A local regulation named by its place: …省/市/自治区 + a title ending as regulations do.
 _LOCAL_TITLE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:省|市|自治区)[\u4e00-\u9fff]{2,14}?(?:条例|办法|实施细则|细则)")
+# A district's or county's own measures written bare (某某区工业用地…管理办法): a document the
+# index does not hold unless its text writes that very name. A measure the texts cite but the
+# index lacks is declined as 《…》 is: what it says is not held.
+_DISTRICT_TITLE = re.compile(r"[\u4e00-\u9fff]{2,3}(?:区|县)(?![块域间])[\u4e00-\u9fff]{4,18}?(?:管理办法|实施办法|暂行办法|办法|实施细则|细则|规定)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
 # Words of asking itself: they say what kind of answer is wanted, not what about.
@@ -243,8 +247,60 @@ def gazetteer() -> dict[str, frozenset[str]]:
     asker (隔壁, 外地), read from ``gazetteer.toml`` beside this module."""
     text = (resources.files("assistant.understand") / "gazetteer.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
-    return {"names": frozenset(data.get("provinces", [])) | frozenset(data.get("cities", [])),
+    return {"names": frozenset(data.get("provinces", [])) | frozenset(data.get("cities", [])) | divisions(),
             "relational": frozenset(data.get("relational", []))}
+
+
+# The suffix that says what level of division a name is (慈溪市, 浦东新区, 长兴县).
+_DIVISION_SUFFIX = re.compile(r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|地区|新区|林区|矿区|"
+                              r"省|市|区|县|盟|旗)$")
+# jieba tags of a bare stem that is a place or a proper name (慈溪 nrt, 余姚 nr, 镇海 ns); a stem
+# that is an everyday word (合作, 资源, 港口) counts only with its suffix.
+_NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", None})
+
+
+@lru_cache(maxsize=1)
+def divisions() -> frozenset[str]:
+    """China's county- and city-level divisions, from the ``cpca`` package's table of
+    administrative codes: each full name (慈溪市), and its stem (慈溪) when that is no everyday
+    word. Empty when the package is not installed."""
+    return frozenset(_division_table())
+
+
+def division_parents(name: str) -> list[str]:
+    """The stems of the city and province a division lies in (上海 for 嘉定), most local first."""
+    return _division_table().get(name, [])
+
+
+@lru_cache(maxsize=1)
+def _division_table() -> dict[str, list[str]]:
+    """Each division's name and stem, with the stems of the divisions above it."""
+    import csv
+    from importlib import metadata
+
+    from assistant.index.tokenize import word_tags
+
+    try:
+        path = metadata.distribution("cpca").locate_file("cpca/resources/adcodes.csv")
+        with open(path, encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+    except (metadata.PackageNotFoundError, OSError):
+        return {}
+    by_code = {(row.get("adcode") or "").strip(): (row.get("name") or "").strip() for row in rows}
+    tags = word_tags()
+    out: dict[str, list[str]] = {}
+    for code, name in by_code.items():
+        if len(name) < 2 or len(code) < 6:
+            continue
+        above = [by_code.get(code[:4] + "0" * (len(code) - 4)), by_code.get(code[:2] + "0" * (len(code) - 2))]
+        # 市辖区 and 县 stand in the table for a municipality's own districts: no place's name.
+        parents = [_DIVISION_SUFFIX.sub("", a) for a in dict.fromkeys(above)
+                   if a and a != name and not a.startswith(("市辖", "省直辖")) and a != "县"]
+        out.setdefault(name, parents)
+        stem = _DIVISION_SUFFIX.sub("", name)
+        if len(stem) >= 2 and stem != name and tags.get(stem) in _NAME_TAGS:
+            out.setdefault(stem, parents)
+    return out
 
 
 def is_relational(name: str) -> bool:
@@ -326,6 +382,8 @@ def _places(question: str, vocab: Vocabulary) -> tuple[list[str], list[str]]:
     for p in place_names(question):
         # A one-character slip in a held place of four or more characters (a 街道 miswritten) is that place.
         held = p in vocab.text or _SUFFIX.sub("", p) in vocab.text or (len(p) >= 4 and near_miss(p, vocab.text))
+        # A district of a city or province a held document is the law of (嘉定 under 上海市…条例).
+        held = held or any(len(up) >= 2 and up in d.title for up in division_parents(p) for d in vocab.documents)
         (found if held else unknown).append(p)
     return found, unknown
 
@@ -359,7 +417,13 @@ def _documents(question: str, vocab: Vocabulary) -> tuple[list[str], list[str], 
         name = m.group(0)
         if not any(name in t for t in titles) and not vocab.match_title(name) and not near_miss(name, held_titles):
             unknown.append(name)
-    for place in gazetteer()["names"]:
+    for m in _DISTRICT_TITLE.finditer(flat):
+        name = m.group(0)
+        if (not any(name in t for t in titles) and not any(name in u or u in name for u in unknown)
+                and not vocab.match_title(name) and not near_miss(name, held_titles)
+                and name not in vocab.text and not near_miss(name, vocab.text)):
+            unknown.append(name)
+    for place in (p for p in gazetteer()["names"] if p in flat):
         # 上海优秀历史建筑保护条例: a place written bare, then a regulation's name. It is held when
         # a held title holds the place and every character of the name in order (上海规划条例).
         for m in re.finditer(re.escape(place) + r"([\u4e00-\u9fff]{2,14}?(?:条例|办法|实施细则))", flat):
