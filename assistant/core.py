@@ -433,6 +433,9 @@ class Assistant:
             if name == "table" and parted and part_readings[0].rows and any(
                     not r.rows and _ASKS_MONEY.search(p.text) for p, r in zip(reading.parts[1:], part_readings[1:])):
                 continue  # …任务是多少亩？…按每亩奖励标准能拿多少？ — a later part computes with the figure
+            if name == "table" and arith is not None and arith.tool_calls and not parted \
+                    and not reading.rows and not reading.columns:
+                continue  # …改造做了120亩，能拿多少奖励: the clause's rule computes with the asker's figure
             answer = route(q, clauses, history=hist, home=self.settings.home)  # packs live in the home
             if answer is None:
                 continue

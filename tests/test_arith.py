@@ -505,3 +505,12 @@ def test_the_rate_itself_asked_is_quoted_not_asked_back(laws):
     assert arith_answer("没办核准手续就开工建设，对企业的罚款比例是多少？", [art], laws) is None
     missing = arith_answer("没办核准手续就开工建设，对企业要罚多少钱？", [art], laws)
     assert missing is None or "缺少" in missing.answer
+
+
+@pytest.mark.slow
+def test_a_figure_of_the_askers_own_is_computed_not_listed_from_a_table(assistant):
+    """…改造做了120亩，能拿多少奖励 names no table row or column: the reward rule computes with
+    the asker's 120亩 instead of the annex table listing every street's number of blocks."""
+    answer = assistant.ask("我们街道今年老旧区块改造做了120亩，要是成效排名靠前，按方案能拿多少奖励？")
+    assert answer.tool_calls and "120万元" in answer.answer and "600万元" in answer.answer
+    assert not any(c.id.startswith("lzb-2024-22:a2.") for c in answer.citations)

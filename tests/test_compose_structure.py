@@ -188,3 +188,17 @@ def test_a_phrase_pointing_at_text_is_no_missing_subject(laws_and_vocab):
     a = ask(laws_and_vocab, "方案里讲工业控制线内预留新增空间的那句话，原文怎么写的？", (PLAN + "s6.1", 0.0330))
     assert not a.abstained
     assert "预留新增空间的10%左右用于小微企业承载平台建设" in a.answer
+
+
+# --- the original wording asked -------------------------------------------------------
+
+def test_the_original_wording_asked_quotes_the_short_article_whole(laws_and_vocab):
+    # Retrieval found the article's first paragraph; 原文是什么 asks every paragraph of it.
+    a = ask(laws_and_vocab, "中小企业促进法里对拖欠中小企业款项是怎么规定的？原文是什么？",
+            ("sme-promotion-law-2017:art53.k1", 0.033))
+    assert [c.id for c in a.citations] == ["sme-promotion-law-2017:art53"]
+    assert "有权要求拖欠方支付拖欠款" in a.answer
+    # Without 原文 the paragraph stays the narrower cite.
+    b = ask(laws_and_vocab, "中小企业促进法里对拖欠中小企业款项是怎么规定的？",
+            ("sme-promotion-law-2017:art53.k1", 0.033))
+    assert [c.id for c in b.citations] == ["sme-promotion-law-2017:art53.k1"]

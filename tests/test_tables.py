@@ -441,3 +441,9 @@ def test_what_has_actually_been_done_is_not_read_from_a_table_of_tasks(clauses, 
     # The task itself, and progress on a figure the asker gives, are still answered.
     assert not _checked(table_answer("东山镇要新建多少所中小学校？", county)).abstained
     assert "完成率" in _checked(table_answer("东山镇已经建了4所学校，完成进度是多少？", county)).answer
+
+
+@pytest.mark.parametrize("said", ["加一块", "加一起", "加到一起"])
+def test_a_sum_asked_in_everyday_words_adds_the_rows(clauses, said) -> None:
+    answer = _checked(table_answer(f"新碶、小港、大碶三个街道的绿色工厂任务{said}是多少家？", clauses))
+    assert "合计96家" in answer.answer

@@ -204,3 +204,16 @@ def test_a_tax_a_document_holds_is_answered(laws_and_vocab):
     a = compose_from(laws_and_vocab, "小型微型企业的企业所得税能减免吗？", (PROMO + "art11", 0.033))
     assert not a.abstained
     assert "企业所得税" in a.answer
+
+
+# --- what a named thing takes in ------------------------------------------------------
+
+def test_what_a_thing_the_texts_only_name_takes_in_is_declined(laws_and_vocab):
+    from assistant.retrieve.stated import unheld_contents
+
+    clauses, _ = laws_and_vocab
+    corpus = "".join(c.text for c in clauses.values()).replace(" ", "")
+    why = unheld_contents("工业控制线具体包括哪些区域和地块？", corpus)
+    assert why is not None and "工业控制线" in why and "区域" in why
+    # A list the text does give (…投标保证金、履约保证金、工程质量保证金…) is no such case.
+    assert unheld_contents("工程建设中依法能收的保证金包括哪些？", corpus) is None

@@ -47,7 +47,7 @@ _ASK_AMOUNT = re.compile(r"多少|几|怎么算|如何算|如何计算|怎样计
 _ASK_DURATION = re.compile(r"多少天|几天|多少日|几日|多少个工作日|几个工作日|多久|多长时间|多少个月|几个月")
 _ASK_CAP = re.compile(r"最多|最高|上限|封顶|顶格")
 # The rate itself asked (罚款比例是多少, 按百分之几): the rule answers it without the asker's figures.
-_ASKS_RATE = re.compile(r"比例|百分之几|千分之几|几个点|费率|利率是多少|按多少比例")
+_ASKS_RATE = re.compile(r"比例|百分之几|千分之几|几个点|费率|利率(?:具体|现在|目前)?(?:是|为)?多少|按多少比例")
 # The least asked too (最少和最多分别…): both ends of a range.
 _ASK_FLOOR = re.compile(r"最少|最低|至少|下限")
 # Asking what applied before a change (原来的上限, 调整前, 以前), and how the answer says it.

@@ -104,6 +104,11 @@ def _score(sentence: str, qwords: set[str], bridged: frozenset[str] = frozenset(
 
 
 BRIDGED_WEIGHT = 0.5
+# The original wording asked (原文是什么): an article this short is quoted whole, not its paragraph.
+_ASKS_ORIGINAL = re.compile(r"原文|原话|条文(?:是|怎么)")
+# …是怎么规定的: what the provision on a matter says, not where one phrase stands (原话怎么写的).
+_ASKS_PROVISION = re.compile(r"(?:怎么|如何|怎样)规定|规定了(?:什么|哪些)|有(?:什么|哪些)规定|作了(?:什么|哪些)规定")
+WHOLE_ARTICLE_CHARS = 300
 # A sentence stating a figure is preferred, when a figure is asked, only over sentences that
 # match the question at most this much better than it does.
 NUMBER_TIE = 0.75
@@ -226,6 +231,7 @@ class _Composer:
         self.lead_sentence = ""
         self.missing_subject: str | None = None  # the question's main subject, held by no document
         self.added: set[str] = set()  # clauses cited for a role or a version: their sentence is shown
+        self.whole_ids: set[str] = set()  # articles quoted whole: the original wording was asked
         self.whole_lead = False  # the lead is a whole entry (a member, a unit's duty): nothing to add
 
     def _remedy(self, question: str, hits: list[Hit], qwords: set[str], top: Hit,
@@ -449,6 +455,10 @@ class _Composer:
                  and _bare(x[1]) == _bare(top_sent)]
         if inner and top_hit.clause.table is None:
             top_hit, top_sent = max(inner, key=lambda x: x[2])[:2]
+        whole = self._whole_article(asking, top_hit)
+        if whole is not None:
+            top_hit = whole  # 对…是怎么规定的？原文是什么？ — the article's wording, every paragraph
+            self.whole_ids.add(whole.clause.id)
         headed = self._with_list_head(top_hit, top_sent)
         if headed is not None:
             top_hit, top_sent = headed
@@ -522,6 +532,18 @@ class _Composer:
                 self.unsettled = None  # the added clause states what the lead left open (the penalty)
             cited_ids.add(add.hit.clause.id)
         return out
+
+    def _whole_article(self, asking: str, hit: Hit) -> Hit | None:
+        """The article a paragraph lead belongs to, when the question asks for the original
+        wording (原文) of what is provided on a matter (…是怎么规定的) and the article is short
+        enough to quote whole; None otherwise."""
+        if not (_ASKS_ORIGINAL.search(asking) and _ASKS_PROVISION.search(asking)) \
+                or self.clauses is None or not hit.clause.parent_id:
+            return None
+        up = self.clauses.get(hit.clause.parent_id)
+        if up is None or up.kind != "article" or len(_bare(up.text)) > WHOLE_ARTICLE_CHARS:
+            return None
+        return Hit(clause=up, score=hit.score)
 
     def unstated(self, text: str) -> str | None:
         """An abstention when the question asks for a figure, standard or time limit that none of
@@ -768,7 +790,13 @@ class _Composer:
         for i, cit in enumerate(self.cites.citations, start=1):
             hit = hits_by_id.get(cit.id)
             line = f"[{i}] {cit.label}"
-            if hit is not None and cit.id not in self.added:
+            if hit is not None and cit.id in self.whole_ids:
+                # The original wording asked: the rest of the article, every sentence as written.
+                rest = [_ARTICLE_START.sub("", x).strip() for x in sentences(hit.clause.text)
+                        if not is_heading(x, hit.clause) and not any(_bare(x) in _bare(s) for s in self.shown)]
+                if rest:
+                    line += "：" + "".join(f"“{q}”" for q in rest)
+            elif hit is not None and cit.id not in self.added:
                 quotes = [_short(x) for x in _supporting(hit.clause, qwords)
                           if not any(_bare(x) in _bare(s) for s in self.shown)]
                 if quotes:
@@ -863,7 +891,7 @@ def _short(sentence: str) -> str:
 
 # A sum of money or a rate asked for, and the figures that give one.
 _ASKS_MONEY = re.compile(r"多少钱|几块钱|多少元|几万块|金额是多少|费用是多少|收多少费")
-_ASKS_RATE = re.compile(r"(?:利率|税率|费率|缴费比例|比例)(?:是|为|现在是|大概是)?多少|百分之几|几个点")
+_ASKS_RATE = re.compile(r"(?:利率|税率|费率|缴费比例|比例)(?:具体|现在|目前)?(?:是|为|大概是)?多少|百分之几|几个点")
 # What a rate asked for is a rate of: the two characters before 比例/利率 (缴费比例, 利息的利率).
 _RATE_OF = re.compile(r"([\u4e00-\u9fff]{2})的?(?:比例|利率|税率|费率)")
 _MONEY_FIGURE = re.compile(r"[\d一二三四五六七八九十百千两]\s*(?:万|亿|千)?元|%|百分之|‰|千分之|万分之")
@@ -1027,7 +1055,8 @@ def compose(question: str, hits: list[Hit], reading=None, vocab=None,
     comp = _Composer(reading, vocab, clauses)
     lines = comp.answer_lines(question, hits)
     qwords = set(words(question))
-    lines += ["", *comp.basis({h.clause.id: h for h in hits}, qwords)]
+    led = {comp.lead_hit.clause.id: comp.lead_hit} if getattr(comp, "lead_hit", None) is not None else {}
+    lines += ["", *comp.basis({**led, **{h.clause.id: h for h in hits}}, qwords)]
     text = "\n".join(lines)
     unstated = comp.unstated(text)
     if unstated is not None and comp.unsettled and _asks_whether(question, reading):
@@ -1122,6 +1151,7 @@ def compose_parts(question: str, reading, part_hits: list[list[Hit]], vocab=None
             query = f"{leads[-1].clause.text}{part.cue}"
         got = comp.answer_lines(query, hits, context)
         leads.append(comp.lead_hit)
+        all_hits.setdefault(comp.lead_hit.clause.id, comp.lead_hit)  # an article led with for its paragraph
         stated.append(got[0])
         if any(_bare(got[0]) == _bare(x.split("：", 1)[-1]) for x in lines):
             # The same sentence answers this part too: say so instead of repeating it, and add

@@ -393,6 +393,10 @@ def _noun_after(text: str) -> str:
 _MEMBERS_ASK = re.compile(r"([\u4e00-\u9fff]{1,12}?(?:名单|名录|清单|目录))[”\"」]?(?:上|里|中|内)?(?:现在|目前)?的?"
                           r"(?:企业|单位|项目|公司|产品)?(?:都|具体)?"
                           r"(?:有哪些|是哪些|包括哪些|有哪几家|是哪几家|有哪几个|有谁)")
+# The places or bodies a named thing takes in (工业控制线具体包括哪些区域和地块, 规划划了哪些区块):
+# asked of a thing the texts only name, no text lists them.
+_TAKES_IN_ASK = re.compile(r"([\u4e00-\u9fff“”\"]{2,16}?)(?:具体|到底|都)?(?:包括|包含|涵盖|划了|划定了|划入了|覆盖)"
+                           r"(?:哪些|哪几个|哪几块|哪几家|什么)(区域|地块|区块|片区|范围|企业|单位|行业|园区)")
 # A sentence that gives a list's entries: names joined by 、 after 包括/为/a colon.
 _ENTRIES = re.compile(r"(?:包括|为|有|：|:)[^。；]{0,40}?、[^。；]{0,40}?、")
 # Asking how something is done (申请流程是怎样的, 怎么申请, 需要哪些材料).
@@ -403,19 +407,21 @@ _PROCEDURE_TEXT = re.compile(r"申请|提交|提出|受理|材料|报送|备案|
 
 
 def _members(asking: str, corpus: str) -> str | None:
-    """The entries of a list asked for (某名单上的企业有哪些) that no document gives: every sentence
-    that names the list uses it without listing who is on it."""
-    m = _MEMBERS_ASK.search(asking)
+    """The entries of a list asked for (某名单上的企业有哪些), or what a named thing takes in (某控制线
+    包括哪些区域和地块), that no document gives: every sentence that names it uses it without
+    listing who or what is in it."""
+    m = _MEMBERS_ASK.search(asking) or _TAKES_IN_ASK.search(asking)
     if not m:
         return None
-    name = _EDGE.sub("", m.group(1).lstrip("“\"「"))
+    name = _EDGE.sub("", m.group(1).replace("”", "").replace("\"", "").lstrip("“\"「"))
     core = _core(name, corpus)
     if len(core) < MIN_CORE:
         return None
     mentions = [x for x in _sentences(corpus) if core in x]
     if any(_ENTRIES.search(x[x.find(core):]) for x in mentions):
         return None
-    return f"现有文件只提到“{core}”：“{_short(mentions[0])}”，没有列出具体名单"
+    listed = "具体名单" if m.re is _MEMBERS_ASK else f"其包括的{m.group(2)}"
+    return f"现有文件只提到“{core}”：“{_short(mentions[0])}”，没有列出{listed}"
 
 
 def _procedure(asking: str, corpus: str) -> str | None:

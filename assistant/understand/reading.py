@@ -44,7 +44,7 @@ ASK_PATTERNS: dict[str, re.Pattern] = {
     "who": re.compile(r"哪个部门|哪个单位|哪家单位|哪个机关|哪些部门|哪个局|谁|负责|牵头|主管|召集|归.{0,3}管|"
                       r"(?:到|去|向|找)哪(?:里|儿|个部门|个单位)?(?:投诉|举报|反映|申请|申诉|办|报)|"
                       r"which (department|bureau|authority)|who", re.I),
-    "sum": re.compile(r"加起来|一共|合计|总共|共计|总和|加在一起|in total", re.I),
+    "sum": re.compile(r"加起来|一共|合计|总共|共计|总和|加在一起|加一块|加一起|加到一起|in total", re.I),
     "share": re.compile(r"占.{0,8}(百分之几|比例|多少|几成)|占比|百分之几|share of", re.I),
     "superlative": re.compile(r"最多|最少|最高|最低|最大|最小|第一多|排第一|most|least|highest|lowest", re.I),
     "compare": re.compile(r"比较一下|做个比较|哪个更|相比|对比|哪个多|哪个大|哪个高|差多少|区别|不同|一样吗|差别|compare", re.I),
@@ -59,7 +59,7 @@ ASK_PATTERNS: dict[str, re.Pattern] = {
 }
 # A segment asks something when it holds one of these (or ends with a question mark).
 _ASKING = re.compile(r"[？?]$|吗|呢|么|多少|几|哪|谁|什么|啥|怎么|怎样|如何|是否|能否|可否|有没有|能不能|可不可以|"
-                     r"是不是|要不要|会不会|列一下|列出|说明|介绍|原文|加起来|一共|合计|告诉|请问|\b(what|how|which|who|when|is|are|can)\b", re.I)
+                     r"是不是|要不要|会不会|列一下|列出|说明|介绍|原文|加起来|加一块|加一起|一共|合计|告诉|请问|\b(what|how|which|who|when|is|are|can)\b", re.I)
 _SEGMENT = re.compile(r"[^，,。；;！!？?\n]+[，,。；;！!？?]?")
 _SELF = re.compile(r"我们|我司|我厂|我公司|本公司|本企业|我单位|咱|俺|我家|我方|\b(we|our|us)\b", re.I)
 _DOC_TITLE = re.compile(r"《([^》]{2,60})》")
