@@ -17,7 +17,8 @@ VENV="${VENV:-.venv}"
 # worker: a module builds its index once); PYTEST_WORKERS=0 runs it in one process. Explicit
 # pytest arguments run as given, in one process.
 if [ "$#" -eq 0 ]; then
-  WORKERS="${PYTEST_WORKERS:-$(nproc 2>/dev/null || echo 2)}"
+  # (getconf, not nproc: nproc reports 1 under OMP_NUM_THREADS=1.)
+  WORKERS="${PYTEST_WORKERS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}"
   [ "$WORKERS" -gt 4 ] && WORKERS=4
   [ "$WORKERS" -gt 1 ] && set -- -n "$WORKERS" --dist loadfile
 fi
