@@ -283,6 +283,28 @@ class Assistant:
         return compose_parts(q, reading.model_copy(update={"parts": parts}), part_hits, vocab,
                              clauses=self.index.clauses())
 
+    def _carried_to_version(self, reading: Reading, hist: list[str], clauses: dict) -> Answer | None:
+        """那2020年版呢？ — the earlier question answered again from the one version now named:
+        the clause that answered it there, and that clause's counterpart in the version named
+        (the provision found once, not searched for again in words the follow-up lacks). None
+        when the version states no counterpart (it may say it otherwise: the usual answer reads it)."""
+        if not hist or len(reading.versions) != 1 or names_own_subject(reading, self.vocabulary):
+            return None
+        target = reading.versions[0]
+        before = self.evidence(hist[-1], hist[:-1])
+        if not before.hits or before.reading.multi_part:
+            return None
+        first = compose(before.question, before.hits, reading=before.reading, vocab=self.vocabulary, clauses=clauses)
+        lead = clauses.get(first.citations[0].id) if first.citations and not first.abstained else None
+        if lead is None or lead.doc_id == target:
+            return None
+        sentence, _ = best_sentence(lead, set(words(before.question)))
+        twin = counterpart(sentence, [c for c in clauses.values() if c.doc_id == target])
+        if twin is None:
+            return None
+        return compose(before.question, [Hit(clause=twin, score=before.hits[0].score)], reading=before.reading,
+                       vocab=self.vocabulary, clauses=clauses)
+
     def _aligned(self, query: str, part_hits: list[list[Hit]]) -> list[list[Hit]]:
         """Versions compared answer with the same provision: the version whose clauses answer
         the question best leads, and each other version answers with its counterpart of that
@@ -485,7 +507,9 @@ class Assistant:
             # what that question asked: its words choose the sentences, as they chose the clauses.
             # 那市场监管局呢？ names its own subject: its words choose.
             leaning = bool(hist) and (bool(reading.versions) or not names_own_subject(reading, self.vocabulary))
-            answer = compose(query if leaning else q, hits, reading=reading, vocab=self.vocabulary, clauses=clauses)
+            carried = self._carried_to_version(reading, hist, clauses) if leaning else None
+            answer = carried or compose(query if leaning else q, hits, reading=reading, vocab=self.vocabulary,
+                                        clauses=clauses)
         return answer.model_copy(update={"question": shown})
 
     def _parts_answer(self, q: str, reading: Reading, part_readings: list[Reading], hist: list[str]) -> Answer | str:

@@ -315,3 +315,14 @@ def test_a_yes_no_part_about_the_told_situation_is_composed_with_it(two_versions
     assert "但合同另有约定或者法律、行政法规另有规定的除外" in first
     assert "法律、行政法规另有规定的除外" in second and "（2025年版）" in second
     assert "行不行" not in a.answer.replace("按2020年那版条例行不行", "")
+
+
+@pytest.mark.slow
+def test_a_bare_version_follow_up_answers_with_the_counterpart_of_the_earlier_answer(two_versions):
+    """那2020年版呢？ names nothing: the clause that answered the earlier question in the version in
+    force (2025 第九条第二款, 行业规范、交易习惯) leads to its counterpart in 2020 (第八条第二款), not
+    to the 2020 article another reading of the words finds first."""
+    a = two_versions.ask("那2020年版呢？", history=["按现行的保障中小企业款项支付条例，大型企业从中小企业采购、"
+                                                    "合同没约定付款期限的，要在多少天内付款？"], llm=False)
+    assert a.citations[0].id == f"{OLD}:art8.k2"
+    assert "行业规范、交易习惯" in a.answer.splitlines()[0]
