@@ -514,3 +514,12 @@ def test_a_figure_of_the_askers_own_is_computed_not_listed_from_a_table(assistan
     answer = assistant.ask("我们街道今年老旧区块改造做了120亩，要是成效排名靠前，按方案能拿多少奖励？")
     assert answer.tool_calls and "120万元" in answer.answer and "600万元" in answer.answer
     assert not any(c.id.startswith("lzb-2024-22:a2.") for c in answer.citations)
+
+
+def test_a_period_after_an_event_written_without_zi_is_a_deadline(laws):
+    """建设工程竣工验收后六个月内…报送: the event closes with 后 and has no 自 before it; a dated
+    event in the question gives the last day."""
+    q = "上海的项目2024年3月15日竣工验收，竣工资料最晚什么时候前要报送给规划部门？"
+    answer, final = _ask(q, ["shanghai-urban-rural-planning-2018:art44.k1"], laws)
+    assert answer is not None and "2024年9月15日" in answer.answer.splitlines()[0]
+    assert [c.id for c in answer.citations] == ["shanghai-urban-rural-planning-2018:art44.k1"]

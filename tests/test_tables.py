@@ -447,3 +447,14 @@ def test_what_has_actually_been_done_is_not_read_from_a_table_of_tasks(clauses, 
 def test_a_sum_asked_in_everyday_words_adds_the_rows(clauses, said) -> None:
     answer = _checked(table_answer(f"新碶、小港、大碶三个街道的绿色工厂任务{said}是多少家？", clauses))
     assert "合计96家" in answer.answer
+
+
+def test_a_superlative_asked_of_one_named_row_compares_all_rows_and_says_whether_it_is_one(clauses) -> None:
+    answer = _checked(table_answer("我们梅山街道完成老工业区块改造涉企用地的任务是不是全区最少的？有没有并列的？", clauses))
+    lines = answer.answer.splitlines()
+    assert lines[0].startswith("“完成老工业区块改造涉企用地”最少的是梅山、郭巨（并列），各15亩")
+    assert lines[1] == "梅山是其中之一。"
+    other = _checked(table_answer("柴桥的绿色工厂任务是不是全区最多的？", clauses))
+    assert "最多的是大碶，为36家" in other.answer
+    assert "柴桥不是（为12家" in other.answer
+    assert [c.id.split(":")[1] for c in other.citations] == ["a2.r4", "a2.r5"]

@@ -217,3 +217,18 @@ def test_what_a_thing_the_texts_only_name_takes_in_is_declined(laws_and_vocab):
     assert why is not None and "工业控制线" in why and "区域" in why
     # A list the text does give (…投标保证金、履约保证金、工程质量保证金…) is no such case.
     assert unheld_contents("工程建设中依法能收的保证金包括哪些？", corpus) is None
+
+
+def test_a_reward_asked_is_not_given_by_a_target_figure():
+    target = ["新增创建绿色工厂180家以上，规上工业企业亩均税收年均增长6%以上。"]
+    assert _facet_missing("评上绿色工厂有多少奖励资金", "", target) == "具体数额或标准"
+    granted = ["按不超过股权收购价格的10%给予补助。"]
+    assert _facet_missing("股权收购补助资金有多少", "", granted) is None
+
+
+def test_which_plots_asked_by_count_are_declined_when_no_text_gives_bounds(laws_and_vocab):
+    from assistant.retrieve.stated import unheld_contents
+
+    clauses, _ = laws_and_vocab
+    corpus = "".join(c.text for c in clauses.values()).replace(" ", "")
+    assert unheld_contents("那2个要改造的老旧工业区块具体是哪两块地？", corpus) is not None

@@ -57,7 +57,9 @@ _COUNT_BASE = re.compile(r"人数|数量|个数|户数|家数")
 _RESULT_LEAD = re.compile(r"^(?:(?:及|或)?以下|(?:及|或)?以上|以内|左右|的|给予|予以|作为|计|支付|加收|缴纳|收取|处以|并处)+")
 _RESULT_WORD = re.compile(r"^[\u4e00-\u9fff]{2,6}?(?=$|[的与和及，、。；（(]|作为|用于|合并)")
 _DEADLINE = re.compile(
-    rf"(?:自|从|于)(?P<event>[^，。；]{{1,40}}?)(?:之日起|之日后|起|后的|后)\s*(?P<n>{_NUM})\s*(?P<unit>个工作日|日|天|个月|年)内"
+    rf"(?:(?:自|从|于)(?P<event>[^，。；]{{1,40}}?)(?:之日起|之日后|起|后的|后)|"
+    # 建设工程竣工验收后六个月内: an event without 自, closed by 后 (a clause's own words before it).
+    rf"(?<![自从于\u4e00-\u9fff])(?P<bare>[\u4e00-\u9fff]{{2,20}}?)后)\s*(?P<n>{_NUM})\s*(?P<unit>个工作日|日|天|个月|年)内"
     r"(?P<action>[^，。；]{0,16})")
 _MAX_DAYS = re.compile(rf"最长不得超过\s*(?P<n>{_NUM})\s*日|不得超过\s*(?P<m>{_NUM})\s*日")
 _START = re.compile(r"自(?P<event>[^，。；]{2,40}?)之日起算")
@@ -329,7 +331,7 @@ def _deadline_rules(text: str, sentence: tuple[int, int]) -> list[Rule]:
         unit = m.group("unit")
         out.append(Rule(kind="deadline", days=days,
                         day_unit={"个工作日": "工作日", "个月": "月", "年": "年"}.get(unit, "日"),
-                        max_days=max_days, max_quote=max_quote, event=m.group("event").strip(),
+                        max_days=max_days, max_quote=max_quote, event=(m.group("event") or m.group("bare")).strip(),
                         action=m.group("action").strip() or None, segment=part, start=a + m.start(),
                         quote=part[seg_start:seg_end].strip()))
     return out

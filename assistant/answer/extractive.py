@@ -890,7 +890,8 @@ def _short(sentence: str) -> str:
 
 
 # A sum of money or a rate asked for, and the figures that give one.
-_ASKS_MONEY = re.compile(r"多少钱|几块钱|多少元|几万块|金额是多少|费用是多少|收多少费")
+_ASKS_MONEY = re.compile(r"多少钱|几块钱|多少元|几万块|金额是多少|费用是多少|收多少费|"
+                         r"多少(?:奖励|补助|补贴|奖补)?(?:资金|经费|奖金)|(?:奖励|补助|补贴|奖补)?(?:资金|经费|奖金)(?:有|是|能拿|能给)?多少")
 _ASKS_RATE = re.compile(r"(?:利率|税率|费率|缴费比例|比例)(?:具体|现在|目前)?(?:是|为|大概是)?多少|百分之几|几个点")
 # What a rate asked for is a rate of: the two characters before 比例/利率 (缴费比例, 利息的利率).
 _RATE_OF = re.compile(r"([\u4e00-\u9fff]{2})的?(?:比例|利率|税率|费率)")
@@ -943,6 +944,10 @@ def _facet_missing(asking: str, body: str, cited: list[str]) -> str | None:
         # the kind asked is given.
         return _AMOUNT_UNSETTLED
     said = [x for t in cited for x in sentences(t)]
+    if kind is _MONEY_FIGURE and _REWARD_WORDS.search(asking) \
+            and not any(kind.search(x) and _REWARD_WORDS.search(x) for x in [*said, *sentences(body)]):
+        # 评上…有多少奖励资金 answered with a target (…180家以上, …增长6%以上): no figure of a reward.
+        return _AMOUNT_UNSETTLED
     unit = _PER_UNIT.search(asking)
     if unit and (kind is not None or re.search(r"多少|几", asking[unit.start():])) \
             and not any(_per_unit_stated(unit.group(1), x) for x in said):
@@ -960,6 +965,10 @@ def _facet_missing(asking: str, body: str, cited: list[str]) -> str | None:
         if asks.search(asking) and not any(gives.search(x) for x in lead):
             return what
     return None
+
+
+# Words of a sum granted (补助, 奖励资金): a figure asked of one is given by a sentence that grants.
+_REWARD_WORDS = re.compile(r"补助|补贴|奖励|资助|奖补|奖金|扶持资金|专项资金|经费")
 
 
 def _asked_figure(asking: str) -> re.Pattern | None:

@@ -461,7 +461,7 @@ def _contact(asking: str, corpus: str) -> str | None:
 
 
 # Asking where a plot lies (四至范围, 具体是哪块地), and text that would say it.
-_PLOT_ASK = re.compile(r"四至|哪块地|哪一块地|地块范围|红线范围|具体范围在哪|坐标|坐落在哪")
+_PLOT_ASK = re.compile(r"四至|哪[一两二三四五六七八九十几]?块地|地块范围|红线范围|具体范围在哪|坐标|坐落在哪")
 _PLOT_TEXT = re.compile(r"四至|东至|西至|南至|北至|坐落于|坐落在|红线范围")
 
 

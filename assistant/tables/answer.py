@@ -103,6 +103,11 @@ def _extreme(c: _Composer) -> dict:
     else:
         c.lines.append(f"{_name(col)}{word}的是{'、'.join(res.rows)}（并列），各{_q(res.value, col.unit)}"
                        f"{c.marks(res.rows)}（{scope}）。")
+    named = [row.key for row in r.rows if not row.is_total] if among is None else []
+    for key in named:  # a row the question names: is it one of them?
+        value = c.row(key).number(col)
+        shown = f"（为{_q(ops.fmt(value), col.unit)}{c.mark(c.row(key))}）" if value is not None else ""
+        c.lines.append(f"{key}{'是其中之一' if key in res.rows else '不是' + shown}。")
     out = res.model_dump()
     total = r.table.total
     if r.share and total is not None and total.number(col):
@@ -112,7 +117,8 @@ def _extreme(c: _Composer) -> dict:
         c.lines.append(f"{each}占{total.key}{_q(ops.fmt(whole), col.unit)}{c.mark(total)}的"
                        f"{shares[res.rows[0]]}%。")
         out.update(total_row=total.key, total=ops.fmt(whole), share_percent=shares[res.rows[0]])
-    c.used(res.rows + ([total.key] if r.share and total is not None else []), col)
+    c.used(res.rows + [k for k in named if k not in res.rows] + ([total.key] if r.share and total is not None else []),
+           col)
     out["compared_count"] = len(res.compared)
     return out
 
