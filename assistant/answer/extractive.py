@@ -946,7 +946,7 @@ def _facet_missing(asking: str, body: str, cited: list[str]) -> str | None:
     said = [x for t in cited for x in sentences(t)]
     if kind is _MONEY_FIGURE and _REWARD_WORDS.search(asking) \
             and not any(kind.search(x) and _REWARD_WORDS.search(x) for x in [*said, *sentences(body)]):
-        # 评上…有多少奖励资金 answered with a target (…180家以上, …增长6%以上): no figure of a reward.
+        # 评上…有多少奖励资金 answered with a target (新增若干家以上, 年均增长若干个百分点): no figure of a reward.
         return _AMOUNT_UNSETTLED
     unit = _PER_UNIT.search(asking)
     if unit and (kind is not None or re.search(r"多少|几", asking[unit.start():])) \

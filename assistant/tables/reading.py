@@ -31,8 +31,8 @@ _TOTALS = re.compile(r"核对|核验|验证|校验|对得上|对不上|对不对
 _SUM = re.compile(r"一共|总共|合计|加起来|加在一起|加一块|加一起|加到一起|相加|之和|总和|合起来|共计|总计|共有|累计")
 _SHARE = re.compile(r"占(?!地|用)|比例|比重|百分之几|百分比|几成|份额")
 _EXTREME = re.compile(r"最(多|少|高|低|大|小)")
-# A superlative asked of one row against the whole table (是不是全区最少的, 是否全市最高).
-_WHOLE = re.compile(r"全[区市县镇]|所有|全部|是不是|是否")
+# A superlative asked of one row against the whole table (是不是全县最少的, 是否全省最高).
+_WHOLE = re.compile(r"全[区市县镇省]|所有|全部|是不是|是否")
 _COMPARE = re.compile(r"哪个(多|少|大|小|高|低|重|轻)|谁(多|少|大|小|高|低|重|轻)|哪(一)?个更|比较|对比|相比|相差|"
                       r"差多少|差几|差距|[多少高低]多少|[多少]几|比.{1,10}?(多|少|高|低|重|轻)|"
                       r"谁的.{0,16}?更?(多|少|大|小|高|低|重|轻)|"
@@ -380,7 +380,7 @@ def _read(question: str, tables: list[Table], history: list[str] | None = None,
         return TableReading(**{**base, "rows": body, "columns": columns[:1]}, operation="filter",
                             comparator=limit[0], threshold=limit[1])
     if len(body) == 1 and columns and (m := _EXTREME.search(text)) and (everyone or which or _WHOLE.search(text)):
-        # 我们街道…是不是全区最少的？有没有并列的？ — the extreme over all rows; the one named is
+        # 我们镇…是不是全县最少的？有没有并列的？ — the extreme over all rows; the one named is
         # asked whether it is among them.
         return TableReading(**{**base, "rows": body, "columns": columns[:1]}, operation="extreme",
                             direction=_direction(m.group(1)), share=share)
