@@ -968,7 +968,7 @@ def _facet_missing(asking: str, body: str, cited: list[str]) -> str | None:
 
 
 # Words of a sum granted (补助, 奖励资金): a figure asked of one is given by a sentence that grants.
-_REWARD_WORDS = re.compile(r"补助|补贴|奖励|资助|奖补|奖金|扶持资金|专项资金|经费")
+_REWARD_WORDS = re.compile(_REWARD.pattern + r"|奖金|专项资金|经费")
 
 
 def _asked_figure(asking: str) -> re.Pattern | None:
