@@ -95,6 +95,8 @@ def _eligibility_fits(answer: Answer, reading: Reading, hits: list[Hit]) -> bool
     asks = set(reading.asks)
     if not {"eligibility", "calculation"} & asks and (asks & _NOT_ELIGIBILITY or asks in ({"amount"}, {"yesno"})):
         return False  # …出让到期时间都不一样，能统一吗: whether one thing is allowed, not what applies
+    if reading.multi_part and not any("eligibility" in p.asks for p in reading.parts):
+        return False  # …最多能占多少亩？建筑面积占比上限又是多少？ — each part asks one thing of its own
     cited = {c.id.split(":", 1)[0] for c in answer.citations}
     return not hits or hits[0].clause.doc_id in cited
 

@@ -606,6 +606,8 @@ def arith_answer(question: str, hits: Sequence[Clause], clauses: Mapping[str, Cl
     extended = _extended_term(text, hits, clauses)
     if extended is not None:
         return extended.model_copy(update={"question": question})
+    if _asks_rate_only(text):
+        return None  # …建筑面积占比上限又是多少？ asks the rule's rate itself: quoted, not computed
     # 多少钱一亩 asks a price per 亩: its 一亩 is no quantity the asker has.
     qs = find_quantities(_PER_UNIT_ASKED.sub(r"\1每\2", text))
     if not qs:
@@ -627,6 +629,22 @@ def arith_answer(question: str, hits: Sequence[Clause], clauses: Mapping[str, Cl
                 ready.append((c, []))
     answer = _choose(ready, short, every, text, qs, hits, clauses, q_bigrams)
     return answer.model_copy(update={"question": question}) if answer is not None else None
+
+
+# A share asked as such (占比上限是多少, 比例是多少), in the question's last sentence.
+_RATE_ASKED = re.compile(r"(?:占比|比例|比率|百分比)(?:上限|下限|最高|最低)?(?:又|还|是|为|大概|一般|最多|最高)*(?:多少|几)(?![亩元钱万平方米天日个家年月])")
+
+
+_ASKING = re.compile(r"多少|几|吗|什么|怎么|哪|啥")
+
+
+def _asks_rate_only(text: str) -> bool:
+    """Whether the question's last sentence asks only a rate (建筑面积占比上限又是多少), not a
+    figure the rate gives with the asker's numbers (能占多少亩, 能拿多少钱)."""
+    segs = [x for x in re.split(r"[，。；;,！!？?]", text) if x.strip()]
+    if not segs or not _RATE_ASKED.search(segs[-1]):
+        return False
+    return not any(_ASKING.search(x) for x in segs[:-1])  # 最多能占多少亩？占比上限又是多少？ asks both
 
 
 def _choose(ready: list, short: list, every: list[_Candidate], text: str, qs: list[Quantity], hits: Sequence[Clause],

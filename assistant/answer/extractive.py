@@ -459,6 +459,7 @@ class _Composer:
         if whole is not None:
             top_hit = whole  # 对…是怎么规定的？原文是什么？ — the article's wording, every paragraph
             self.whole_ids.add(whole.clause.id)
+        top_sent = _told_apart(top_hit.clause, top_sent, qwords, bridged, context)
         headed = self._with_list_head(top_hit, top_sent)
         if headed is not None:
             top_hit, top_sent = headed
@@ -921,10 +922,26 @@ def _per_unit_stated(unit: str, sentence: str) -> bool:
 _ASKS_PROCEDURE = (
     ("所需材料", re.compile(r"(?:哪些|什么|啥|几样)(?:申请)?材料|材料(?:有哪些|是什么|要哪些)"),
      re.compile(r"材料|资料|证明|文件|提交|提供|报送")),
-    ("办理地点", re.compile(r"(?:去|到|在)哪(?:里|儿|个部门)?(?:办|申请|办理|交|报)"),
+    ("办理地点", re.compile(r"(?:去|到|在)哪(?:里|儿|个部门)?(?:办|申请|办理|交|报)|(?:去|到|找)哪(?:个|家|一个|一家)(?:法院|部门|机关|窗口|单位)"),
      re.compile(r"向[^。；，]{1,24}(?:申请|提出|报送|提交|申报|备案|告知)|受理|(?:在|通过)[^。；，]{1,24}(?:办理|平台)|窗口")),
-    ("申请程序", re.compile(r"(?:怎么|如何|怎样|咋)(?:申请|申报|办理|报名)|申请(?:流程|程序|手续)|办理(?:流程|程序|手续)"),
+    ("申请程序", re.compile(r"(?:怎么|如何|怎样|咋)(?:申请|申报|办理|报名|备案|登记|报批)|申请(?:流程|程序|手续)|办理(?:流程|程序|手续)|"
+                            r"(?:流程|程序|手续)(?:要|该|应该)?(?:怎么|如何|咋)(?:走|办)"),
      re.compile(r"申请|申报|办理|提交|受理|报送|告知|备案|审核|审定|认定")),
+    # How a class or a list is decided (C类、D类是咋划的, 白名单是怎么评出来的): the lead's clause
+    # sets the criteria (是指, 符合下列条件, …的为D类, 分为, 由…制定), or only names the class.
+    ("认定标准", re.compile(r"(?:怎么|如何|怎样|咋|(?:按|依据|根据|凭)(?:什么|啥)(?:标准|条件|指标)?)(?:来)?(?:划分?|分类|分的|认定|评定?|评出来|评选|评比|"
+                            r"界定|定级|划型|确定的)|(?:认定|划分|评定|评选|分类|划型|入选|准入|入园|入驻)(?:标准|条件|依据|办法)"
+                            r"(?:是|有)?(?:什么|啥|哪些)"),
+     re.compile(r"是指|所称|(?:标准|条件|依据)(?:为|是|如下|包括)|符合下列|下列条件|具备[^。；]{0,10}条件|"
+                r"(?:的|者)[，,]?(?:为|属于|认定为|列为|划为|评为|确定为|视为)[^。；，]{1,12}(?:类|级|档|企业|单位)|"
+                r"分为|划分为|划型|(?:标准|条件|办法|规则)(?:由|另行|按照|依照)|由[^。；]{1,40}(?:制定|确定|规定|认定|评定|公布|评选)|"
+                r"按照[^。；]{1,40}(?:划分|认定|确定|评定|评价)|(?:低于|高于|不足|超过|达到)[^。；，]{0,16}的[，,]")),
+    # What was actually done (2024年实际完成了多少亩, 进展怎么样): a plan sets targets (到2026年…以上);
+    # only a sentence that reports what was done (已完成, 截至…) answers it.
+    ("实际完成情况", re.compile(r"实际(?:完成|达到|建成|改造|实现|做了|进展|情况)|(?:已经|目前|现在|截至目前|到现在|今年)"
+                               r"(?:已经)?(?:完成|改造|建成|实现|做)了(?:多少|几)|完成(?:得|的)(?:怎么样|如何)|"
+                               r"完成情况(?:怎么样|如何)|进展(?:如何|怎么样|到哪)"),
+     re.compile(r"已(?:经)?(?:完成|建成|改造|实现|累计)|实际完成|截至|截止|共完成|完成了")),
 )
 
 
@@ -961,10 +978,26 @@ def _facet_missing(asking: str, body: str, cited: list[str]) -> str | None:
         return _AMOUNT_UNSETTLED
     lead = sentences(cited[0]) if cited else []
     for what, asks, gives in _ASKS_PROCEDURE:
-        # How to obtain what the lead speaks of: the lead's clause says it, or nothing does.
-        if asks.search(asking) and not any(gives.search(x) for x in lead):
+        # How to obtain what the lead speaks of: the lead's clause says it, or nothing does. A lead
+        # that says how to obtain something else (申请破产要提交哪些材料 → the materials of a
+        # project application) does not speak of what is asked.
+        if asks.search(asking) and not (any(gives.search(x) for x in lead) and _speaks_of(asking, cited[0], *(p for _, *pair in _ASKS_PROCEDURE for p in pair))):
             return what
     return None
+
+
+# Words that say what is asked of a thing (its 流程, 材料, 标准), not which thing.
+_FACET_WORDS = re.compile(r"流程|程序|手续|材料|资料|地点|地方|部门|窗口|条件|标准|办法")
+
+
+def _speaks_of(asking: str, text: str, *facet: re.Pattern) -> bool:
+    """Whether ``text`` holds what ``asking`` is about: one of its words of some weight (破产,
+    境外) that is not a word of the facet asked (申请, 材料), or a policy term it stands for.
+    True when the question names nothing of weight."""
+    named = [w for w in content_words(asking) if specificity(w) >= MEDIUM and not _FACET_WORDS.search(w)
+             and not any(p.search(w) for p in facet)]
+    lex = default_lexicon()
+    return not named or any(w in text or any(x in text for x in lex.expand(w)) for w in named)
 
 
 # Words of a sum granted (补助, 奖励资金): a figure asked of one is given by a sentence that grants.
@@ -1207,6 +1240,19 @@ def _part_missing(comp: "_Composer", part: str, got: list[str]) -> str | None:
     if not cited:
         return None
     return _facet_missing(comp._asking(part), "".join(_MARKER.sub("", x) for x in got), cited)
+
+
+def _told_apart(clause: Clause, sent: str, qwords: set[str], bridged: frozenset[str], context: str) -> str:
+    """The sentence of ``clause`` that answers a part as well as ``sent`` does and holds more of
+    what the asker told before it: 我们是租的厂房，补助比例最高多少？ — two sentences of one clause
+    each grant a share (one to owners, one to tenants); the one about 租 is the asker's."""
+    told = {w for w in words(context) if len(w) >= 2} - qwords if context else set()
+    if not told:
+        return sent
+    base = _score(sent, qwords, bridged)
+    rivals = [x for x in sentences(clause.text) if not is_heading(x, clause) and _score(x, qwords, bridged) >= base > 0]
+    best = max(rivals, key=lambda x: _score(x, told), default=sent)
+    return best if _score(best, told) > _score(sent, told) else sent
 
 
 def _unsaid_piece(sentence: str, asked: str, said: list[str]) -> str | None:

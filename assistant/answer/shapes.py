@@ -33,7 +33,7 @@ ASKS_PENALTY = re.compile(r"罚|处罚|法律责任|后果|会怎么?样|会咋�
                           + HANDLED_CONDUCT, re.I)
 # 期限/时限 asks only as what is asked (期限是多少, 有没有期限, 什么期限), not inside a noun
 # phrase that names a period (保证期限届满后的保证金怎么处理).
-ASKS_TIME_LIMIT = re.compile(r"多久|多长时间|多长(?!度)|几天|几日|多少天|多少日|多少个工作日|几个月|几年一次|"
+ASKS_TIME_LIMIT = re.compile(r"多久|多长时间|多长(?!度)|几天|几日|多少天|多少日|(?:多少|几)个?(?:工作日|小时|星期|礼拜)|几周|(?:几|多少)个月|几年一次|"
                              r"(?:期限|时限)(?:是|为|有|多|要求|规定|怎么|如何|[？?]|$)|什么(?:期限|时限)|"
                              r"(?:有没有|有无)(?:期限|时限|时间限制|时间要求)|how long", re.I)
 ASKS_DEFINITION = re.compile(r"什么是|是指|指的是|指什么|所称|定义|什么意思|含义|怎么界定|如何界定|算中小|what is", re.I)
@@ -55,7 +55,9 @@ AUTHORITY = re.compile(r"[^，。；]{2,40}?(?:负责|主管|牵头|召集|审�
 DEFINITION = re.compile(r"所称[^。]*?(?:是指|指)|^.{0,30}是指")
 # Legal liability in a wider sense than a fine: 依法追究责任, 给予处分 (a penalty article of a
 # regulation that binds authorities names no fine).
-LIABILITY = re.compile(rf"{PENALTY.pattern}|追究[^。；，]{{0,8}}责任|给予[^。；，]{{0,8}}处分|由[^。；，]{{1,20}}依法(?:处理|查处)")
+# A record against the offender's credit (记入信用档案, 纳入…失信) is a sanction too.
+LIABILITY = re.compile(rf"{PENALTY.pattern}|追究[^。；，]{{0,8}}责任|给予[^。；，]{{0,8}}处分|由[^。；，]{{1,20}}依法(?:处理|查处)|"
+                       r"记入[^。；，]{0,8}信用(?:档案|记录)|纳入[^。；，]{0,16}(?:失信|信用)[^。；，]{0,8}(?:名单|平台|记录|档案)")
 # Asking what happens to whoever breaks a rule, in words that name no penalty (会被怎么处理,
 # 要担什么责任, 有什么后果).
 ASKS_LIABILITY = re.compile(r"被[^，。？?]{0,4}(?:怎么|如何|怎样)(?:处理|处置|处罚|追究|问责|查处)|会(?:怎么|如何|怎样)处理|"

@@ -46,6 +46,8 @@ _ALL_ROWS = re.compile(r"各(?![是为有自项])|每个|每一个|所有|排名
 _WHICH = re.compile(r"哪|谁")
 # A short follow-up that names only what changes: 那东城呢？ 绿色工厂呢？
 _FOLLOW_UP = re.compile(r"呢[？?。！!]*$|^那")
+# A follow-up that opens with the earlier question asked of something else (那东城呢？…) and goes on.
+_ELLIPTIC_LEAD = re.compile(r"那(?:么)?[^，。？?,]{1,12}呢[？?，,。](?=.)")
 # Questions about who, when, how or the wording ask no figure unless they say 多少 / 几.
 _NOT_FIGURE = re.compile(r"什么时候|何时|多久|哪天|谁(?![多少大小高低])|哪(?:个|几个|几家)(?:部门|单位|局|机构)|哪些(?:部门|单位)|"
                          r"怎么|如何|为什么|为何|怎样|原文|条款|规定|政策|能否|可不可以|是否可以")
@@ -347,6 +349,10 @@ def _read(question: str, tables: list[Table], history: list[str] | None = None,
     earlier = _from_history(history, table) if history else None
     if not columns and earlier and (follow_up or rows or progress):
         columns = earlier.columns
+    elif columns and earlier and _ELLIPTIC_LEAD.match(text):
+        # 那东城呢？新建学校又是几所？ — the earlier question asked again of this row, and
+        # one more column besides.
+        columns = [*earlier.columns, *(c for c in columns if c not in earlier.columns)]
     if not rows and earlier and (follow_up or progress):
         rows = earlier.rows
     if not rows and not columns:

@@ -486,6 +486,8 @@ def read_question(question: str, vocab: Vocabulary) -> Reading:
     for p_doc in _place_docs(places, vocab):
         if p_doc not in doc_ids:
             doc_ids.append(p_doc)
+    version_years = read_versions(question).years
+    unknown_docs += [v for v in _versions_not_held(version_years, doc_ids, vocab) if v not in unknown_docs]
     # The subject of the whole question: the asking part's words, else (a bare "能补多少？")
     # the background's.
     subject = content_words(asking) or content_words(question)
@@ -495,7 +497,31 @@ def read_question(question: str, vocab: Vocabulary) -> Reading:
         named_titles=titles, named_numbers=numbers, unknown_documents=unknown_docs, doc_ids=doc_ids,
         places=places, unknown_places=unknown_places, rows=rows, columns=columns,
         terms=[t for t in vocab.defined_terms if t in flat], about_self=bool(_SELF.search(question)),
-        version_years=read_versions(question).years)
+        version_years=version_years)
+
+
+def _versions_not_held(years: list[int], doc_ids: list[str], vocab: Vocabulary) -> list[str]:
+    """Versions a question names by a year (2002年那版中小企业促进法) of a document it names, when
+    the index holds no text of that year: the held text is another revision, and what the named
+    one said is not in it.
+
+    A year is held when it is the version year of a held text of that title, or one of that
+    text's own dates from its version on (施行 the next year).
+    """
+    out: list[str] = []
+    for doc_id in dict.fromkeys(doc_ids):
+        doc = vocab.document(doc_id)
+        if doc is None or doc.version_year is None:
+            continue
+        title = re.sub(r"\s", "", doc.title)
+        kin = [d for d in vocab.documents if re.sub(r"\s", "", d.title) == title]
+        for y in years:
+            held = any(d.version_year == y or (d.version_year is not None and y > d.version_year and y in d.date_years)
+                       for d in kin)
+            name = f"{y}年版《{doc.title}》"
+            if not held and name not in out:
+                out.append(name)
+    return out
 
 
 # A word that asks (从哪来, 是什么, 行吗).

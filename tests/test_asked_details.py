@@ -1,0 +1,172 @@
+"""What a question asks of a thing, told apart from what the texts found give of it.
+
+- How a class or a list is decided (怎么评定, 准入条件是什么) is given only by a clause that sets
+  criteria (是指, 符合下列条件, …由…制定), not by one that only names the class.
+- What was actually done (实际完成了多少) is given only by a sentence that reports it; a plan's
+  target is not it.
+- A version a question names by a year no held text of that title has (1998年版…条例) is a
+  document not held.
+- How to obtain something (材料, 地点, 程序) is given only by a lead that speaks of the thing asked.
+- A flag is read from what the asker says of itself, not from a class it asks about.
+- A part's background picks, between two sentences of one clause that answer it alike, the one
+  about the asker's case; a rate asked is quoted, not computed with the asker's figures.
+- A follow-up that asks the earlier question of another row and adds a column gives both.
+
+Real parsed clauses: the shipped plan, the regulations of evals/documents, and a county plan
+written here with a table (tests/test_tables.py's document).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.answer.arith import arith_answer
+from assistant.answer.extractive import _facet_missing, compose_parts
+from assistant.answer.normalize import normalize_question
+from assistant.answer.shapes import ASKS_TIME_LIMIT, LIABILITY
+from assistant.corpus import parse_file
+from assistant.eligibility.chat import profile_from_question
+from assistant.models import DocumentMeta
+from assistant.retrieve.hybrid import Hit
+from assistant.tables.answer import table_answer
+from assistant.understand.reading import read_question
+from tests.conftest import compose_from
+from tests.test_tables import TABLE_DOC
+
+PLAN = "lzb-2024-22:"
+BIZ = "business-environment-2019:"
+INV = "investment-project-approval-2016:"
+PROMO = "sme-promotion-law-2017:"
+
+
+# --- criteria ---------------------------------------------------------------------
+
+def test_criteria_are_not_given_by_a_clause_that_only_names_the_class(laws_and_vocab):
+    a = compose_from(laws_and_vocab, "A类企业是按什么标准评定的？", (PLAN + "s6.3", 0.033))
+    assert a.abstained and a.citations == []
+    assert "未规定认定标准" in a.answer and "只写道" in a.answer  # it says what the text does say
+
+
+def test_criteria_set_by_another_body_are_an_answer(laws_and_vocab):
+    a = compose_from(laws_and_vocab, "小型企业和微型企业怎么划分？", (PROMO + "art2.k2", 0.033))
+    assert not a.abstained
+    assert "划分标准由国务院" in a.answer
+
+
+def test_what_sets_criteria():
+    assert _facet_missing("准入条件是什么", "", ["符合下列条件的企业，方可入园：（一）…"]) is None
+    assert _facet_missing("怎么认定", "", ["亩均税收低于一万元的，列为D类企业。"]) is None
+    assert _facet_missing("怎么认定", "", ["倒逼低效企业进行改造提升。"]) == "认定标准"
+
+
+# --- what was actually done -------------------------------------------------------
+
+def test_a_target_does_not_say_what_was_done(laws_and_vocab):
+    a = compose_from(laws_and_vocab, "老旧工业区块改造提升现在已经完成了几个？", (PLAN + "s3", 0.033))
+    assert a.abstained
+    assert "实际完成情况" in a.answer and "不少于5个" in a.answer
+
+
+def test_a_report_of_what_was_done_answers():
+    assert _facet_missing("实际完成了多少亩", "", ["截至2023年底，已完成改造120亩。"]) is None
+    assert _facet_missing("什么时候完成", "", ["到2026年底前完成。"]) is None  # a deadline, not an actual
+
+
+# --- versions not held ------------------------------------------------------------
+
+def test_a_version_year_no_held_text_has_is_not_held(laws_and_vocab):
+    _, vocab = laws_and_vocab
+    assert read_question("1998年版的优化营商环境条例对政务服务怎么规定？", vocab).unknown_documents == [
+        "1998年版《优化营商环境条例》"]
+    assert read_question("2002年那版的中小企业促进法有没有讲融资？", vocab).unknown_documents == [
+        "2002年版《中华人民共和国中小企业促进法》"]
+
+
+def test_a_held_version_year_is_held(laws_and_vocab):
+    _, vocab = laws_and_vocab
+    for q in ("2019年版优化营商环境条例对政务服务怎么规定？", "2017年修订的中小企业促进法对融资怎么规定？",
+              "2020年那版保障中小企业款项支付条例规定多少天付款？"):
+        assert read_question(q, vocab).unknown_documents == [], q
+
+
+# --- how to obtain what is asked --------------------------------------------------
+
+def test_materials_of_another_procedure_are_not_the_ones_asked(laws_and_vocab):
+    a = compose_from(laws_and_vocab, "申请破产重整需要提交什么材料？", (INV + "art6.k1", 0.033))
+    assert a.abstained
+    assert "所需材料" in a.answer
+
+
+def test_materials_of_the_procedure_asked_are_answered(laws_and_vocab):
+    a = compose_from(laws_and_vocab, "项目核准要提交哪些材料？", (INV + "art6.k1", 0.033))
+    assert not a.abstained
+
+
+def test_the_court_or_office_asked_is_a_place():
+    said = ["政府有关部门应当优化市场主体注销办理流程。在债权债务依法解决后及时办理注销。"]
+    assert _facet_missing("该去哪个法院起诉", "", said) == "办理地点"
+    assert _facet_missing("备案流程要怎么走", "", ["项目备案通过在线平台办理。"]) is None
+
+
+def test_a_number_of_working_days_asked_is_a_time_limit():
+    for q in ("备案要几个工作日？", "审查要多少个工作日", "公示几个月"):
+        assert ASKS_TIME_LIMIT.search(q), q
+
+
+def test_a_credit_record_is_a_sanction():
+    assert LIABILITY.search("由建设行政管理部门将其违法行为记入信用档案。")
+    assert LIABILITY.search("将其失信信息纳入全国信用信息共享平台。")
+    assert not LIABILITY.search("建立企业信用档案，方便查询。")
+
+
+# --- flags said of the asker ------------------------------------------------------
+
+@pytest.mark.parametrize("question", ["听说有个名单，白名单企业是怎么评出来的？", "我们厂想申请进白名单，要什么条件？"])
+def test_a_class_asked_about_is_not_said_of_the_asker(question):
+    p = profile_from_question(question)
+    assert p is None or p.white_list is None
+
+
+def test_a_class_the_asker_says_it_is_in_is_read():
+    assert profile_from_question("我们白名单企业收购旁边的厂房，有补助吗？").white_list is True
+    assert profile_from_question("我们不是白名单企业，收购厂房有补助吗？").white_list is False
+
+
+# --- the part's background, a rate asked ------------------------------------------
+
+def test_the_background_picks_between_sentences_that_answer_alike(laws_and_vocab):
+    clauses, vocab = laws_and_vocab
+    q = normalize_question("公司打算通过股权收购并购同行，补助比例最高多少？要经过哪些审批？", 2000)
+    reading = read_question(q, vocab)
+    assert len(reading.parts) == 2 and reading.background
+    hits = [[Hit(clause=clauses[PLAN + "s6.6"], score=0.033)]] * 2
+    a = compose_parts(q, reading, hits, vocab=vocab, clauses=clauses)
+    assert "10%" in a.answer.split("\n")[0]
+
+
+def test_a_rate_asked_is_quoted_not_computed(laws_and_vocab):
+    clauses, _ = laws_and_vocab
+    rule = [clauses[PLAN + "s6.5"]]
+    assert arith_answer(normalize_question("厂区总用地60亩，配套设施建筑面积占比上限是多少？", 2000), rule, clauses) is None
+    computed = arith_answer(normalize_question("厂区总用地60亩，配套设施用地最多可以占多少亩？", 2000), rule, clauses)
+    assert computed is not None and "9亩" in computed.answer
+
+
+# --- a follow-up that adds a column -----------------------------------------------
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory: pytest.TempPathFactory):
+    path: Path = tmp_path_factory.mktemp("asked") / "plan.md"
+    path.write_text(TABLE_DOC, encoding="utf-8")
+    meta = DocumentMeta(id="qs-plan", title="青山县城乡公共设施建设三年行动计划", files=["plan.md"])
+    return {c.id: c for c in parse_file(path, meta)}
+
+
+def test_a_follow_up_asks_the_earlier_column_of_its_row_and_one_more(county):
+    a = table_answer("那西湖乡呢？口袋公园又要建几个？", county, history=["东山镇要改造多少公里农村道路？"])
+    assert a is not None and not a.abstained
+    assert "90公里" in a.answer and "15个" in a.answer
+    single = table_answer("西湖乡口袋公园要建几个？", county)
+    assert single is not None and "90公里" not in single.answer
