@@ -13,6 +13,7 @@ from assistant.answer.document_facts import asked_fact, document_fact_answer
 from assistant.answer.bearing import counterpart
 from assistant.answer.extractive import abstain, best_sentence, compose, compose_parts
 from assistant.answer.finalise import finalise
+from assistant.answer.shapes import SHAPES, sentences
 from assistant.answer.normalize import (RETRIEVAL_MAX_CHARS, converts, normalize_history, normalize_question,
                                        retrieval_query)
 from assistant.config import Settings
@@ -312,24 +313,39 @@ class Assistant:
         the question best leads, and each other version answers with its counterpart of that
         clause (核算并退还 in 2025 beside 核实和结算 in 2020, not another article about 保证金)."""
         qwords = set(words(query))
-        best = [max(((best_sentence(h.clause, qwords), h) for h in hits), key=lambda x: x[0][1], default=None)
+        # A time limit or a penalty asked: a clause that states one answers before one that
+        # shares more words (受理投诉的渠道 beside 30日内形成处理结果).
+        shape = next((p for ask, p in SHAPES if ask.search(query)), None)
+
+        def rank(x: tuple[tuple[str, float], Hit]) -> tuple[bool, float]:
+            return (shape is not None and any(shape.search(s) for s in sentences(x[1].clause.text))
+                    and x[0][1] > 0, x[0][1])
+
+        best = [max(((best_sentence(h.clause, qwords), h) for h in hits), key=rank, default=None)
                 for hits in part_hits]
         if sum(b is not None for b in best) < 2:
             return part_hits
-        anchor = max(range(len(best)), key=lambda i: best[i][0][1] if best[i] else -1.0)
+        anchor = max(range(len(best)), key=lambda i: rank(best[i]) if best[i] else (False, -1.0))
         sentence = best[anchor][0][0]
         clauses = self.index.clauses()
         out = list(part_hits)
         for i, hits in enumerate(part_hits):
-            if i == anchor or not hits or best[i] is None:
+            if not hits or best[i] is None:
+                continue
+            if i == anchor:
+                if rank(best[i])[0] and best[i][1] is not hits[0]:
+                    out[i] = [best[i][1], *(h for h in hits if h is not best[i][1])]
                 continue
             doc = hits[0].clause.doc_id
             twin = counterpart(sentence, [c for c in clauses.values() if c.doc_id == doc])
             # The counterpart must be about the question nearly as much as the version's own best
             # clause: a version that states what is asked elsewhere (30日内形成处理结果, beside a
             # twin about 转交) answers with its own.
-            if twin is not None and best_sentence(twin, qwords)[1] >= ALIGN_SHARE * best[i][0][1]:
+            if twin is not None and best_sentence(twin, qwords)[1] >= ALIGN_SHARE * best[i][0][1] \
+                    and not rank(best[i])[0] > rank(((best_sentence(twin, qwords)), Hit(clause=twin, score=0.0)))[0]:
                 out[i] = [Hit(clause=twin, score=hits[0].score)]
+            elif rank(best[i])[0] and best[i][1] is not hits[0]:
+                out[i] = [best[i][1], *(h for h in hits if h is not best[i][1])]
         return out
 
     def _route_fns(self) -> list[tuple[str, Callable]]:

@@ -25,7 +25,7 @@ import pytest
 from assistant.answer.arith import arith_answer
 from assistant.answer.extractive import _facet_missing, compose_parts
 from assistant.answer.normalize import normalize_question
-from assistant.answer.shapes import ASKS_TIME_LIMIT, LIABILITY
+from assistant.answer.shapes import ASKS_TIME_LIMIT
 from assistant.corpus import parse_file
 from assistant.eligibility.chat import profile_from_question
 from assistant.models import DocumentMeta
@@ -107,6 +107,7 @@ def test_materials_of_the_procedure_asked_are_answered(laws_and_vocab):
 def test_the_court_or_office_asked_is_a_place():
     said = ["政府有关部门应当优化市场主体注销办理流程。在债权债务依法解决后及时办理注销。"]
     assert _facet_missing("该去哪个法院起诉", "", said) == "办理地点"
+    assert _facet_missing("环评审批找哪个部门", "", said) is None  # who, not where
     assert _facet_missing("备案流程要怎么走", "", ["项目备案通过在线平台办理。"]) is None
 
 
@@ -115,10 +116,14 @@ def test_a_number_of_working_days_asked_is_a_time_limit():
         assert ASKS_TIME_LIMIT.search(q), q
 
 
-def test_a_credit_record_is_a_sanction():
-    assert LIABILITY.search("由建设行政管理部门将其违法行为记入信用档案。")
-    assert LIABILITY.search("将其失信信息纳入全国信用信息共享平台。")
-    assert not LIABILITY.search("建立企业信用档案，方便查询。")
+def test_a_penalty_asked_takes_the_paragraphs_that_sanction_the_same_party(laws_and_vocab):
+    sh = "shanghai-urban-rural-planning-2018:"
+    a = compose_from(laws_and_vocab, "我们是设计单位，没按规划条件做设计造成了违法建设，规划部门会怎么处罚我们？",
+                     (sh + "art57.k1", 0.033), (sh + "art57.k2", 0.032), structure=True)
+    ids = [c.id for c in a.citations]
+    assert ids[0] == sh + "art57.k1"
+    assert sh + "art57.k3" in ids and "信用档案" in a.answer  # it names 设计单位 too
+    assert sh + "art57.k2" not in ids  # 施工单位: another party
 
 
 # --- flags said of the asker ------------------------------------------------------

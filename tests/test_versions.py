@@ -326,3 +326,20 @@ def test_a_bare_version_follow_up_answers_with_the_counterpart_of_the_earlier_an
                                                     "合同没约定付款期限的，要在多少天内付款？"], llm=False)
     assert a.citations[0].id == f"{OLD}:art8.k2"
     assert "行业规范、交易习惯" in a.answer.splitlines()[0]
+
+
+@pytest.mark.slow
+def test_a_time_limit_asked_of_both_versions_is_answered_by_the_clause_that_states_one(two_versions):
+    # 2020 hands a complaint on 及时 (no days); 2025 within 10 working days. Each version answers
+    # with a clause that states a time limit when it has one, not with the counterpart of the
+    # other version's clause about the complaint channel.
+    from assistant.retrieve.hybrid import Hit
+
+    clauses = two_versions.index.clauses()
+    hits = [[Hit(clause=clauses[f"{OLD}:art17.k1"], score=0.033)],
+            [Hit(clause=clauses[f"{NEW}:art24.k1"], score=0.033), Hit(clause=clauses[f"{NEW}:art25.k1"], score=0.03)]]
+    aligned = two_versions._aligned("条例对转交投诉有没有时限要求", hits)
+    assert aligned[1][0].clause.id == f"{NEW}:art25.k1"
+    # No time limit asked: the counterpart of the leading version's clause answers, as before.
+    plain = two_versions._aligned("受理投诉的渠道怎么规定", hits)
+    assert plain[1][0].clause.id.startswith(f"{NEW}:art24")

@@ -19,6 +19,7 @@ from assistant.answer.cite import MARKER_RE, CitationList
 from assistant.answer.shapes import (
     ASKS_DATE,
     ASKS_LIABILITY,
+    CREDIT_RECORD,
     ASKS_NUMBER,
     ASKS_PENALTY,
     ASKS_TIME_LIMIT,
@@ -479,6 +480,17 @@ class _Composer:
         shape = next((p for ask, p in SHAPES if ask.search(question)), None)
         # Other clauses that bear on the question: one sentence each, with their own marker.
         cited_ids = {c.id for c in self.cites.citations}
+        party = _penalised_party(top_hit.clause, top_sent) if ASK_PATTERNS["penalty"].search(asking) else ""
+        if party:
+            # The same article's other paragraphs that sanction the lead's party (…记入信用档案)
+            # bear on what befalls it; one about another party (施工单位 for 设计单位) does not.
+            scored = [x for x in scored if not _other_party(x[0].clause, top_hit.clause, party)]
+            for para in _party_paragraphs(top_hit.clause, party, self.clauses):
+                if para.id not in cited_ids and len(self.cites) < MAX_CITATIONS:
+                    sent = next(x for x in sentences(para.text) if _sanctions(x))
+                    lines.append(self._doc_prefix(para) + _cited(sent, self.mark(Hit(clause=para, score=top_hit.score))))
+                    self.shown.append(sent)
+                    cited_ids.add(para.id)
         for hit, sent, sc in sorted(scored, key=lambda x: -x[2]):
             if len(self.cites) >= MAX_CITATIONS or top_score <= 0 or self.whole_lead:
                 break
@@ -922,11 +934,11 @@ def _per_unit_stated(unit: str, sentence: str) -> bool:
 _ASKS_PROCEDURE = (
     ("所需材料", re.compile(r"(?:哪些|什么|啥|几样)(?:申请)?材料|材料(?:有哪些|是什么|要哪些)"),
      re.compile(r"材料|资料|证明|文件|提交|提供|报送")),
-    ("办理地点", re.compile(r"(?:去|到|在)哪(?:里|儿|个部门)?(?:办|申请|办理|交|报)|(?:去|到|找)哪(?:个|家|一个|一家)(?:法院|部门|机关|窗口|单位)"),
+    ("办理地点", re.compile(r"(?:去|到|在)哪(?:里|儿|个部门)?(?:办|申请|办理|交|报)|(?:去|到)哪(?:个|家|一个|一家)(?:法院|窗口)"),
      re.compile(r"向[^。；，]{1,24}(?:申请|提出|报送|提交|申报|备案|告知)|受理|(?:在|通过)[^。；，]{1,24}(?:办理|平台)|窗口")),
     ("申请程序", re.compile(r"(?:怎么|如何|怎样|咋)(?:申请|申报|办理|报名|备案|登记|报批)|申请(?:流程|程序|手续)|办理(?:流程|程序|手续)|"
                             r"(?:流程|程序|手续)(?:要|该|应该)?(?:怎么|如何|咋)(?:走|办)"),
-     re.compile(r"申请|申报|办理|提交|受理|报送|告知|备案|审核|审定|认定")),
+     re.compile(r"申请|申报|办理|提交|受理|报送|告知|备案|登记|报批|审核|审定|认定")),
     # How a class or a list is decided (C类、D类是咋划的, 白名单是怎么评出来的): the lead's clause
     # sets the criteria (是指, 符合下列条件, …的为D类, 分为, 由…制定), or only names the class.
     ("认定标准", re.compile(r"(?:怎么|如何|怎样|咋|(?:按|依据|根据|凭)(?:什么|啥)(?:标准|条件|指标)?)(?:来)?(?:划分?|分类|分的|认定|评定?|评出来|评选|评比|"
@@ -1240,6 +1252,36 @@ def _part_missing(comp: "_Composer", part: str, got: list[str]) -> str | None:
     if not cited:
         return None
     return _facet_missing(comp._asking(part), "".join(_MARKER.sub("", x) for x in got), cited)
+
+
+def _penalised_party(clause: Clause, sent: str) -> str:
+    """The party a sanctioning paragraph lead names (对…造成违法建设的设计单位，由…处以罚款 →
+    设计单位), or empty: the head noun of its opening phrase, after its last 的."""
+    if not clause.parent_id or not LIABILITY.search(sent):
+        return ""
+    head = _ARTICLE_START.sub("", sent.strip()).split("，", 1)[0]
+    m = re.search(r"的([^的]{2,10}?(?:单位|企业|机构|机关|部门|人员|个人|组织|协会|商会))$", head)
+    return m.group(1) if m else ""
+
+
+def _party_paragraphs(lead: Clause, party: str, clauses: Mapping[str, Clause] | None) -> list[Clause]:
+    """The other paragraphs of the lead's article that name ``party`` and sanction it."""
+    if clauses is None or (up := clauses.get(lead.parent_id)) is None:
+        return []
+    kids = [clauses.get(x) for x in up.children]
+    return [k for k in kids if k is not None and k.id != lead.id and party in k.text
+            and any(_sanctions(x) for x in sentences(k.text))]
+
+
+def _sanctions(text: str) -> bool:
+    """A fine, a disciplinary measure, or a record against the offender's credit."""
+    return bool(LIABILITY.search(text) or CREDIT_RECORD.search(text))
+
+
+def _other_party(clause: Clause, lead: Clause, party: str) -> bool:
+    """A paragraph of the lead's article that sanctions a party other than the lead's."""
+    return (clause.parent_id == lead.parent_id and clause.id != lead.id and party not in clause.text
+            and _sanctions(clause.text))
 
 
 def _told_apart(clause: Clause, sent: str, qwords: set[str], bridged: frozenset[str], context: str) -> str:

@@ -55,9 +55,9 @@ AUTHORITY = re.compile(r"[^，。；]{2,40}?(?:负责|主管|牵头|召集|审�
 DEFINITION = re.compile(r"所称[^。]*?(?:是指|指)|^.{0,30}是指")
 # Legal liability in a wider sense than a fine: 依法追究责任, 给予处分 (a penalty article of a
 # regulation that binds authorities names no fine).
-# A record against the offender's credit (记入信用档案, 纳入…失信) is a sanction too.
-LIABILITY = re.compile(rf"{PENALTY.pattern}|追究[^。；，]{{0,8}}责任|给予[^。；，]{{0,8}}处分|由[^。；，]{{1,20}}依法(?:处理|查处)|"
-                       r"记入[^。；，]{0,8}信用(?:档案|记录)|纳入[^。；，]{0,16}(?:失信|信用)[^。；，]{0,8}(?:名单|平台|记录|档案)")
+LIABILITY = re.compile(rf"{PENALTY.pattern}|追究[^。；，]{{0,8}}责任|给予[^。；，]{{0,8}}处分|由[^。；，]{{1,20}}依法(?:处理|查处)")
+# A record against the offender's credit (记入信用档案, 纳入…失信名单): a sanction beside a fine.
+CREDIT_RECORD = re.compile(r"记入[^。；，]{0,8}信用(?:档案|记录)|纳入[^。；，]{0,16}(?:失信|信用)[^。；，]{0,8}(?:名单|平台|记录|档案)")
 # Asking what happens to whoever breaks a rule, in words that name no penalty (会被怎么处理,
 # 要担什么责任, 有什么后果).
 ASKS_LIABILITY = re.compile(r"被[^，。？?]{0,4}(?:怎么|如何|怎样)(?:处理|处置|处罚|追究|问责|查处)|会(?:怎么|如何|怎样)处理|"
