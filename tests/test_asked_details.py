@@ -175,3 +175,38 @@ def test_a_follow_up_asks_the_earlier_column_of_its_row_and_one_more(county):
     assert "90公里" in a.answer and "15个" in a.answer
     single = table_answer("西湖乡口袋公园要建几个？", county)
     assert single is not None and "90公里" not in single.answer
+
+
+def test_a_version_year_belongs_to_the_title_written_beside_it(laws_and_vocab):
+    _, vocab = laws_and_vocab
+    assert read_question("优化营商环境条例和中小企业促进法（2017年修订）各自什么时候施行？", vocab).unknown_documents == []
+    assert read_question("中小企业促进法和1998年版的优化营商环境条例有什么不同？", vocab).unknown_documents == [
+        "1998年版《优化营商环境条例》"]
+
+
+def test_how_a_charge_is_levied_is_not_given_by_a_clause_that_spends_it(laws_and_vocab):
+    a = compose_from(laws_and_vocab, "差别化电费具体怎么收取？", (PLAN + "s6.8", 0.033))
+    assert a.abstained and "收取办法" in a.answer
+    assert _facet_missing("怎么收费", "", ["按照建筑面积每平方米10元收取。"]) is None
+
+
+# --- a time limit asked ------------------------------------------------------------
+
+def test_a_close_clause_that_states_the_time_limit_asked_leads(laws_and_vocab):
+    pay = "sme-payment-2025:"
+    # The top clause sets up where complaints go and states no limit; the next states one.
+    a = compose_from(laws_and_vocab, "大企业拖欠货款我们去投诉了，多久能拿到处理结果？",
+                     (pay + "art24.k1", 0.033), (pay + "art25.k2", 0.031))
+    assert not a.abstained
+    assert a.citations[0].id == pay + "art25.k2" and "30日内" in a.answer.split("\n")[0]
+
+
+def test_a_part_asking_only_how_long_at_most_reads_the_clause_before(laws_and_vocab):
+    clauses, vocab = laws_and_vocab
+    pay = "sme-payment-2025:"
+    q = normalize_question("投诉以后多久能有处理结果？最长要等多久？", 2000)
+    reading = read_question(q, vocab)
+    assert len(reading.parts) == 2
+    hits = [[Hit(clause=clauses[pay + "art25.k2"], score=0.033)], [Hit(clause=clauses[pay + "art21"], score=0.033)]]
+    a = compose_parts(q, reading, hits, vocab=vocab, clauses=clauses)
+    assert "90日" in a.answer.split("（2）", 1)[1].split("\n")[0]

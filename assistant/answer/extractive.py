@@ -56,6 +56,12 @@ SHAPE_SHARE = 0.5
 # Another clause is cited beside the best one when its best sentence scores at least this
 # share of the best one's and says something the lead does not.
 SUPPORT_SHARE = 0.85
+# A close clause that states the time limit asked leads when the top one states none: its score
+# must be at least this share of the top's.
+TIMED_SHARE = 0.4
+# …and it leads at any such score when its sentence holds more of the asking part's own words
+# than the top clause, else only from this share up.
+TIMED_CLOSE = 0.6
 # Asking what the asker may do about a wrong (能怎么办, 怎么维权), and a sentence granting it.
 _ASKS_REMEDY = re.compile(r"(?:能|可以|该|应该|要)(?:怎么|如何|怎样)(?:办|处理|维权|应对)|怎么维权|如何维权|有什么办法|有啥办法|能做什么")
 _GRANTS = re.compile(r"有权|可以向|可以依法|可以申请|可以要求|可以投诉|可以举报")
@@ -83,7 +89,7 @@ _ASKS_SHAPE = re.compile("|".join(p.pattern for p, _ in SHAPES) + "|" + ASKS_DAT
 _SHAPE_TERM = re.compile(r"日内|期限|时限|之日|罚款|处罚|负责|主管|部门|日期|时间")
 _ASKS_AMOUNT = re.compile(r"多少|百分之几|标准是|额度")  # 按什么比例 asks a basis, not a figure
 # Words with these characters ask (由谁来, 谁来管, 啥时候): never quoted as a subject the text lacks.
-_ASKY = re.compile(r"多|几|怎|什么|哪|吗|呢|谁|啥|么|咋|([\u4e00-\u9fff])[不没]\1")  # …, 行不行
+_ASKY = re.compile(r"多|几|怎|什么|哪|吗|呢|谁|啥|么|咋|([\u4e00-\u9fff])[不没]\1|^最[长短快慢晚早迟低高]$")  # …, 行不行, 最长
 _REWARD = re.compile(r"补助|补贴|奖励|资助|奖补|扶持资金")
 
 _AMOUNT_UNSETTLED = "具体数额或标准"
@@ -441,6 +447,9 @@ class _Composer:
         top_hit, top_sent, top_score = _prior(question, score_all(bridged) if bridged else scored, self.reading)
         if bridged:
             top_score = next((sc for h, _, sc in scored if h is top_hit), top_score)
+        timed = _timed_lead(asking, scored, top_hit, top_score, qwords)
+        if timed is not None:
+            top_hit, top_sent, top_score = timed
         party = self._party_lead(question, asking, top_hit, qwords, wants_number, negated)
         if party is not None:
             top_hit, top_sent = party
@@ -948,6 +957,9 @@ _ASKS_PROCEDURE = (
                 r"(?:的|者)[，,]?(?:为|属于|认定为|列为|划为|评为|确定为|视为)[^。；，]{1,12}(?:类|级|档|企业|单位)|"
                 r"分为|划分为|划型|(?:标准|条件|办法|规则)(?:由|另行|按照|依照)|由[^。；]{1,40}(?:制定|确定|规定|认定|评定|公布|评选)|"
                 r"按照[^。；]{1,40}(?:划分|认定|确定|评定|评价)|(?:低于|高于|不足|超过|达到)[^。；，]{0,16}的[，,]")),
+    # How a charge is levied (差别化电费是怎么收的): a sentence that sets how (按…收取, 加价…).
+    ("收取办法", re.compile(r"(?:怎么|如何|怎样|咋)(?:个)?(?:收|征收|收取|计收|计征)(?:的|费|法)?|(?:收费|征收|收取)(?:标准|办法|方式)"),
+     re.compile(r"(?:按|按照|依照|依据)[^。；]{1,40}(?:收取|征收|计收|计征|加价|收费)|(?:收取|征收|计收|加价)[^。；]{0,12}\d")),
     # What was actually done (2024年实际完成了多少亩, 进展怎么样): a plan sets targets (到2026年…以上);
     # only a sentence that reports what was done (已完成, 截至…) answers it.
     ("实际完成情况", re.compile(r"实际(?:完成|达到|建成|改造|实现|做了|进展|情况)|(?:已经|目前|现在|截至目前|到现在|今年)"
@@ -999,7 +1011,7 @@ def _facet_missing(asking: str, body: str, cited: list[str]) -> str | None:
 
 
 # Words that say what is asked of a thing (its 流程, 材料, 标准), not which thing.
-_FACET_WORDS = re.compile(r"流程|程序|手续|材料|资料|地点|地方|部门|窗口|条件|标准|办法")
+_FACET_WORDS = re.compile(r"流程|程序|手续|材料|资料|地点|地方|部门|窗口|条件|标准|办法|收费|收取|征收")
 
 
 def _speaks_of(asking: str, text: str, *facet: re.Pattern) -> bool:
@@ -1252,6 +1264,24 @@ def _part_missing(comp: "_Composer", part: str, got: list[str]) -> str | None:
     if not cited:
         return None
     return _facet_missing(comp._asking(part), "".join(_MARKER.sub("", x) for x in got), cited)
+
+
+def _timed_lead(asking: str, scored: list[tuple[Hit, str, float]], top: Hit, top_score: float,
+                qwords: set[str]) -> tuple[Hit, str, float] | None:
+    """A time limit asked (投诉…多久能有个结果) that the top clause does not state, when a close
+    clause of the same document states one in a sentence about the question (…自收到投诉材料之日起
+    30日内形成处理结果): that clause leads, with that sentence. None otherwise."""
+    if not ASKS_TIME_LIMIT.search(asking) or any(TIME_LIMIT.search(x) for x in sentences(top.clause.text)):
+        return None
+    own = {w for w in words(asking) if len(w) >= 2}  # the asking part's words (结果), not the story's
+    for hit, _, sc in sorted(scored, key=lambda x: -x[2]):
+        if hit is top or hit.clause.doc_id != top.clause.doc_id or sc < TIMED_SHARE * top_score:
+            continue
+        timed = [x for x in sentences(hit.clause.text) if TIME_LIMIT.search(x) and _score(x, qwords) > 0]
+        best = max(timed, key=lambda x: _score(x, qwords), default=None)
+        if best is not None and (sc >= TIMED_CLOSE * top_score or _score(best, own) > _score(top.clause.text, own)):
+            return hit, best, sc
+    return None
 
 
 def _penalised_party(clause: Clause, sent: str) -> str:

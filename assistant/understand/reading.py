@@ -22,7 +22,7 @@ from assistant.index.tokenize import QUESTION_WORDS, STOPWORDS, _jieba, word_tag
 from assistant.tools.quantities import Quantity, find_quantities
 from assistant.understand.lexicon import near_miss
 from assistant.understand.versions import read_versions, strip_cues
-from assistant.understand.vocabulary import PLACE_RE, Vocabulary, generic_places
+from assistant.understand.vocabulary import PLACE_RE, HeldDocument, Vocabulary, generic_places
 
 AskKind = Literal["wording", "who", "when", "time_limit", "amount", "list", "compare", "superlative",
                   "filter", "sum", "share", "penalty", "definition", "calculation", "eligibility", "yesno", "open"]
@@ -487,7 +487,7 @@ def read_question(question: str, vocab: Vocabulary) -> Reading:
         if p_doc not in doc_ids:
             doc_ids.append(p_doc)
     version_years = read_versions(question).years
-    unknown_docs += [v for v in _versions_not_held(version_years, doc_ids, vocab) if v not in unknown_docs]
+    unknown_docs += [v for v in _versions_not_held(flat, version_years, doc_ids, vocab) if v not in unknown_docs]
     # The subject of the whole question: the asking part's words, else (a bare "能补多少？")
     # the background's.
     subject = content_words(asking) or content_words(question)
@@ -500,7 +500,7 @@ def read_question(question: str, vocab: Vocabulary) -> Reading:
         version_years=version_years)
 
 
-def _versions_not_held(years: list[int], doc_ids: list[str], vocab: Vocabulary) -> list[str]:
+def _versions_not_held(flat: str, years: list[int], doc_ids: list[str], vocab: Vocabulary) -> list[str]:
     """Versions a question names by a year (2002年那版中小企业促进法) of a document it names, when
     the index holds no text of that year: the held text is another revision, and what the named
     one said is not in it.
@@ -509,13 +509,26 @@ def _versions_not_held(years: list[int], doc_ids: list[str], vocab: Vocabulary) 
     text's own dates from its version on (施行 the next year).
     """
     out: list[str] = []
-    for doc_id in dict.fromkeys(doc_ids):
-        doc = vocab.document(doc_id)
-        if doc is None or doc.version_year is None:
+    docs = [d for d in (vocab.document(i) for i in dict.fromkeys(doc_ids)) if d is not None]
+
+    def distance(doc: HeldDocument, y: int) -> int:
+        """From the year to the title it names: the title written after a year that opens the
+        name (1998年版的…条例), before one in brackets after it (…法（2017年修订）)."""
+        short = re.sub(r"^(?:中华人民共和国|中国)", "", re.sub(r"[（(].*?[)）]", "", doc.title))
+        at, far = flat.find(str(y)), len(flat) + 1
+        found = list(re.finditer(re.escape(short), flat))
+        if at > 0 and flat[at - 1] in "（(":
+            return min((at - m.end() for m in found if m.end() <= at), default=far)
+        return min((m.start() - at for m in found if m.start() >= at), default=far)
+
+    for doc in docs:
+        if doc.version_year is None:
             continue
         title = re.sub(r"\s", "", doc.title)
         kin = [d for d in vocab.documents if re.sub(r"\s", "", d.title) == title]
-        for y in years:
+        # 优化营商环境条例和中小企业促进法（2017年修订）: a year names the version of the title
+        # written nearest to it.
+        for y in (y for y in years if distance(doc, y) <= min(distance(d, y) for d in docs)):
             held = any(d.version_year == y or (d.version_year is not None and y > d.version_year and y in d.date_years)
                        for d in kin)
             name = f"{y}年版《{doc.title}》"
