@@ -210,3 +210,81 @@ def test_a_part_asking_only_how_long_at_most_reads_the_clause_before(laws_and_vo
     hits = [[Hit(clause=clauses[pay + "art25.k2"], score=0.033)], [Hit(clause=clauses[pay + "art21"], score=0.033)]]
     a = compose_parts(q, reading, hits, vocab=vocab, clauses=clauses)
     assert "90日" in a.answer.split("（2）", 1)[1].split("\n")[0]
+
+
+# --- one question asked of several things ------------------------------------------
+
+def test_a_question_asked_of_each_of_two_things_is_two_parts(laws_and_vocab):
+    _, vocab = laws_and_vocab
+    r = read_question("企业投资项目核准和备案管理条例和优化营商环境条例分别是从什么时候开始施行的？", vocab)
+    assert [p.text for p in r.parts] == ["企业投资项目核准和备案管理条例是从什么时候开始施行的",
+                                         "优化营商环境条例是从什么时候开始施行的"]
+    r = read_question("设计单位和施工单位造成违法建设的，各罚多少？", vocab)
+    assert [p.text for p in r.parts] == ["设计单位造成违法建设的罚多少", "施工单位造成违法建设的罚多少"]
+
+
+def test_rows_of_a_table_asked_together_stay_one_question(laws_and_vocab):
+    _, vocab = laws_and_vocab
+    key_a, key_b = sorted(vocab.row_keys)[:2]
+    assert len(read_question(f"{key_a}和{key_b}分别要完成多少？", vocab).parts) == 1
+
+
+def test_a_version_year_of_one_title_raises_no_period_note_for_another():
+    from datetime import date
+
+    from assistant.documents.validity import document_notes
+    from assistant.models import DocumentMeta
+
+    meta = DocumentMeta(id="biz", title="优化营商环境条例", files=["x.md"], valid_from=date(2020, 1, 1))
+    assert document_notes(meta, date(2026, 1, 1), [meta], "优化营商环境条例和中小企业促进法（2017年修订）分别哪天施行？") == []
+    assert document_notes(meta, date(2026, 1, 1), [meta], "2017年的营商环境怎么规定？")
+
+
+# --- words of the asker's own ------------------------------------------------------
+
+def test_two_rare_words_no_text_holds_decline_the_question(laws_and_vocab):
+    a = compose_from(laws_and_vocab, "工业上楼的厂房，抗震烈度和喷淋系统有什么具体要求？", (PLAN + "s6.5", 0.033))
+    assert a.abstained and a.citations == []
+    assert "现有文件没有关于" in a.answer
+
+
+def test_one_rare_word_beside_held_ones_does_not_decline(laws_and_vocab):
+    a = compose_from(laws_and_vocab, "工业上楼的厂房容积率原则上不低于多少？抗震方面呢？", (PLAN + "s6.5", 0.033))
+    assert not a.abstained and "2.0" in a.answer
+
+
+def test_a_quoted_term_with_a_slip_is_the_term_the_texts_define(laws_and_vocab):
+    from assistant.understand.spelling import find_slips
+
+    _, vocab = laws_and_vocab
+    assert find_slips("条例里说的“新世镇”是指什么？", vocab.text) == [("新世镇", "新市镇")]
+    assert find_slips("划分标准谁定的？", vocab.text) == []  # 谁 asks; it is no slip of 确
+
+
+def test_what_a_word_means_asked_colloquially_is_a_definition():
+    from assistant.answer.shapes import ASKS_DEFINITION
+
+    assert ASKS_DEFINITION.search("中小企业是啥意思？")
+    assert ASKS_TIME_LIMIT.search("备案有没有有效期？") and ASKS_TIME_LIMIT.search("许可证有效期多久")
+
+
+def test_a_flag_in_what_the_asker_wants_to_know_is_not_said_of_it():
+    p = profile_from_question("我们是做设计的，想了解对工业上楼的厂房有没有层高要求？")
+    assert p is None or p.plan_self_renovation is None
+    assert profile_from_question("我们厂打算工业上楼，能拿什么补助？").plan_self_renovation is True
+
+
+def test_the_holder_of_a_post_asked_is_the_sentence_that_names_them(laws_and_vocab):
+    a = compose_from(laws_and_vocab, "领导小组办公室主任由谁担任？", (PLAN + "s8.1", 0.033), (PLAN + "a1.office", 0.03))
+    assert a.answer.split("\n")[0].endswith("兼任办公室主任[1]。")
+    assert a.citations[0].id == PLAN + "a1.office"
+
+
+def test_a_row_at_a_value_with_a_long_unit_is_found(county):
+    a = table_answer("新增绿化面积只有1万平方米的是哪个镇乡？", county)
+    assert a is not None and "北坡乡" in a.answer and "东山镇" not in a.answer
+
+
+def test_the_other_extreme_asked_after_a_superlative(county):
+    a = table_answer("那最少的呢？", county, history=["哪个镇乡建的口袋公园最多？"])
+    assert a is not None and "北坡乡" in a.answer and "5个" in a.answer

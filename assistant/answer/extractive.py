@@ -45,7 +45,7 @@ from assistant.models import Answer, Clause, ToolCall
 from assistant.retrieve.gate import specificity
 from assistant.retrieve.hybrid import Hit
 from assistant.understand.lexicon import default_lexicon
-from assistant.understand.names import ASKS_DUTY, ASKS_PERSON
+from assistant.understand.names import ASKS_DUTY, ASKS_PERSON, HOLDS_ROLE
 from assistant.understand.reading import (ASK_PATTERNS, ASKS_LAWFUL, HANDLED_CONDUCT, MEDIUM, SPECIFIC, content_words, negated,
                                           quotations, quoted_pattern)
 
@@ -56,6 +56,9 @@ SHAPE_SHARE = 0.5
 # Another clause is cited beside the best one when its best sentence scores at least this
 # share of the best one's and says something the lead does not.
 SUPPORT_SHARE = 0.85
+# Two words at least this rare (层高, 荷载) that the question asks about and no document holds
+# say that what is asked is not in the texts.
+RARE_UNHELD = 13.0
 # A close clause that states the time limit asked leads when the top one states none: its score
 # must be at least this share of the top's.
 TIMED_SHARE = 0.4
@@ -638,6 +641,12 @@ class _Composer:
                   and not _NOT_SUBJECT.search(w) and not negated(w) and not ASKS_LAWFUL.search(w)]
         missing = [w for w in naming if len(w) >= 3 and specificity(w) >= SPECIFIC and w in question
                    and w not in cited and unheld(w) and not _parts_held(w, cited, self.vocab.text)]
+        rare = [w for w in naming if specificity(w) >= RARE_UNHELD and w in question and w not in cited and unheld(w)]
+        if len(rare) >= 2:
+            # …厂房的层高和楼面荷载有没有具体要求: two rare words the question asks about that no
+            # document holds — what is asked is not in the texts, whatever else they share.
+            self.missing_subject = rare[0]
+            return f"现有文件没有关于“{'、'.join(rare[:2])}”的规定。"
         if not missing:
             return None
         top = naming[:2]
@@ -733,6 +742,11 @@ class _Composer:
                 self.whole_lead = True
                 self.shown.append(c.text)
                 return f"{c.text}{self.mark(hit)}"
+            held = [x for x in sentences(c.text) if any(r.group(1) in flat_q for r in HOLDS_ROLE.finditer(x))]
+            if held and (ASKS_PERSON.search(asking) or re.search(r"由谁|谁(?:来)?(?:担任|兼任)", asking)):
+                # 办公室主任是哪位: the sentence that says who holds the post asked about.
+                self.shown.append(held[0])
+                return self._doc_prefix(c) + _cited(held[0], self.mark(hit))
         c = top.clause
         best = max(self.scores.values(), default=0.0)
         asks_sanction = bool(ASKS_PENALTY.search(question) or ASKS_LIABILITY.search(question)
@@ -1266,12 +1280,16 @@ def _part_missing(comp: "_Composer", part: str, got: list[str]) -> str | None:
     return _facet_missing(comp._asking(part), "".join(_MARKER.sub("", x) for x in got), cited)
 
 
+# A period that runs out (核发后满一年仍未开工的): the top clause states a time too.
+_ELAPSED = re.compile(r"满\s*[\d一二三四五六七八九十两]+\s*(?:个工作日|个月|日|天|年)|届满")
+
+
 def _timed_lead(asking: str, scored: list[tuple[Hit, str, float]], top: Hit, top_score: float,
                 qwords: set[str]) -> tuple[Hit, str, float] | None:
     """A time limit asked (投诉…多久能有个结果) that the top clause does not state, when a close
     clause of the same document states one in a sentence about the question (…自收到投诉材料之日起
     30日内形成处理结果): that clause leads, with that sentence. None otherwise."""
-    if not ASKS_TIME_LIMIT.search(asking) or any(TIME_LIMIT.search(x) for x in sentences(top.clause.text)):
+    if not ASKS_TIME_LIMIT.search(asking) or any(TIME_LIMIT.search(x) or _ELAPSED.search(x) for x in sentences(top.clause.text)):
         return None
     own = {w for w in words(asking) if len(w) >= 2}  # the asking part's words (结果), not the story's
     for hit, _, sc in sorted(scored, key=lambda x: -x[2]):

@@ -35,8 +35,8 @@ ASKS_PENALTY = re.compile(r"罚|处罚|法律责任|后果|会怎么?样|会咋�
 # phrase that names a period (保证期限届满后的保证金怎么处理).
 ASKS_TIME_LIMIT = re.compile(r"多久|多长时间|多长(?!度)|几天|几日|多少天|多少日|(?:多少|几)个?(?:工作日|小时|星期|礼拜)|几周|(?:几|多少)个月|几年一次|"
                              r"(?:期限|时限)(?:是|为|有|多|要求|规定|怎么|如何|[？?]|$)|什么(?:期限|时限)|"
-                             r"(?:有没有|有无)(?:期限|时限|时间限制|时间要求)|how long", re.I)
-ASKS_DEFINITION = re.compile(r"什么是|是指|指的是|指什么|所称|定义|什么意思|含义|怎么界定|如何界定|算中小|what is", re.I)
+                             r"(?:有没有|有无)(?:期限|时限|时间限制|时间要求|有效期)|有效期(?:是|为|多|有|几|[？?]|$)|how long", re.I)
+ASKS_DEFINITION = re.compile(r"什么是|是指|指的是|指什么|指啥|所称|定义|什么意思|啥意思|含义|怎么界定|如何界定|算中小|what is", re.I)
 ASKS_AUTHORITY = re.compile(r"哪个部门|哪个机关|哪个单位|谁负责|由谁|归谁|谁管|主管部门|谁来|找谁|向谁|哪里申请|"
                             r"which (department|authority)", re.I)
 

@@ -111,13 +111,18 @@ def document_notes(meta: DocumentMeta, today: date, documents: Sequence[Document
     if meta.valid_from or meta.valid_to:
         start = meta.valid_from.year if meta.valid_from else None
         end = meta.valid_to.year if meta.valid_to else None
-        named = _naming_years(meta, documents)
+        # A year that names a version of any text (中小企业促进法（2017年修订）, 2012年版) says
+        # which text, not which period is asked about.
+        named = _naming_years(meta, documents) | {int(y) for y in _VERSION_YEAR.findall(question)}
         outside = sorted({y for y in map(int, _YEAR.findall(question)) if y not in named
                           and ((start is not None and y < start) or (end is not None and y > end))})
         if outside:
             years = "、".join(f"{y}年" for y in outside)
             notes.append(f"注：问题所问的{years}不在{_name(meta)}的有效期（{period_text(meta)}）内。")
     return notes
+
+
+_VERSION_YEAR = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:的|那)?\s*(?:修订|修正|修改|版)")
 
 
 def _naming_years(meta: DocumentMeta, documents: Sequence[DocumentMeta]) -> set[int]:

@@ -69,7 +69,8 @@ def _negated(text: str, start: int) -> bool:
 
 
 # Getting into a class or a list (怎么申请进白名单, 想评上…): a wish or a question, not a fact.
-_ENTERING = re.compile(r"(?:进|进入|加入|列入|纳入|入选|评上|评为|评选|申请|争取|申报)[^，。,；;？?！!]{0,3}$")
+_ENTERING = re.compile(r"(?:进|进入|加入|列入|纳入|入选|评上|评为|评选|申请|争取|申报)[^，。,；;？?！!]{0,3}$|"
+                       r"(?:了解|咨询|请问|问一下|问问|打听)[^，。,；;？?！!]{0,12}$")  # 想了解北仑对“…”有没有要求: asked about
 # The class itself asked about (白名单企业是怎么评出来的, …是指什么): not said of the asker.
 _ASKED_OF = re.compile(r"^[^，。,；;？?！!]{0,8}?(?:是怎么|是如何|怎么评|如何评|怎么认定|如何认定|是什么|是啥|指什么|指的是|有哪些)")
 _SELF = re.compile(r"我们|我司|本公司|我公司|我厂|我家|咱们|俺们")

@@ -70,7 +70,7 @@ _BEFORE = [(r"不超过|不高于|不多于|至多|小于等于|≤|<=", "<="), 
 _AFTER = [(r"及以上|以上", ">="), (r"及以下|以下", "<=")]
 # A value named exactly (正好是9家的, 只有3家的街道): the rows at it.
 _EXACT = re.compile(r"(?:正好|恰好|刚好|刚刚好|只有|仅有|仅为|都是|等于)\s*(?:是|为|有)?\s*"
-                    r"(\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+)\s*[^\d\s，。？?]{0,3}?的")
+                    r"(\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+)\s*[^\d\s，。？?]{0,5}?的")
 _NUM = r"(\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+)"
 # Ask words that would otherwise match a header's characters (完成, 提升 …): masked first.
 _OP_WORDS = re.compile("|".join(p.pattern for p in (_TOTALS, _SUM, _SHARE, _EXTREME, _COMPARE, _PROGRESS, _DONE))
@@ -344,9 +344,9 @@ def _read(question: str, tables: list[Table], history: list[str] | None = None,
     plain = best_numbers_text(text, rows)
     done = _DONE_AMOUNT.search(plain)
     progress = bool(_PROGRESS.search(text) and done)
-    if not (rows or columns or progress):
-        return None  # the question names nothing of the table
     earlier = _from_history(history, table) if history else None
+    if not (rows or columns or progress or (follow_up and earlier is not None and _EXTREME.search(text))):
+        return None  # the question names nothing of the table (那最少的呢 takes the earlier column)
     if not columns and earlier and (follow_up or rows or progress):
         columns = earlier.columns
     elif columns and earlier and _ELLIPTIC_LEAD.match(text):
@@ -364,7 +364,8 @@ def _read(question: str, tables: list[Table], history: list[str] | None = None,
 
     everyone = bool(_ALL_ROWS.search(text))              # 各街道, 每个, 所有
     named_kind = any(len(w) >= 2 and w in masked for w in entity_words(table))  # 街道 said, not in a name
-    which = bool(_WHICH.search(text))
+    # 那最少的呢？ after 哪个街道…最多？ asks the earlier question's which of the other extreme.
+    which = bool(_WHICH.search(text)) or bool(follow_up and earlier is not None and _WHICH.search(history[-1]))
     share = bool(_SHARE.search(text)) and table.total is not None
 
     if _TOTALS.search(text) and not body and (_SUM.search(text) or table.total in rows or everyone):

@@ -216,6 +216,10 @@ def correction_note(matches: Iterable[NameMatch | tuple[str, str]]) -> str:
     return "（问题中的" + "，".join(f"“{w}”按“{f}”理解" for w, f in pairs) + "。）"
 
 
+# A person said to hold a post (…兼任办公室主任, 担任副组长): the post, three to eight characters.
+HOLDS_ROLE = re.compile(r"(?:兼任|担任)([\u4e00-\u9fff]{1,6}(?:主任|组长|局长|主席|负责人|召集人))")
+
+
 def index_names(clauses: Iterable) -> dict[str, list[str]]:
     """The names of an index and the clauses each names: row keys (row clauses), departments of
     member lines and duty items, titles of leader lines.
@@ -227,6 +231,9 @@ def index_names(clauses: Iterable) -> dict[str, list[str]]:
     """
     out: dict[str, list[str]] = {}
     for c in clauses:
+        for m in HOLDS_ROLE.finditer(c.own_text if hasattr(c, "own_text") else c.text):
+            # 陈某兼任办公室主任: the post is a name of the clause that says who holds it.
+            out.setdefault(m.group(1), []).append(c.id)
         if c.kind == "row" and c.table is not None:
             name = c.table.key.strip()
         elif c.kind in ("member", "duty", "leader") and c.title:
@@ -246,7 +253,7 @@ ASKS_PERSON = re.compile(r"(?<![归找向由])谁(?!来?管|负责|主管|审批
 ASKS_DUTY = re.compile(r"负责|职责|干什么|干啥|干嘛|做什么|做啥|做哪些|干哪些|管什么|管啥|管哪|分工|要做|配合做|牵头|什么任务|哪些任务|"
                        r"(?:哪些|什么|啥)(?:事|工作|活)")
 _ASKS_ROLE = re.compile(r"组长|主任")
-_KINDS = {"person": ("member", "leader"), "duty": ("duty",)}
+_KINDS = {"person": ("member", "leader", "office"), "duty": ("duty",)}
 # A role (组长) asked beside something else (由谁任组长，办公室设在哪里) may ask what the plan's
 # own text says of the group: its leader line comes first only in a one-clause question.
 _CLAUSES = re.compile(r"[，,；;]")

@@ -37,9 +37,9 @@ ASK_PATTERNS: dict[str, re.Pattern] = {
                          r"(担|承担)(什么|哪些|何种|啥)(法律)?责任|被.{0,4}查处|(怎么|如何|怎样)查处|违规.{0,8}(会|要)(怎么|怎样|如何)|"
                          r"受(到)?(什么|哪些|何种|啥)(样的)?(处理|处分|处罚|惩罚)|"
                          + HANDLED_CONDUCT + r"|penalt|fine", re.I),
-    "definition": re.compile(r"什么是|是指什么|指的是|所称|定义|什么意思|含义|怎么认定|如何认定|认定标准|算不算|属不属于|"
+    "definition": re.compile(r"什么是|是指什么|指的是|指啥|所称|定义|什么意思|啥意思|含义|怎么认定|如何认定|认定标准|算不算|属不属于|"
                             r"(?:算|属于|归于|归为)哪一?(?:种|类)|what is", re.I),
-    "time_limit": re.compile(r"多久|多长时间|几天|几日|多少天|多少日|多少个工作日|几个月|期限|时限|限期|how long", re.I),
+    "time_limit": re.compile(r"多久|多长时间|几天|几日|多少天|多少日|多少个工作日|几个工作日|几个月|期限|时限|限期|有效期|how long", re.I),
     "when": re.compile(r"什么时候|何时|哪天|哪一天|哪年|几月|日期|截止|最晚|最迟|哪个时间|when", re.I),
     "who": re.compile(r"哪个部门|哪个单位|哪家单位|哪个机关|哪些部门|哪个局|谁|负责|牵头|主管|召集|归.{0,3}管|"
                       r"(?:到|去|向|找)哪(?:里|儿|个部门|个单位)?(?:投诉|举报|反映|申请|申诉|办|报)|"
@@ -146,6 +146,45 @@ def content_words(text: str) -> list[str]:
 
 def _segments(question: str) -> list[str]:
     return [s.strip() for s in _SEGMENT.findall(question) if s.strip(" ，,。；;！!？?")]
+
+
+# A question asked of two or more things at once: A和B(，)分别…？ / A、B、C各是多少？
+_EACH = re.compile(r"(?P<items>[^，,。？?；;！!]{2,60}?)(?:[，,]\s*(?P<common>[^，,。？?；;！!]{0,20}?))?(?:分别|各自|各)"
+                   r"(?=是|为|有|在|通过|要|由|从|按|对|规定|怎么|如何|什么|哪|多少|几|罚|处|补|奖|拿|给|交|收|负责)"
+                   r"(?P<rest>[^。？?；;！!]*[。？?；;！!]?)")
+# What joins the things asked of (not 与 or 及: 参与, 涉及).
+_JOIN = re.compile(r"和|、|以及|跟")
+
+
+def _each_asked(text: str, vocab: Vocabulary) -> str:
+    """A question asked of several things at once (优化营商环境条例和中小企业促进法分别是哪天施行的？)
+    as one question per thing (…条例是哪天施行的？…促进法是哪天施行的？), so that each is answered
+    from its own clauses. Rows of a table (东城和西城分别是多少) are left whole: the table
+    answers them together."""
+    m = _EACH.search(text)
+    if m is None:
+        return text
+    # A held title that holds a joining word (…核准和备案管理条例) is one thing.
+    titles = sorted({re.sub(r"^(?:中华人民共和国|中国)", "", re.sub(r"[（(].*?[)）]", "", d.title)) for d in vocab.documents},
+                    key=len, reverse=True)
+    whole = m.group("items")
+    kept = [t for t in titles if len(t) >= 4 and _JOIN.search(t) and t in whole]
+    for i, t in enumerate(kept):
+        whole = whole.replace(t, f"\x00{i}\x00")
+    items = [re.sub(r"\x00(\d+)\x00", lambda k: kept[int(k.group(1))], x).strip() for x in _JOIN.split(whole)]
+    if not 2 <= len(items) <= 4 or any(len(x) < 2 or _ASKING.search(x) for x in items) \
+            or any(x in vocab.row_keys or x in vocab.columns for x in items):
+        return text
+    # 设计单位和施工单位造成违法建设的: what follows the last thing's head (its 单位, as the first
+    # thing ends) is said of every thing.
+    at = items[-1].find(items[0][-2:])
+    if at >= 0 and at + 2 < len(items[-1]):
+        tail = items[-1][at + 2:]
+        items = [x + tail for x in [*items[:-1], items[-1][:at + 2]]]
+    rest = m.group("rest")
+    body = (m.group("common") or "") + rest.rstrip("。？?；;！!")
+    asked = "".join(f"{x}{body}？" for x in items)
+    return text[:m.start()] + asked + text[m.end():]
 
 
 def _is_asking(segment: str) -> bool:
@@ -467,7 +506,7 @@ def read_question(question: str, vocab: Vocabulary) -> Reading:
     """
     # A question is read from its first READ_CHARS characters (retrieval reads no more either):
     # a pasted 100,000-character text must not become thousands of parts.
-    segs = _version_first(_attach_conditions(_segments(question[:READ_CHARS])), vocab)
+    segs = _version_first(_attach_conditions(_segments(_each_asked(question[:READ_CHARS], vocab))), vocab)
     segs = [s for s in segs if not _instruction(s)] or segs  # 请按原文回答 asks nothing
     asking_segs = [s for s in segs if not _is_background(s)] or segs
     background = [s.rstrip("，,。；;！!？? ") for s in segs if s not in asking_segs]

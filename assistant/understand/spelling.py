@@ -80,6 +80,13 @@ def _a_word(text: str, corpus: str) -> bool:
     return bool(_dictionary().get(text)) or (len(text) >= 4 and corpus.count(text) >= MIN_CORPUS_COUNT)
 
 
+# A character that asks (谁定的, 啥意思): the asker wrote it on purpose.
+_ASKING_CHARS = frozenset("谁啥哪几怎咋吗呢么")
+# A quoted term's neighbour the corpus writes at least this often is the term meant.
+QUOTED_MIN_COUNT = 3
+# A term the asker quotes: three to eight characters.
+_QUOTED = re.compile(r"[“\"「『]([\u4e00-\u9fff]{3,8})[”\"」』]")
+
 # A piece that opens or closes with one of these is a phrase, not a word with a slip in it.
 _FUNCTION_EDGE = frozenset("的了着过吗呢吧啊和与及或等在是也都就内")  # 内: …日内, 多长时间内要
 
@@ -96,6 +103,19 @@ def find_slips(question: str, corpus: str) -> list[tuple[str, str]]:
     tokens = _jieba().lcut(question)
     found: list[tuple[str, str]] = []
     taken: set[int] = set()
+    for m in _QUOTED.finditer(question):
+        # A term the asker quotes (“新事镇”指的是什么) names something of the texts: one the corpus
+        # lacks, that one changed character makes a term the corpus writes, is that term, even
+        # when the slip makes an everyday word (新事).
+        term = m.group(1)
+        if term in corpus or any(ch in _ASKING_CHARS for ch in term):
+            continue
+        # The term the corpus writes far more often than any other one-character neighbour
+        # (中心城 beside 中心要, 中心负 of 中心负责).
+        counts = sorted(((corpus.count(c), c) for c in _candidates(term, corpus)), reverse=True)
+        if counts and counts[0][0] >= QUOTED_MIN_COUNT and (len(counts) == 1 or counts[0][0] >= 3 * counts[1][0]):
+            found.append((term, counts[0][1]))
+            taken |= set(range(m.start(1), m.end(1)))
     starts = []
     pos = 0
     for t in tokens:
@@ -121,7 +141,7 @@ def find_slips(question: str, corpus: str) -> list[tuple[str, str]]:
             unknown = [(starts[k] - start, starts[k] - start + len(tokens[k])) for k in range(i, i + n)
                        if len(tokens[k]) >= 2 and not common_word(tokens[k]) and tokens[k] not in corpus]
             near = {c for c in _candidates(piece, corpus) if _a_word(c, corpus) and _mends(piece, c)
-                    and any(a <= _diff(piece, c) < b for a, b in unknown)}
+                    and any(a <= _diff(piece, c) < b for a, b in unknown) and piece[_diff(piece, c)] not in _ASKING_CHARS}
             if len(near) == 1:
                 found.append((piece, near.pop()))
                 taken |= span
