@@ -14,7 +14,7 @@ from assistant.answer.bearing import counterpart
 from assistant.answer.extractive import abstain, best_sentence, compose, compose_parts
 from assistant.answer.finalise import finalise
 from assistant.answer.shapes import SHAPES, sentences
-from assistant.answer.normalize import (RETRIEVAL_MAX_CHARS, converts, normalize_history, normalize_question,
+from assistant.answer.normalize import (RETRIEVAL_MAX_CHARS, converts, is_followup, normalize_history, normalize_question,
                                        retrieval_query)
 from assistant.config import Settings
 from assistant.index.tokenize import words
@@ -28,7 +28,7 @@ from assistant.retrieve.stated import named_only, unheld_contents
 from assistant.understand.lexicon import default_lexicon
 from assistant.understand.names import correction_note, prefer_named
 from assistant.understand.spelling import correct_slips, correct_titles
-from assistant.understand.reading import (SPECIFIC, Part, Reading, content_words, leans_on_history, negated, quote_held,
+from assistant.understand.reading import (MEDIUM, SPECIFIC, Part, Reading, content_words, leans_on_history, negated, quote_held,
                                           names_own_subject, read_question, retrieval_text)
 from assistant.understand.versions import read_versions, resolve, strip_cues, version_name
 from assistant.understand.vocabulary import Vocabulary, build_vocabulary
@@ -86,6 +86,30 @@ HOME_RANK = 3
 ALIGN_SHARE = 0.75
 # A part that opens by pointing back at what was told (这种…, 那个…, 此类…).
 _POINTS_BACK = re.compile(r"(?:那么|那|这|此|该|上述|其)")
+
+
+# A follow-up this long (less 那…呢) that names a word of weight the earlier question lacks tells a
+# case of its own.
+OWN_FOLLOW_UP_CHARS = 8
+
+
+def _own_follow_up(question: str, earlier: str, vocab: Vocabulary) -> str | None:
+    """A follow-up (那…呢) that tells a case of its own — long enough, with a word of weight
+    (竣工) the earlier question does not have — asked as the earlier question asked of that
+    case: 那竣工以后一直没交竣工资料呢？ after …擅自开工，会罚多少？ is 竣工以后一直没交竣工资料，会罚多少？
+    None for any other follow-up (那大型企业呢 borrows the earlier question whole)."""
+    from assistant.retrieve.gate import specificity
+
+    bare = re.sub(r"^(?:那么|那|还有|另外)|呢?[？?。！!\s]*$", "", question)
+    own = [w for w in content_words(bare) if w not in earlier and specificity(w) >= MEDIUM and w in vocab.text]
+    asked = [x for x in re.split(r"[，,。；;]", earlier.rstrip("？?。！! ")) if _ASKS_WORD.search(x)]
+    if len(bare) < OWN_FOLLOW_UP_CHARS or not own or not asked or _ASKS_WORD.search(bare):
+        return None
+    return f"{bare}，{asked[-1]}？"
+
+
+# A word that asks (多少, 怎么, 吗…): a follow-up that has one asks its own question.
+_ASKS_WORD = re.compile(r"多少|几|怎么|如何|什么|哪|谁|吗|能否|是否|可以")
 
 
 def _eligibility_fits(answer: Answer, reading: Reading, hits: list[Hit]) -> bool:
@@ -412,7 +436,9 @@ class Assistant:
         hist = normalize_history(history, self.settings.max_question_chars)
         if any(converts(h) for h in history or []):
             hist = normalize_history(history, self.settings.max_question_chars, keep=self.gate.characters)
-        reading, query, hits, signals = self._evidence(q, hist, self.settings.top_k)
+        own = _own_follow_up(q, hist[-1], self.vocabulary) if hist and is_followup(q) else None
+        q = own or q  # a follow-up telling a case of its own now stands alone
+        reading, query, hits, signals = self._evidence(q, [] if own else hist, self.settings.top_k)
         return Evidence(question=q, history=hist, reading=reading, query=query, hits=hits, signals=signals,
                         note=correction_note([*names, *slips]))
 

@@ -288,3 +288,12 @@ def test_a_row_at_a_value_with_a_long_unit_is_found(county):
 def test_the_other_extreme_asked_after_a_superlative(county):
     a = table_answer("那最少的呢？", county, history=["哪个镇乡建的口袋公园最多？"])
     assert a is not None and "北坡乡" in a.answer and "5个" in a.answer
+
+
+def test_a_follow_up_telling_a_case_of_its_own_asks_the_earlier_question_of_it(laws_and_vocab):
+    from assistant.core import _own_follow_up
+
+    _, vocab = laws_and_vocab
+    earlier = "上海这边没通知规划部门复验就擅自开工，会罚多少？"
+    assert _own_follow_up("那工程竣工以后迟迟不报送竣工资料呢？", earlier, vocab) == "工程竣工以后迟迟不报送竣工资料，会罚多少？"
+    assert _own_follow_up("那大型企业呢？", "机关从中小企业采购，付款期限是多久？", vocab) is None  # borrows it whole

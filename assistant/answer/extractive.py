@@ -641,7 +641,12 @@ class _Composer:
                   and not _NOT_SUBJECT.search(w) and not negated(w) and not ASKS_LAWFUL.search(w)]
         missing = [w for w in naming if len(w) >= 3 and specificity(w) >= SPECIFIC and w in question
                    and w not in cited and unheld(w) and not _parts_held(w, cited, self.vocab.text)]
-        rare = [w for w in naming if specificity(w) >= RARE_UNHELD and w in question and w not in cited and unheld(w)]
+        # The sentence that asks (the last of the asking part): a story told before it (…的小厂。
+        # 一拖就是好几个月。) names no subject of the question.
+        asked = [x for x in re.split(r"[。？?！!]", self.reading.asking) if x.strip()]
+        asked = asked[-1] if asked else ""
+        rare = [w for w in naming if specificity(w) >= RARE_UNHELD and w in asked and w in question
+                and w not in cited and unheld(w)]
         if len(rare) >= 2:
             # …厂房的层高和楼面荷载有没有具体要求: two rare words the question asks about that no
             # document holds — what is asked is not in the texts, whatever else they share.
@@ -743,7 +748,7 @@ class _Composer:
                 self.shown.append(c.text)
                 return f"{c.text}{self.mark(hit)}"
             held = [x for x in sentences(c.text) if any(r.group(1) in flat_q for r in HOLDS_ROLE.finditer(x))]
-            if held and (ASKS_PERSON.search(asking) or re.search(r"由谁|谁(?:来)?(?:担任|兼任)", asking)):
+            if held and not c.children and (ASKS_PERSON.search(asking) or re.search(r"由谁|谁(?:来)?(?:担任|兼任)", asking)):
                 # 办公室主任是哪位: the sentence that says who holds the post asked about.
                 self.shown.append(held[0])
                 return self._doc_prefix(c) + _cited(held[0], self.mark(hit))

@@ -231,7 +231,7 @@ def index_names(clauses: Iterable) -> dict[str, list[str]]:
     """
     out: dict[str, list[str]] = {}
     for c in clauses:
-        for m in HOLDS_ROLE.finditer(c.own_text if hasattr(c, "own_text") else c.text):
+        for m in HOLDS_ROLE.finditer(c.text if not c.children else ""):
             # 陈某兼任办公室主任: the post is a name of the clause that says who holds it.
             out.setdefault(m.group(1), []).append(c.id)
         if c.kind == "row" and c.table is not None:
