@@ -297,3 +297,29 @@ def test_a_follow_up_telling_a_case_of_its_own_asks_the_earlier_question_of_it(l
     earlier = "上海这边没通知规划部门复验就擅自开工，会罚多少？"
     assert _own_follow_up("那工程竣工以后迟迟不报送竣工资料呢？", earlier, vocab) == "工程竣工以后迟迟不报送竣工资料，会罚多少？"
     assert _own_follow_up("那大型企业呢？", "机关从中小企业采购，付款期限是多久？", vocab) is None  # borrows it whole
+
+
+def test_a_time_limit_of_another_thing_does_not_answer(laws_and_vocab):
+    sh = "shanghai-urban-rural-planning-2018:"
+    a = compose_from(laws_and_vocab, "项目备案有没有有效期？", (sh + "art40.k2", 0.033))
+    assert a.abstained and "具体期限" in a.answer
+    b = compose_from(laws_and_vocab, "临时建设工程规划许可证的有效期多长？", (sh + "art40.k2", 0.033))
+    assert not b.abstained and "两年" in b.answer
+
+
+def test_two_questions_joined_by_a_list_comma_are_two_parts(laws_and_vocab):
+    _, vocab = laws_and_vocab
+    r = read_question("核准机关多少天内作出决定、最多能延长多少天？", vocab)
+    assert [p.text for p in r.parts] == ["核准机关多少天内作出决定", "最多能延长多少天"]
+    assert len(read_question("土地、厂房出租要备案吗？", vocab).parts) == 1
+
+
+def test_a_count_after_the_things_asked_of_is_not_one_of_them(laws_and_vocab):
+    _, vocab = laws_and_vocab
+    r = read_question("核准和备案两种方式各适用于哪些项目？", vocab)
+    assert [p.text for p in r.parts] == ["核准适用于哪些项目", "备案适用于哪些项目"]
+
+
+def test_pointing_words_are_no_subject_the_texts_lack(laws_and_vocab):
+    a = compose_from(laws_and_vocab, "我们改厂房要做环评，这事在区里归哪个单位管？", (PLAN + "a1.d11", 0.033))
+    assert not a.abstained and "生态环境分局" in a.answer

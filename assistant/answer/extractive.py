@@ -56,6 +56,8 @@ SHAPE_SHARE = 0.5
 # Another clause is cited beside the best one when its best sentence scores at least this
 # share of the best one's and says something the lead does not.
 SUPPORT_SHARE = 0.85
+# Words that point or place (这事, 那边, 区里, 厂里) rather than name a subject.
+_POINTING = re.compile(r"^[这那此该哪本其各每某]|^.[里上下中内边头]$")
 # Two words at least this rare (层高, 荷载) that the question asks about and no document holds
 # say that what is asked is not in the texts.
 RARE_UNHELD = 13.0
@@ -83,7 +85,7 @@ SHORT_CLAUSE_CHARS = 200
 # A sentence this short leads whole rather than as the piece that holds the shape asked for.
 WHOLE_CHARS = 90
 # Only a question that plainly asks for a fine or a time limit is told the text sets none.
-_EXPLICIT = re.compile(r"罚|多久|多长时间|几天|几日|多少天|多少日|多少个工作日|期限|时限")
+_EXPLICIT = re.compile(r"罚|多久|多长时间|几天|几日|多少天|多少日|多少个工作日|几个工作日|期限|时限|有效期")
 _MARKER = re.compile(r"\[\d+\]")
 # Everyday words that ask for a shape (多久, 最晚, 谁管, 罚多少): the shape is sought as such,
 # not as the words the lexicon gives them for retrieval.
@@ -646,7 +648,7 @@ class _Composer:
         asked = [x for x in re.split(r"[。？?！!]", self.reading.asking) if x.strip()]
         asked = asked[-1] if asked else ""
         rare = [w for w in naming if specificity(w) >= RARE_UNHELD and w in asked and w in question
-                and w not in cited and unheld(w)]
+                and w not in cited and unheld(w) and not _POINTING.search(w)]
         if len(rare) >= 2:
             # …厂房的层高和楼面荷载有没有具体要求: two rare words the question asks about that no
             # document holds — what is asked is not in the texts, whatever else they share.
@@ -1019,6 +1021,12 @@ def _facet_missing(asking: str, body: str, cited: list[str]) -> str | None:
         # 社保单位缴费比例是多少 answered with 预留…的比例不低于百分之六十: a rate, but of something
         # else; no cited sentence gives a rate of what is asked.
         return _AMOUNT_UNSETTLED
+    if ASKS_TIME_LIMIT.search(asking):
+        timed = [x for x in said if TIME_LIMIT.search(x)]
+        if timed and not any(_speaks_of(asking, x, ASKS_TIME_LIMIT, _TIME_WORDS) for x in timed):
+            # 备案有没有有效期 answered with the term of another permit: no cited sentence gives a
+            # time limit of what is asked.
+            return UNSETTLED[TIME_LIMIT.pattern]
     lead = sentences(cited[0]) if cited else []
     for what, asks, gives in _ASKS_PROCEDURE:
         # How to obtain what the lead speaks of: the lead's clause says it, or nothing does. A lead
@@ -1029,6 +1037,8 @@ def _facet_missing(asking: str, body: str, cited: list[str]) -> str | None:
     return None
 
 
+# Words of time (期限, 有效期, 工作日): what a time limit is asked in, not what it is of.
+_TIME_WORDS = re.compile(r"期限|时限|期|时间|日|天|月|年|多久|多长|最长|最短|最晚|最迟")
 # Words that say what is asked of a thing (its 流程, 材料, 标准), not which thing.
 _FACET_WORDS = re.compile(r"流程|程序|手续|材料|资料|地点|地方|部门|窗口|条件|标准|办法|收费|收取|征收")
 

@@ -145,12 +145,24 @@ def content_words(text: str) -> list[str]:
 
 
 def _segments(question: str) -> list[str]:
-    return [s.strip() for s in _SEGMENT.findall(question) if s.strip(" ，,。；;！!？?")]
+    out = []
+    for seg in (s.strip() for s in _SEGMENT.findall(question) if s.strip(" ，,。；;！!？?")):
+        pieces = seg.split("、")
+        # 多少天内转交、多少天内出处理结果: two questions joined by 、, each with its own asking word.
+        if len(pieces) > 1 and all(_QUANTITY_ASK.search(p) for p in pieces):
+            out.extend(f"{p}，" if i < len(pieces) - 1 else p for i, p in enumerate(pieces))
+        else:
+            out.append(seg)
+    return out
+
+
+# Asking for a quantity or a party (多少天, 几个, 谁, 哪个部门): a piece of its own.
+_QUANTITY_ASK = re.compile(r"多少|几|谁|哪个|哪些|哪里")
 
 
 # A question asked of two or more things at once: A和B(，)分别…？ / A、B、C各是多少？
 _EACH = re.compile(r"(?P<items>[^，,。？?；;！!]{2,60}?)(?:[，,]\s*(?P<common>[^，,。？?；;！!]{0,20}?))?(?:分别|各自|各)"
-                   r"(?=是|为|有|在|通过|要|由|从|按|对|规定|怎么|如何|什么|哪|多少|几|罚|处|补|奖|拿|给|交|收|负责)"
+                   r"(?=是|为|有|在|通过|要|由|从|按|对|规定|怎么|如何|什么|哪|多少|几|罚|处|补|奖|拿|给|交|收|负责|适用|属于|需)"
                    r"(?P<rest>[^。？?；;！!]*[。？?；;！!]?)")
 # What joins the things asked of (not 与 or 及: 参与, 涉及).
 _JOIN = re.compile(r"和|、|以及|跟")
@@ -175,6 +187,8 @@ def _each_asked(text: str, vocab: Vocabulary) -> str:
     if not 2 <= len(items) <= 4 or any(len(x) < 2 or _ASKING.search(x) for x in items) \
             or any(x in vocab.row_keys or x in vocab.columns for x in items):
         return text
+    # 核准和备案两种管理方式: the count after the last thing names them all, not the last one.
+    items[-1] = re.sub(r"(?:这|那)?[两二三四五六几]\s*(?:种|个|类|项|家|部|条)[\u4e00-\u9fff]{0,8}$", "", items[-1]) or items[-1]
     # 设计单位和施工单位造成违法建设的: what follows the last thing's head (its 单位, as the first
     # thing ends) is said of every thing.
     at = items[-1].find(items[0][-2:])
