@@ -323,3 +323,18 @@ def test_a_count_after_the_things_asked_of_is_not_one_of_them(laws_and_vocab):
 def test_pointing_words_are_no_subject_the_texts_lack(laws_and_vocab):
     a = compose_from(laws_and_vocab, "我们改厂房要做环评，这事在区里归哪个单位管？", (PLAN + "a1.d11", 0.033))
     assert not a.abstained and "生态环境分局" in a.answer
+
+
+def test_a_document_named_with_its_edition_is_held_only_when_a_held_title_is_it(laws_and_vocab):
+    _, vocab = laws_and_vocab
+    assert read_question("外商投资准入特别管理措施目录（2021年版）里禁止哪些行业？", vocab).unknown_documents == [
+        "外商投资准入特别管理措施目录（2021年版）"]
+    assert read_question("中小企业促进法（2017年修订）哪天施行？", vocab).unknown_documents == []
+
+
+def test_who_makes_a_measure_the_texts_speak_of_is_no_fact_of_a_held_document(laws_and_vocab):
+    from assistant.answer.document_facts import asked_facts
+
+    _, vocab = laws_and_vocab
+    assert asked_facts(read_question("事业单位投资建设项目的管理办法由谁制定？", vocab)) == []
+    assert asked_facts(read_question("这个方案是哪个单位印发的？", vocab)) == ["issuer"]

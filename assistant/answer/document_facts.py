@@ -25,6 +25,9 @@ from assistant.understand.reading import Reading, content_words
 
 # The question must be about a document: it names one, or says 这个条例 / 本办法 / 通知 …
 _DOC_WORD = re.compile(r"条例|法律|[^方办做]法(?![律规定人])|办法|规定|方案|文件|通知|细则|决定|意见|政策|文$|号文")
+# A document named by what it is about (…项目的核准和备案管理办法), not pointed at (这个办法).
+_OTHER_DOCUMENT = re.compile(r"([\u4e00-\u9fff]{4,})(?:管理办法|实施办法|办法|规定|细则|目录|名录)")
+_THIS = re.compile(r"(?:这个|这份|这部|这项|该|本|此|那个|那份|上述)$")
 _WHEN = re.compile(r"什么时候|何时|哪天|哪一天|哪日|几号|几月|日期|时间|哪年|起始|从哪|开始")
 _FACTS: dict[str, re.Pattern] = {
     # 实行 and 生效 are how people write 施行.
@@ -86,6 +89,8 @@ def asked_facts(reading: Reading) -> list[str]:
         return ["versions"]
     if not (reading.doc_ids or _DOC_WORD.search(text) or _FACTS["number"].search(text)):
         return []  # 文号 is a document's own: it needs no 文件 beside it (…，文号多少)
+    if not reading.doc_ids and (m := _OTHER_DOCUMENT.search(text)) and not _THIS.search(m.group(1)):
+        return []  # 国防科技工业企业…的管理办法由谁制定: a document the texts speak of, not a held one
     found: list[tuple[int, str]] = []
     for fact, pattern in _FACTS.items():
         m = pattern.search(text)

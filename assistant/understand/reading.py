@@ -70,6 +70,10 @@ _LOCAL_TITLE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:省|市|自治区)[\u4e00-\u9
 # index does not hold unless its text writes that very name. A measure the texts cite but the
 # index lacks is declined as 《…》 is: what it says is not held.
 _DISTRICT_TITLE = re.compile(r"[\u4e00-\u9fff]{2,3}(?:区|县)(?![块域间])[\u4e00-\u9fff]{4,18}?(?:管理办法|实施办法|暂行办法|办法|实施细则|细则|规定)")
+# A document named bare with its edition (政府核准的投资项目目录（2016年本）, …办法（试行）): a
+# document, held only when a held title is it.
+_EDITION_TITLE = re.compile(r"([\u4e00-\u9fff]{4,30}?(?:目录|清单|名录|办法|规定|细则|标准|规划|方案|意见|通知))"
+                            r"[（(]\s*(?:(?:19|20)\d{2}\s*年?\s*(?:本|版|修订|修正)|试行|暂行)\s*[)）]")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
 # Words of asking itself: they say what kind of answer is wanted, not what about.
@@ -469,6 +473,11 @@ def _documents(question: str, vocab: Vocabulary) -> tuple[list[str], list[str], 
         # (a one-character slip in a held title is that title).
         name = m.group(0)
         if not any(name in t for t in titles) and not vocab.match_title(name) and not near_miss(name, held_titles):
+            unknown.append(name)
+    for m in _EDITION_TITLE.finditer(flat):
+        name = m.group(0)
+        if (not any(m.group(1) in t for t in titles) and not vocab.match_title(m.group(1))
+                and not any(m.group(1) in u or u in name for u in unknown)):
             unknown.append(name)
     for m in _DISTRICT_TITLE.finditer(flat):
         name = m.group(0)
