@@ -103,11 +103,16 @@ def _own_follow_up(question: str, earlier: str, vocab: Vocabulary) -> str | None
     bare = re.sub(r"^(?:那么|那|还有|另外)|呢?[？?。！!\s]*$", "", question)
     own = [w for w in content_words(bare) if w not in earlier and specificity(w) >= MEDIUM and w in vocab.text]
     asked = [x for x in re.split(r"[，,。；;]", earlier.rstrip("？?。！! ")) if _ASKS_WORD.search(x)]
-    if len(bare) < OWN_FOLLOW_UP_CHARS or not own or not asked or _ASKS_WORD.search(bare):
-        return None
-    return f"{bare}，{asked[-1]}？"
+    shared = [w for w in content_words(bare) if w in earlier and specificity(w) >= MEDIUM]
+    if len(bare) < OWN_FOLLOW_UP_CHARS or not own or not asked or _ASKS_WORD.search(bare) \
+            or shared or _IF.match(bare):
+        return None  # 那要是没法整改消除影响呢: the earlier case with one condition changed
+    # …还能整改的话怎么罚: the earlier condition gives way to the follow-up's own case.
+    ask = re.split(r"的话|的情况下|情况下", asked[-1])[-1].strip("，, ")
+    return f"{bare}，{ask}？"
 
 
+_IF = re.compile(r"(?:要是|如果|假如|假设|万一|若|倘若)")
 # A word that asks (多少, 怎么, 吗…): a follow-up that has one asks its own question.
 _ASKS_WORD = re.compile(r"多少|几|怎么|如何|什么|哪|谁|吗|能否|是否|可以")
 

@@ -338,3 +338,21 @@ def test_who_makes_a_measure_the_texts_speak_of_is_no_fact_of_a_held_document(la
     _, vocab = laws_and_vocab
     assert asked_facts(read_question("事业单位投资建设项目的管理办法由谁制定？", vocab)) == []
     assert asked_facts(read_question("这个方案是哪个单位印发的？", vocab)) == ["issuer"]
+
+
+def test_a_kind_held_elsewhere_that_no_clause_found_speaks_of_declines(laws_and_vocab):
+    a = compose_from(laws_and_vocab, "拿到兼并收购的补助以后，这笔钱要交企业所得税吗？", (PLAN + "s6.6", 0.033))
+    assert a.abstained and "企业所得税" in a.answer and "相关的条文" in a.answer
+    b = compose_from(laws_and_vocab, "小微企业的企业所得税有什么优惠？", (PROMO + "art11", 0.033))
+    assert not b.abstained
+
+
+def test_a_district_of_a_city_whose_law_is_held_points_at_that_law(laws_and_vocab):
+    _, vocab = laws_and_vocab
+    r = read_question("浦东那块工业用地的控规容积率是多少？", vocab)
+    assert r.doc_ids == ["shanghai-urban-rural-planning-2018"]
+
+
+def test_a_rate_asked_in_english_is_a_rate():
+    assert _facet_missing("What is the tax rate for small firms?", "", ["国家实行有利于小型微型企业发展的税收政策。"]) \
+        == "具体数额或标准"

@@ -242,6 +242,7 @@ class _Composer:
         self.unsettled: str | None = None  # what was asked that the best clause does not state
         self.lead_sentence = ""
         self.missing_subject: str | None = None  # the question's main subject, held by no document
+        self.subject_elsewhere = False  # that subject is held, but by no clause found
         self.added: set[str] = set()  # clauses cited for a role or a version: their sentence is shown
         self.whole_ids: set[str] = set()  # articles quoted whole: the original wording was asked
         self.whole_lead = False  # the lead is a whole entry (a member, a unit's duty): nothing to add
@@ -582,6 +583,9 @@ class _Composer:
         """
         if not self.cites.citations:
             return None
+        if self.missing_subject and self.subject_elsewhere:
+            return (f"现有文件中与问题相关的条文没有关于“{self.missing_subject}”的规定，无法给出有依据的回答。\n"
+                    f"如需了解，请咨询相关主管部门。")
         if self.missing_subject:  # what is asked about: said first, it is why nothing answers
             return (f"现有文件没有关于“{self.missing_subject}”的规定，无法给出有依据的回答。\n"
                     f"如需了解，请咨询相关主管部门。")
@@ -632,6 +636,14 @@ class _Composer:
         if kinds:
             self.missing_subject = kinds[0]
             return f"现有文件没有关于“{'、'.join(kinds[:2])}”的规定。"
+        # …拿到的补助要不要交企业所得税？ — a kind (a tax) the question asks about that another
+        # document names but no clause found speaks of: what is asked is not what they settle.
+        last = [x for x in re.split(r"[。？?！!，,]", self._asking(question)) if x.strip()]
+        kinds = [w for w in default_lexicon().named_kinds(last[-1] if last else "") if w not in cited and not unheld(w)]
+        if kinds and self.cites.citations:
+            self.missing_subject = kinds[0]
+            self.subject_elsewhere = True
+            return f"所引条文没有关于“{kinds[0]}”的规定。"
         if self.unsettled and self.cites.citations:
             if (self.unsettled in (UNSETTLED.get(TIME_LIMIT.pattern), _AMOUNT_UNSETTLED)
                     and _states(self.unsettled, "".join(_MARKER.sub("", x) for x in lines))):
@@ -935,7 +947,8 @@ def _short(sentence: str) -> str:
 # A sum of money or a rate asked for, and the figures that give one.
 _ASKS_MONEY = re.compile(r"多少钱|几块钱|多少元|几万块|金额是多少|费用是多少|收多少费|"
                          r"多少(?:奖励|补助|补贴|奖补)?(?:资金|经费|奖金)|(?:奖励|补助|补贴|奖补)?(?:资金|经费|奖金)(?:有|是|能拿|能给)?多少")
-_ASKS_RATE = re.compile(r"(?:利率|税率|费率|缴费比例|比例)(?:具体|现在|目前)?(?:是|为|大概是)?多少|百分之几|几个点")
+_ASKS_RATE = re.compile(r"(?:利率|税率|费率|缴费比例|比例)(?:具体|现在|目前)?(?:是|为|大概是)?多少|百分之几|几个点|"
+                        r"\b(?:tax |interest |fee )?rate\b|\bpercentage\b", re.I)
 # What a rate asked for is a rate of: the two characters before 比例/利率 (缴费比例, 利息的利率).
 _RATE_OF = re.compile(r"([\u4e00-\u9fff]{2})的?(?:比例|利率|税率|费率)")
 _MONEY_FIGURE = re.compile(r"[\d一二三四五六七八九十百千两]\s*(?:万|亿|千)?元|%|百分之|‰|千分之|万分之")
@@ -1262,7 +1275,7 @@ def compose_parts(question: str, reading, part_hits: list[list[Hit]], vocab=None
                 more = comp.answer_lines(part.query, [other])[:1] if other is not None else []
                 got = [f"见上{marks}。", *more, *got[1:]]
         missing = _part_missing(comp, part.text, got)
-        if missing is None and any(_LEFT_OPEN.match(x) and (got[0].startswith("见上") or x.startswith("现有文件没有关于"))
+        if missing is None and any(_LEFT_OPEN.match(x) and (got[0].startswith("见上") or x.startswith(("现有文件没有关于", "所引条文没有关于")))
                                    for x in got):
             # A subject no document holds, or 见上 and a note that the clause above does not give
             # what this part asks.
@@ -1283,7 +1296,7 @@ def compose_parts(question: str, reading, part_hits: list[list[Hit]], vocab=None
 
 
 # A line that says the cited texts leave the part open.
-_LEFT_OPEN = re.compile(r"所引条文未规定|现有文件没有(?:关于|给出)")
+_LEFT_OPEN = re.compile(r"所引条文未规定|所引条文没有关于|现有文件没有(?:关于|给出)")
 
 
 def _part_missing(comp: "_Composer", part: str, got: list[str]) -> str | None:

@@ -509,7 +509,10 @@ def _place_docs(places: list[str], vocab: Vocabulary) -> list[str]:
     out = []
     for p in places:
         stem = _SUFFIX.sub("", p)
-        out.extend(d.doc_id for d in vocab.documents if len(stem) >= 2 and stem in d.title)
+        own = [d.doc_id for d in vocab.documents if len(stem) >= 2 and stem in d.title]
+        # 浦东 under 上海市城乡规划条例: a district of the city whose law is held.
+        out.extend(own or [d.doc_id for up in division_parents(p)[:1] for d in vocab.documents
+                           if len(up) >= 2 and up in d.title])
     return out
 
 
