@@ -101,6 +101,8 @@ def _own_follow_up(question: str, earlier: str, vocab: Vocabulary) -> str | None
     from assistant.retrieve.gate import specificity
 
     bare = re.sub(r"^(?:那么|那|还有|另外)|呢?[？?。！!\s]*$", "", question)
+    if read_versions(bare).named:
+        return None  # 那2025年修订后的版本呢: the earlier question of another version
     own = [w for w in content_words(bare) if w not in earlier and specificity(w) >= MEDIUM and w in vocab.text]
     asked = [x for x in re.split(r"[，,。；;]", earlier.rstrip("？?。！! ")) if _ASKS_WORD.search(x)]
     shared = [w for w in content_words(bare) if w in earlier and specificity(w) >= MEDIUM]

@@ -453,9 +453,6 @@ class _Composer:
         top_hit, top_sent, top_score = _prior(question, score_all(bridged) if bridged else scored, self.reading)
         if bridged:
             top_score = next((sc for h, _, sc in scored if h is top_hit), top_score)
-        timed = _timed_lead(asking, scored, top_hit, top_score, qwords)
-        if timed is not None:
-            top_hit, top_sent, top_score = timed
         party = self._party_lead(question, asking, top_hit, qwords, wants_number, negated)
         if party is not None:
             top_hit, top_sent = party
@@ -471,6 +468,9 @@ class _Composer:
                  and _bare(x[1]) == _bare(top_sent)]
         if inner and top_hit.clause.table is None:
             top_hit, top_sent = max(inner, key=lambda x: x[2])[:2]
+        timed = _timed_lead(asking, scored, top_hit, top_score, qwords)
+        if timed is not None:
+            top_hit, top_sent, top_score = timed
         whole = self._whole_article(asking, top_hit)
         if whole is not None:
             top_hit = whole  # 对…是怎么规定的？原文是什么？ — the article's wording, every paragraph
@@ -1051,7 +1051,7 @@ def _facet_missing(asking: str, body: str, cited: list[str]) -> str | None:
 
 
 # Words of time (期限, 有效期, 工作日): what a time limit is asked in, not what it is of.
-_TIME_WORDS = re.compile(r"期限|时限|期|时间|日|天|月|年|多久|多长|最长|最短|最晚|最迟")
+_TIME_WORDS = re.compile(r"期限|时限|期|时间|日|天|月|年|多久|多长|最长|最短|最晚|最迟|至少|最多|一般|通常|大概")
 # Words that say what is asked of a thing (its 流程, 材料, 标准), not which thing.
 _FACET_WORDS = re.compile(r"流程|程序|手续|材料|资料|地点|地方|部门|窗口|条件|标准|办法|收费|收取|征收")
 
