@@ -18,27 +18,20 @@ written here with a table (tests/test_tables.py's document).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from assistant.answer.arith import arith_answer
 from assistant.answer.extractive import _facet_missing, compose_parts
 from assistant.answer.normalize import normalize_question
 from assistant.answer.shapes import ASKS_TIME_LIMIT
-from assistant.corpus import parse_file
 from assistant.eligibility.chat import profile_from_question
-from assistant.models import DocumentMeta
 from assistant.retrieve.hybrid import Hit
 from assistant.tables.answer import table_answer
 from assistant.understand.reading import read_question
 from tests.conftest import compose_from
-from tests.test_tables import TABLE_DOC
+from tests.test_tables import county  # noqa: F401  (the county plan with a table, a fixture)
+from tests.test_unstated_facets import INV, PLAN, PROMO
 
-PLAN = "lzb-2024-22:"
-BIZ = "business-environment-2019:"
-INV = "investment-project-approval-2016:"
-PROMO = "sme-promotion-law-2017:"
 
 
 # --- criteria ---------------------------------------------------------------------
@@ -161,14 +154,6 @@ def test_a_rate_asked_is_quoted_not_computed(laws_and_vocab):
 
 # --- a follow-up that adds a column -----------------------------------------------
 
-@pytest.fixture(scope="module")
-def county(tmp_path_factory: pytest.TempPathFactory):
-    path: Path = tmp_path_factory.mktemp("asked") / "plan.md"
-    path.write_text(TABLE_DOC, encoding="utf-8")
-    meta = DocumentMeta(id="qs-plan", title="青山县城乡公共设施建设三年行动计划", files=["plan.md"])
-    return {c.id: c for c in parse_file(path, meta)}
-
-
 def test_a_follow_up_asks_the_earlier_column_of_its_row_and_one_more(county):
     a = table_answer("那西湖乡呢？口袋公园又要建几个？", county, history=["东山镇要改造多少公里农村道路？"])
     assert a is not None and not a.abstained
@@ -234,7 +219,7 @@ def test_a_version_year_of_one_title_raises_no_period_note_for_another():
 
     from assistant.documents.validity import document_notes
     from assistant.models import DocumentMeta
-
+    
     meta = DocumentMeta(id="biz", title="优化营商环境条例", files=["x.md"], valid_from=date(2020, 1, 1))
     assert document_notes(meta, date(2026, 1, 1), [meta], "优化营商环境条例和中小企业促进法（2017年修订）分别哪天施行？") == []
     assert document_notes(meta, date(2026, 1, 1), [meta], "2017年的营商环境怎么规定？")
