@@ -341,3 +341,11 @@ def test_a_district_of_a_city_whose_law_is_held_points_at_that_law(laws_and_voca
 def test_a_rate_asked_in_english_is_a_rate():
     assert _facet_missing("What is the tax rate for small firms?", "", ["国家实行有利于小型微型企业发展的税收政策。"]) \
         == "具体数额或标准"
+
+
+@pytest.mark.parametrize("question", ["哪几个镇乡要建成15个口袋公园？", "建成口袋公园任务是15个的镇（乡）都有哪些？",
+                                      "要建成15个口袋公园的是哪几个镇乡？"])
+def test_rows_at_a_value_named_without_only_are_found(county, question):
+    a = table_answer(question, county)
+    assert a is not None and "东山镇" in a.answer and "西湖乡" in a.answer
+    assert "南岭镇" not in a.answer and "北坡乡" not in a.answer

@@ -72,6 +72,12 @@ _AFTER = [(r"及以上|以上", ">="), (r"及以下|以下", "<=")]
 _EXACT = re.compile(r"(?:正好|恰好|刚好|刚刚好|只有|仅有|仅为|都是|等于)\s*(?:是|为|有)?\s*"
                     r"(\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+)\s*[^\d\s，。？?]{0,5}?的")
 _NUM = r"(\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+)"
+# A value named before 的 and a which (要改造2个老旧工业区块的是哪几个, 任务是12家的街道有哪些,
+# 涉企用地90亩的有哪些): the rows at it. Read only when the question asks which rows.
+_UNIT_AT = r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:个|家|亩|所|公里|万平方米|平方米|万元|项|处|%)"
+_AT_VALUE = re.compile(_UNIT_AT + r"[\u4e00-\u9fff（）()]{0,12}?的(?=[\u4e00-\u9fff（）()]{0,10}(?:是哪|有哪|都有|都是|包括))|"
+                       r"哪[几些个][^，。？?\d]{0,10}?(?:要|是|为|有|需要)[^，。？?\d]{0,8}?" + _UNIT_AT
+                       + r"[\u4e00-\u9fff（）()]{0,14}[？?]?$")
 # Ask words that would otherwise match a header's characters (完成, 提升 …): masked first.
 _OP_WORDS = re.compile("|".join(p.pattern for p in (_TOTALS, _SUM, _SHARE, _EXTREME, _COMPARE, _PROGRESS, _DONE))
                        + r"|多少|是多少|几|任务|指标|目标|要求|分别|各是|各项|数值|数据")
@@ -289,8 +295,8 @@ def _threshold(text: str) -> tuple[Comparator, Decimal] | None:
         m = re.search(rf"{_NUM}\s*[^\d\s]{{0,4}}?(?:{words})", text)
         if m and (value := _to_number(m.group(1))) is not None:
             return op, value  # type: ignore[return-value]
-    m = _EXACT.search(text)
-    if m and (value := _to_number(m.group(1))) is not None:
+    m = _EXACT.search(text) or _AT_VALUE.search(text)
+    if m and (value := _to_number(next(g for g in m.groups() if g))) is not None:
         return "==", value
     return None
 
