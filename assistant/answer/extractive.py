@@ -468,7 +468,7 @@ class _Composer:
                  and _bare(x[1]) == _bare(top_sent)]
         if inner and top_hit.clause.table is None:
             top_hit, top_sent = max(inner, key=lambda x: x[2])[:2]
-        timed = _timed_lead(asking, scored, top_hit, top_score, qwords)
+        timed = _timed_lead(asking, scored, top_hit, top_sent, top_score, qwords)
         if timed is not None:
             top_hit, top_sent, top_score = timed
         whole = self._whole_article(asking, top_hit)
@@ -1312,7 +1312,7 @@ def _part_missing(comp: "_Composer", part: str, got: list[str]) -> str | None:
 _ELAPSED = re.compile(r"满\s*[\d一二三四五六七八九十两]+\s*(?:个工作日|个月|日|天|年)|届满")
 
 
-def _timed_lead(asking: str, scored: list[tuple[Hit, str, float]], top: Hit, top_score: float,
+def _timed_lead(asking: str, scored: list[tuple[Hit, str, float]], top: Hit, top_sent: str, top_score: float,
                 qwords: set[str]) -> tuple[Hit, str, float] | None:
     """A time limit asked (投诉…多久能有个结果) that the top clause does not state, when a close
     clause of the same document states one in a sentence about the question (…自收到投诉材料之日起
@@ -1325,7 +1325,10 @@ def _timed_lead(asking: str, scored: list[tuple[Hit, str, float]], top: Hit, top
             continue
         timed = [x for x in sentences(hit.clause.text) if TIME_LIMIT.search(x) and _score(x, qwords) > 0]
         best = max(timed, key=lambda x: _score(x, qwords), default=None)
-        if best is not None and (sc >= TIMED_CLOSE * top_score or _score(best, own) > _score(top.clause.text, own)):
+        # It must say as much of what is asked as the top's sentence (大型企业…付款期限 is not
+        # answered by 机关…30日内), and be close, or say more of it.
+        if best is not None and _score(best, own) >= _score(top_sent, own) and (
+                sc >= TIMED_CLOSE * top_score or _score(best, own) > _score(top.clause.text, own)):
             return hit, best, sc
     return None
 
