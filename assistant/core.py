@@ -28,7 +28,7 @@ from assistant.retrieve.stated import named_only, unheld_contents
 from assistant.understand.lexicon import default_lexicon
 from assistant.understand.names import correction_note, prefer_named
 from assistant.understand.spelling import correct_slips, correct_titles
-from assistant.understand.reading import (MEDIUM, SPECIFIC, Part, Reading, content_words, leans_on_history, negated, quote_held,
+from assistant.understand.reading import (CONDITION, MEDIUM, SPECIFIC, Part, Reading, content_words, leans_on_history, negated, quote_held,
                                           names_own_subject, read_question, retrieval_text)
 from assistant.understand.versions import read_versions, resolve, strip_cues, version_name
 from assistant.understand.vocabulary import Vocabulary, build_vocabulary
@@ -107,14 +107,13 @@ def _own_follow_up(question: str, earlier: str, vocab: Vocabulary) -> str | None
     asked = [x for x in re.split(r"[，,。；;]", earlier.rstrip("？?。！! ")) if _ASKS_WORD.search(x)]
     shared = [w for w in content_words(bare) if w in earlier and specificity(w) >= MEDIUM]
     if len(bare) < OWN_FOLLOW_UP_CHARS or not own or not asked or _ASKS_WORD.search(bare) \
-            or shared or _IF.match(bare):
+            or shared or CONDITION.match(bare):
         return None  # 那要是没法整改消除影响呢: the earlier case with one condition changed
     # …还能整改的话怎么罚: the earlier condition gives way to the follow-up's own case.
     ask = re.split(r"的话|的情况下|情况下", asked[-1])[-1].strip("，, ")
     return f"{bare}，{ask}？"
 
 
-_IF = re.compile(r"(?:要是|如果|假如|假设|万一|若|倘若)")
 # A word that asks (多少, 怎么, 吗…): a follow-up that has one asks its own question.
 _ASKS_WORD = re.compile(r"多少|几|怎么|如何|什么|哪|谁|吗|能否|是否|可以")
 
@@ -348,9 +347,11 @@ class Assistant:
         # shares more words (受理投诉的渠道 beside 30日内形成处理结果).
         shape = next((p for ask, p in SHAPES if ask.search(query)), None)
 
+        def states(clause: Clause, score: float) -> bool:  # it states the shape asked, about the question
+            return shape is not None and score > 0 and any(shape.search(s) for s in sentences(clause.text))
+
         def rank(x: tuple[tuple[str, float], Hit]) -> tuple[bool, float]:
-            return (shape is not None and any(shape.search(s) for s in sentences(x[1].clause.text))
-                    and x[0][1] > 0, x[0][1])
+            return states(x[1].clause, x[0][1]), x[0][1]
 
         best = [max(((best_sentence(h.clause, qwords), h) for h in hits), key=rank, default=None)
                 for hits in part_hits]
@@ -363,19 +364,19 @@ class Assistant:
         for i, hits in enumerate(part_hits):
             if not hits or best[i] is None:
                 continue
-            if i == anchor:
-                if rank(best[i])[0] and best[i][1] is not hits[0]:
-                    out[i] = [best[i][1], *(h for h in hits if h is not best[i][1])]
-                continue
-            doc = hits[0].clause.doc_id
-            twin = counterpart(sentence, [c for c in clauses.values() if c.doc_id == doc])
-            # The counterpart must be about the question nearly as much as the version's own best
-            # clause: a version that states what is asked elsewhere (30日内形成处理结果, beside a
-            # twin about 转交) answers with its own.
-            if twin is not None and best_sentence(twin, qwords)[1] >= ALIGN_SHARE * best[i][0][1] \
-                    and not rank(best[i])[0] > rank(((best_sentence(twin, qwords)), Hit(clause=twin, score=0.0)))[0]:
-                out[i] = [Hit(clause=twin, score=hits[0].score)]
-            elif rank(best[i])[0] and best[i][1] is not hits[0]:
+            own_states = rank(best[i])[0]
+            if i != anchor:
+                doc = hits[0].clause.doc_id
+                twin = counterpart(sentence, [c for c in clauses.values() if c.doc_id == doc])
+                twin_score = best_sentence(twin, qwords)[1] if twin is not None else 0.0
+                # The counterpart must be about the question nearly as much as the version's own best
+                # clause: a version that states what is asked elsewhere (30日内形成处理结果, beside a
+                # twin about 转交) answers with its own.
+                if twin is not None and twin_score >= ALIGN_SHARE * best[i][0][1] \
+                        and (not own_states or states(twin, twin_score)):
+                    out[i] = [Hit(clause=twin, score=hits[0].score)]
+                    continue
+            if own_states and best[i][1] is not hits[0]:
                 out[i] = [best[i][1], *(h for h in hits if h is not best[i][1])]
         return out
 

@@ -583,11 +583,9 @@ class _Composer:
         """
         if not self.cites.citations:
             return None
-        if self.missing_subject and self.subject_elsewhere:
-            return (f"现有文件中与问题相关的条文没有关于“{self.missing_subject}”的规定，无法给出有依据的回答。\n"
-                    f"如需了解，请咨询相关主管部门。")
         if self.missing_subject:  # what is asked about: said first, it is why nothing answers
-            return (f"现有文件没有关于“{self.missing_subject}”的规定，无法给出有依据的回答。\n"
+            where = "现有文件中与问题相关的条文" if self.subject_elsewhere else "现有文件"
+            return (f"{where}没有关于“{self.missing_subject}”的规定，无法给出有依据的回答。\n"
                     f"如需了解，请咨询相关主管部门。")
         body = _MARKER.sub("", text.split("\n依据：")[0]) + "".join(_supporting_text(text))
         if self.unsettled:
@@ -1003,6 +1001,10 @@ _ASKS_PROCEDURE = (
 )
 
 
+# Every pattern of what is asked of a thing and what gives it: their words name no thing.
+_PROCEDURE_WORDS = tuple(p for _, asks, gives in _ASKS_PROCEDURE for p in (asks, gives))
+
+
 def _facet_missing(asking: str, body: str, cited: list[str]) -> str | None:
     """What the question asks that none of the cited texts gives: a figure of the kind asked
     (money, a rate; per the unit asked; of the thing asked), or how to obtain something (the
@@ -1045,7 +1047,7 @@ def _facet_missing(asking: str, body: str, cited: list[str]) -> str | None:
         # How to obtain what the lead speaks of: the lead's clause says it, or nothing does. A lead
         # that says how to obtain something else (申请破产要提交哪些材料 → the materials of a
         # project application) does not speak of what is asked.
-        if asks.search(asking) and not (any(gives.search(x) for x in lead) and _speaks_of(asking, cited[0], *(p for _, *pair in _ASKS_PROCEDURE for p in pair))):
+        if asks.search(asking) and not (any(gives.search(x) for x in lead) and _speaks_of(asking, cited[0], *_PROCEDURE_WORDS)):
             return what
     return None
 

@@ -172,6 +172,12 @@ _EACH = re.compile(r"(?P<items>[^，,。？?；;！!]{2,60}?)(?:[，,]\s*(?P<com
 _JOIN = re.compile(r"和|、|以及|跟")
 
 
+def short_title(title: str) -> str:
+    """A held title as a question writes it bare: without a bracketed note or 中华人民共和国
+    (中小企业促进法)."""
+    return re.sub(r"^(?:中华人民共和国|中国)", "", re.sub(r"[（(].*?[)）]", "", title))
+
+
 def _each_asked(text: str, vocab: Vocabulary) -> str:
     """A question asked of several things at once (优化营商环境条例和中小企业促进法分别是哪天施行的？)
     as one question per thing (…条例是哪天施行的？…促进法是哪天施行的？), so that each is answered
@@ -181,8 +187,7 @@ def _each_asked(text: str, vocab: Vocabulary) -> str:
     if m is None:
         return text
     # A held title that holds a joining word (…核准和备案管理条例) is one thing.
-    titles = sorted({re.sub(r"^(?:中华人民共和国|中国)", "", re.sub(r"[（(].*?[)）]", "", d.title)) for d in vocab.documents},
-                    key=len, reverse=True)
+    titles = sorted({short_title(d.title) for d in vocab.documents}, key=len, reverse=True)
     whole = m.group("items")
     kept = [t for t in titles if len(t) >= 4 and _JOIN.search(t) and t in whole]
     for i, t in enumerate(kept):
@@ -221,13 +226,13 @@ _SEVERAL = re.compile(r"^(?:有)?几[家个位名项块宗笔间户](?=[\u4e00-\
 
 # A condition that opens a segment (如果情况复杂延长，最长到哪天？): between two questions it
 # belongs to the question after it, not to the asker's background.
-_CONDITION = re.compile(r"^(?:如果|要是|假如|假设|若|倘若|万一|一旦|如遇|遇到)")
+CONDITION = re.compile(r"^(?:如果|要是|假如|假设|若|倘若|万一|一旦|如遇|遇到)")
 
 
 def _attach_conditions(segs: list[str]) -> list[str]:
     """Join a condition segment that follows a question to the question it sets up."""
     return _join_next(segs, lambda seg, nxt, before: bool(
-        _CONDITION.match(seg) and not _is_asking(seg) and any(_is_asking(x) for x in before) and _is_asking(nxt)))
+        CONDITION.match(seg) and not _is_asking(seg) and any(_is_asking(x) for x in before) and _is_asking(nxt)))
 
 
 def _join_next(segs: list[str], joins: Callable[[str, str, list[str]], bool]) -> list[str]:
@@ -464,7 +469,7 @@ def _documents(question: str, vocab: Vocabulary) -> tuple[list[str], list[str], 
     flat = question.replace(" ", "")
     for d in vocab.documents:
         # A held title (or its place) written without 《》: 中小企业促进法, 上海的规划条例.
-        short = re.sub(r"^(?:中华人民共和国|中国)", "", re.sub(r"[（(].*?[)）]", "", d.title))
+        short = short_title(d.title)
         if len(short) >= 4 and short in flat:
             ids.append(d.doc_id)
     held_titles = "\n".join(d.title for d in vocab.documents)
@@ -579,7 +584,7 @@ def _versions_not_held(flat: str, years: list[int], doc_ids: list[str], vocab: V
     def distance(doc: HeldDocument, y: int) -> int:
         """From the year to the title it names: the title written after a year that opens the
         name (1998年版的…条例), before one in brackets after it (…法（2017年修订）)."""
-        short = re.sub(r"^(?:中华人民共和国|中国)", "", re.sub(r"[（(].*?[)）]", "", doc.title))
+        short = short_title(doc.title)
         at, far = flat.find(str(y)), len(flat) + 1
         found = list(re.finditer(re.escape(short), flat))
         if at > 0 and flat[at - 1] in "（(":
