@@ -84,6 +84,8 @@ HOME_RANK = 3
 # A version's counterpart of the leading version's clause answers for it when it scores at least
 # this share of that version's own best clause on the question's words.
 ALIGN_SHARE = 0.75
+# How far down each version's ranking a clause is tried as the provision the versions compare.
+ALIGN_DEPTH = 3
 # A part that opens by pointing back at what was told (这种…, 那个…, 此类…).
 _POINTS_BACK = re.compile(r"(?:那么|那|这|此|该|上述|其)")
 
@@ -182,6 +184,15 @@ class Evidence:
     hits: list[Hit]        # retrieved clauses, best first (before the in-force preference)
     signals: GateSignals
     note: str = ""         # how a slipped name was read (（问题中的“付组长”按“副组长”理解。）)
+
+
+def _article(clause: Clause, clauses: dict[str, Clause]) -> str:
+    """The id of the article a clause belongs to (a paragraph's or an item's article); a clause
+    outside any article (a section of a plan) is its own."""
+    node = clause
+    while node.kind != "article" and node.parent_id in clauses:
+        node = clauses[node.parent_id]
+    return node.id if node.kind == "article" else clause.id
 
 
 class Assistant:
@@ -339,45 +350,66 @@ class Assistant:
                        vocab=self.vocabulary, clauses=clauses)
 
     def _aligned(self, query: str, part_hits: list[list[Hit]]) -> list[list[Hit]]:
-        """Versions compared answer with the same provision: the version whose clauses answer
-        the question best leads, and each other version answers with its counterpart of that
-        clause (核算并退还 in 2025 beside 核实和结算 in 2020, not another article about 保证金)."""
+        """Versions compared answer with the same provision. Each of the first clauses retrieval
+        found in any version is tried as the provision: with its counterpart in each other version
+        (核算并退还 in 2025 beside 核实和结算 in 2020), it makes a pairing. The pairing whose
+        clauses retrieval ranked highest in their own versions wins, so that the versions agree
+        on what is compared and neither is answered with a clause that only shares more words
+        (验收合格之日起算 beside 大型企业…60日内)."""
         qwords = set(words(query))
-        # A time limit or a penalty asked: a clause that states one answers before one that
-        # shares more words (受理投诉的渠道 beside 30日内形成处理结果).
+        # A time limit or a penalty asked: a pairing whose clauses state one answers before one
+        # retrieval ranks higher (受理投诉的渠道 beside 10个工作日内转交).
         shape = next((p for ask, p in SHAPES if ask.search(query)), None)
 
         def states(clause: Clause, score: float) -> bool:  # it states the shape asked, about the question
             return shape is not None and score > 0 and any(shape.search(s) for s in sentences(clause.text))
 
-        def rank(x: tuple[tuple[str, float], Hit]) -> tuple[bool, float]:
-            return states(x[1].clause, x[0][1]), x[0][1]
+        def found(hits: list[Hit], clause: Clause) -> float:  # how high retrieval ranked it (or its article)
+            return max((h.score for h in hits if h.clause.id == clause.id or clause.id.startswith(h.clause.id + ".")
+                        or h.clause.id.startswith(clause.id + ".")), default=0.0)
 
-        best = [max(((best_sentence(h.clause, qwords), h) for h in hits), key=rank, default=None)
-                for hits in part_hits]
-        if sum(b is not None for b in best) < 2:
+        own = [best_sentence(hits[0].clause, qwords)[1] if hits else 0.0 for hits in part_hits]
+        if sum(bool(h) for h in part_hits) < 2:
             return part_hits
-        anchor = max(range(len(best)), key=lambda i: rank(best[i]) if best[i] else (False, -1.0))
-        sentence = best[anchor][0][0]
         clauses = self.index.clauses()
-        out = list(part_hits)
+        by_doc: dict[str, list[Clause]] = {}
+        for c in clauses.values():
+            by_doc.setdefault(c.doc_id, []).append(c)
+        best: tuple[tuple[int, float], list[Hit | None]] | None = None
         for i, hits in enumerate(part_hits):
-            if not hits or best[i] is None:
-                continue
-            own_states = rank(best[i])[0]
-            if i != anchor:
-                doc = hits[0].clause.doc_id
-                twin = counterpart(sentence, [c for c in clauses.values() if c.doc_id == doc])
-                twin_score = best_sentence(twin, qwords)[1] if twin is not None else 0.0
-                # The counterpart must be about the question nearly as much as the version's own best
-                # clause: a version that states what is asked elsewhere (30日内形成处理结果, beside a
-                # twin about 转交) answers with its own.
-                if twin is not None and twin_score >= ALIGN_SHARE * best[i][0][1] \
-                        and (not own_states or states(twin, twin_score)):
-                    out[i] = [Hit(clause=twin, score=hits[0].score)]
+            for hit in hits[:ALIGN_DEPTH]:
+                sentence, score = best_sentence(hit.clause, qwords)
+                if score <= 0:
                     continue
-            if own_states and best[i][1] is not hits[0]:
-                out[i] = [best[i][1], *(h for h in hits if h is not best[i][1])]
+                chosen: list[Hit | None] = [None] * len(part_hits)
+                chosen[i] = hit
+                n_states, total = int(states(hit.clause, score)), hit.score
+                for j, other in enumerate(part_hits):
+                    if j == i or not other:
+                        continue
+                    twin = counterpart(sentence, by_doc.get(other[0].clause.doc_id, []))
+                    twin_score = best_sentence(twin, qwords)[1] if twin is not None else 0.0
+                    # The counterpart must be about the question nearly as much as the version's own
+                    # first clause: a version that says what is asked elsewhere answers with its own.
+                    if twin is None or twin_score < ALIGN_SHARE * own[j]:
+                        continue
+                    chosen[j] = Hit(clause=twin, score=other[0].score)
+                    n_states += states(twin, twin_score)
+                    total += found(other, twin)
+                if best is None or (n_states, total) > best[0]:
+                    best = ((n_states, total), chosen)
+        if best is None:
+            return part_hits
+        # Each version answers from the article of its clause of the pairing (its paragraphs say
+        # the rest: 10个工作日内转交 beside 30日内形成处理结果), not from another article.
+        out = []
+        for hits, pick in zip(part_hits, best[1]):
+            if pick is None or not hits:
+                out.append(hits)
+                continue
+            article = _article(pick.clause, clauses)
+            out.append([pick, *(h for h in hits if h.clause.id != pick.clause.id
+                                and _article(h.clause, clauses) == article)])
         return out
 
     def _route_fns(self) -> list[tuple[str, Callable]]:
@@ -583,17 +615,37 @@ class Assistant:
         previous = ""
         home: list[str] | None = None
         asked_before = ""
+        last_scope: Reading | None = None
         composed = list(reading.parts)  # each part as the answer is composed for it
         found: list[str] = []  # figures with their units that earlier parts computed or read (300亩)
         for part, own_reading in zip(reading.parts, part_readings):
             # A question that names versions: each part within its own (none named: the one in force).
             scope = own_reading if reading.versions else reading
+            if reading.versions and not scope.doc_ids and read_versions(part.text).named:
+                # 2025年修订后…？旧版写的是…？ — a part that names a version but no title means a
+                # version of what the whole question compares.
+                scope, _ = self._versions(scope.model_copy(update={"doc_ids": reading.versions}), scope.question, [],
+                                          self.settings.top_k)
             asked = strip_cues(part.query, read_versions(part.query)) if reading.versions else part.query
             own_subject = names_own_subject(read_question(asked, self.vocabulary), self.vocabulary)
             asked_subject = own_subject  # whether what the part is asked by names a subject
-            if asked_before and not own_subject:
+            # 老版本呢 — a part that names nothing but a version, though its query carries the
+            # part before (老版本，新条例对…也有限制吗).
+            bare = strip_cues(part.text, read_versions(part.text)) if reading.versions else part.text
+            borrowed = bool(asked_before) and not (
+                own_subject and names_own_subject(read_question(bare, self.vocabulary), self.vocabulary))
+            if borrowed and reading.versions and not read_versions(part.text).named and last_scope is not None:
+                scope = last_scope  # 2020年那版…怎么规定的，有没有60天的硬性要求 — the same version
+            if borrowed:
                 asked = asked_before  # 2025版的说法一样吗: the part before says what
                 asked_subject = names_own_subject(read_question(asked, self.vocabulary), self.vocabulary)
+                before = {h.clause.doc_id for h in part_hits[-1][:1]} if part_hits else set()
+                if len(scope.versions) > 1 and before & set(scope.versions):
+                    # …？和2020版比有啥变化 — the version the part before was answered from is what
+                    # this one is compared with: it is answered from the other.
+                    rest = [d for d in scope.versions if d not in before]
+                    scope = scope.model_copy(update={"versions": rest,
+                                                     "doc_ids": [d for d in scope.doc_ids if d not in before] or rest})
             # A later part that names a subject of its own and does not point back (…？市场准入这块
             # 又是哪个部门把关) has moved on from the situation told; one that points back (这种拖延
             # 验收会怎么处理) has not.
@@ -619,6 +671,12 @@ class Assistant:
                 # part that left the situation behind is answered from the first part's document
                 # when that document is close to the top (a part that kept it is anchored by it).
                 hits = [h for h in hits if h.clause.doc_id in home]
+            last_scope = scope
+            if borrowed and reading.versions and part_hits and part_hits[-1] and hits \
+                    and hits[0].clause.doc_id != part_hits[-1][0].clause.doc_id:
+                # The same provision in the other version: the two parts are aligned as versions
+                # compared in one question are.
+                part_hits[-1], hits = self._aligned(asked, [part_hits[-1], hits])
             part_hits.append(hits)
             own = own_reading.question
             done: Answer | str | None = document_fact_answer(part.text, own_reading, hits, clauses, self.documents())

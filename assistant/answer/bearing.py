@@ -62,6 +62,9 @@ ROLE_SHARE = 0.5
 # Another version's counterpart must share at least this share of the lead sentence's words
 # (weighted by specificity).
 VERSION_SHARE = 0.5
+# A counterpart's sentence opens with at least this share of the best opening's words (who does what).
+HEAD_SHARE = 0.95
+_HEAD = re.compile(r"[，,：:；;]")
 # At most this many citations in one answer once roles and versions are added.
 MAX_WITH_BEARING = 5
 # The rule a penalty item restates shares at least this share of the item's words (weighted
@@ -729,16 +732,44 @@ def counterpart(sentence: str, candidates: list[Clause]) -> Clause | None:
     """The clause of another version that states the rule ``sentence`` states: the one whose
     sentence shares most of its words (at least :data:`VERSION_SHARE` of them), and of an
     article and its paragraph both alike, the paragraph (the narrower cite)."""
+    # The article's number is no word of its rule (第十五条 in one version is another rule in the next).
+    sentence = _ARTICLE_START.sub("", sentence.strip())
     lwords = {w for w in words(sentence) if len(w) >= 2}
     full = _score(sentence, lwords)
     if full <= 0:
         return None
-    best: tuple[float, int, Clause] | None = None
+    # Who does what is named first (大型企业从中小企业采购…); the figures and limits after it are
+    # what a revision changes (…60日内 where the old text said 合理约定). Of the alike clauses, those
+    # whose sentence opens as this one does nearly as well as the best are the counterparts.
+    head = _HEAD.split(sentence, 1)[0]
+    hwords = {w for w in words(head) if len(w) >= 2}
+    alike: list[tuple[float, float, int, Clause]] = []
     for c in candidates:
-        sc = max((_score(s, lwords) for s in sentences(c.text) if not boilerplate(s, c)), default=0.0)
-        if sc >= VERSION_SHARE * full and (best is None or (sc, -len(c.text)) > best[:2]):
-            best = (sc, -len(c.text), c)
-    return best[2] if best else None
+        scored = [(_score(t, lwords), t) for s in sentences(c.text) if not boilerplate(s, c)
+                  for t in [_ARTICLE_START.sub("", s.strip())]]
+        sc = max((x[0] for x in scored), default=0.0)
+        if sc >= VERSION_SHARE * full:
+            opens = max(_alike_heads(head, hwords, _HEAD.split(t, 1)[0]) for _, t in scored)
+            alike.append((opens, sc, -len(c.text), c))
+    if not alike:
+        return None
+    if not head.endswith("的"):  # 合同另有约定的，… opens with a condition, not with who does what
+        top_head = max(a[0] for a in alike)
+        alike = [a for a in alike if a[0] >= HEAD_SHARE * top_head]
+    # Of an article and its paragraph both alike, the paragraph (the narrower cite).
+    narrow = [a for a in alike if not any(b[3].id.startswith(a[3].id + ".") for b in alike)]
+    return max(narrow or alike, key=lambda a: a[1:3])[3]
+
+
+def _alike_heads(head: str, hwords: set[str], other: str) -> float:
+    """How alike two sentence openings are: the lesser of the shares of each one's words the other
+    holds (机关、事业单位从中小企业采购… is not 大型企业从中小企业采购…, nor is a longer opening that
+    holds it among other parties)."""
+    owords = {w for w in words(other) if len(w) >= 2}
+    mine, theirs = _score(head, hwords), _score(other, owords)
+    if mine <= 0 or theirs <= 0:
+        return 0.0
+    return min(_score(other, hwords) / mine, _score(head, owords) / theirs)
 
 
 def other_versions(vocab, lead: Clause) -> set[str]:

@@ -240,6 +240,7 @@ class _Composer:
         self.clauses = clauses or {}  # every indexed clause by id: a hit's parent, a cited article
         self.shown: list[str] = []  # sentences already stated, so quotes do not repeat them
         self.unsettled: str | None = None  # what was asked that the best clause does not state
+        self.not_given: str | None = None  # what was asked that no cited clause gives (所问的具体期限)
         self.lead_sentence = ""
         self.missing_subject: str | None = None  # the question's main subject, held by no document
         self.subject_elsewhere = False  # that subject is held, but by no clause found
@@ -421,7 +422,9 @@ class _Composer:
         ``context``: the situation the asker described before a part (…要我们交现金保证金，…
         他们违规了会怎样): its words say which penalty or rule bears on the lead.
         """
-        qwords = set(words(question))
+        # The words of the asking phrase (有没有规定多少天内) say what shape the answer takes, not
+        # what it is about: a sentence is not chosen for sharing them (未在规定的期限内).
+        qwords = set(words(_ASKING_PHRASE.sub("，", question))) or set(words(question))
         # What is asked, not what is told (几家企业联合改造，… asks no number).
         asking = self._asking(question)
         wants_number = bool(WANTS_AMOUNT.search(asking))
@@ -597,8 +600,15 @@ class _Composer:
             return self._not_given(missing)
         return None
 
+    def none_stated(self) -> bool:
+        """Whether what was found missing is a time limit or a figure that no cited clause states
+        at all (投诉…及时处理: no days), rather than one stated of something else (临时许可证…两年)."""
+        shape = {UNSETTLED.get(TIME_LIMIT.pattern): TIME_LIMIT, _AMOUNT_UNSETTLED: STATED_NUMBER}.get(self.not_given)
+        return shape is not None and not any(shape.search(c.text) for c in self.cites.citations)
+
     def _not_given(self, what: str) -> str:
         """The abstention that says the first cited clause does not give ``what`` was asked."""
+        self.not_given = what
         first = self.cites.citations[0]
         said = _short(self.lead_sentence).rstrip("。；;") if self.lead_sentence else ""
         return f"现有文件没有给出所问的{what}：{first.label}只写道“{said}”，未规定{what}。\n如需{what}，请咨询相关主管部门。"
@@ -1166,12 +1176,14 @@ def compose(question: str, hits: list[Hit], reading=None, vocab=None,
     lines = comp.answer_lines(question, hits)
     qwords = set(words(question))
     led = {comp.lead_hit.clause.id: comp.lead_hit} if getattr(comp, "lead_hit", None) is not None else {}
-    lines += ["", *comp.basis({**led, **{h.clause.id: h for h in hits}}, qwords)]
-    text = "\n".join(lines)
+    basis = ["", *comp.basis({**led, **{h.clause.id: h for h in hits}}, qwords)]
+    text = "\n".join(lines + basis)
     unstated = comp.unstated(text)
-    if unstated is not None and comp.unsettled and _asks_whether(question, reading):
+    if unstated is not None and (comp.unsettled or comp.none_stated()) and _asks_whether(question, reading):
         # 2020年版有没有规定多少天？ — "no figure; it says 及时…" (the answer says so) is the
         # answer, not a refusal.
+        if not comp.unsettled:
+            text = "\n".join([*lines, f"所引条文未规定{comp.not_given}[1]。", *basis])
         return Answer(question=question, answer=text, abstained=False, citations=comp.cites.citations)
     if unstated is not None:
         return Answer(question=question, answer=unstated, abstained=True, citations=[])
@@ -1180,6 +1192,10 @@ def compose(question: str, hits: list[Hit], reading=None, vocab=None,
 
 # 有没有规定, 有无…期限, 是否规定: whether the text sets a figure at all.
 _WHETHER = re.compile(r"有没有|有无|是否|有没|规定了吗|有规定吗")
+# An asking phrase of whether something is set or of how long (有没有规定, 多少天内, 多久): not the
+# noun it asks of (付款期限是…).
+_ASKING_PHRASE = re.compile(rf"(?:{_WHETHER.pattern})(?:规定|要求|明确)?|(?:多久|多长时间|多少天|几天|几日|多少日|(?:多少|几)个?"
+                            rf"(?:工作日|小时|星期|礼拜|月))(?:以内|之内|内)?")
 
 
 def _asks_whether(question: str, reading) -> bool:
