@@ -636,7 +636,7 @@ class Assistant:
                 own_subject and names_own_subject(read_question(bare, self.vocabulary), self.vocabulary))
             if borrowed and reading.versions and not read_versions(part.text).named and last_scope is not None:
                 scope = last_scope  # 2020年那版…怎么规定的，有没有60天的硬性要求 — the same version
-            if borrowed:
+            if asked_before and not own_subject:
                 asked = asked_before  # 2025版的说法一样吗: the part before says what
                 asked_subject = names_own_subject(read_question(asked, self.vocabulary), self.vocabulary)
                 before = {h.clause.doc_id for h in part_hits[-1][:1]} if part_hits else set()

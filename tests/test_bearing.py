@@ -301,3 +301,23 @@ def test_the_counterpart_of_a_rule_in_another_version_is_its_reworded_paragraph(
     # A sentence no article of the other version restates has none.
     plan = [c for c in clauses.values() if c.doc_id == "lzb-2024-22"]
     assert bearing.counterpart(sentence, plan) is None
+
+
+def test_a_counterpart_is_found_by_its_rule_not_by_its_article_number(clauses):
+    """第十五条 of 2020 (逾期利息) is 第十七条 in 2025; 第十五条 of 2025 is another rule."""
+    sentence = clauses[PAY20 + "art15"].text.split("。")[0]  # 第十五条 机关…迟延支付…的，应当支付逾期利息
+    newer = [c for c in clauses.values() if c.doc_id == "sme-payment-2025"]
+    assert bearing.counterpart(sentence, newer).id == PAY25 + "art17"
+
+
+def test_a_counterpart_opens_with_the_same_party(clauses):
+    """2025 says 大型企业…60日内; 2020 says 大型企业…合理约定付款期限. The paragraph about 机关、事业单位
+    shares more of the 2025 wording (交付之日起…日内), but names another party: it is not the counterpart."""
+    older = [c for c in clauses.values() if c.doc_id == "sme-payment-2020"]
+    newer = [c for c in clauses.values() if c.doc_id == "sme-payment-2025"]
+    large = clauses[PAY25 + "art9.k2"].text.split("；")[0]
+    assert bearing.counterpart(large, older).id == PAY20 + "art8.k2"
+    assert bearing.counterpart(clauses[PAY20 + "art8.k2"].text, newer).id == PAY25 + "art9.k2"
+    # A sentence that opens with a condition (合同另有约定的，…) is matched on its rule.
+    agreed = clauses[PAY25 + "art9.k2"].text.split("；")[1]
+    assert bearing.counterpart(agreed, older).id == PAY20 + "art8.k2"

@@ -343,3 +343,41 @@ def test_a_time_limit_asked_of_both_versions_is_answered_by_the_clause_that_stat
     # No time limit asked: the counterpart of the leading version's clause answers, as before.
     plain = two_versions._aligned("受理投诉的渠道怎么规定", hits)
     assert plain[1][0].clause.id.startswith(f"{NEW}:art24")
+
+
+@pytest.mark.slow
+def test_versions_compared_agree_on_the_provision_retrieval_ranks_first(two_versions):
+    # 2020 art9 (验收合格之日起算) shares the most words with the question, but both versions'
+    # retrieval rank the 大型企业 paragraphs first: the comparison is of those.
+    a = two_versions.ask("保障中小企业款项支付条例2025年修订后，大型企业的付款期限跟2020年版比有什么变化？", llm=False)
+    cited = [c.id for c in a.citations]
+    assert f"{NEW}:art9.k2" in cited and any(c.startswith(f"{OLD}:art8") for c in cited)
+    assert not any(c.startswith((f"{OLD}:art9", f"{NEW}:art10")) for c in cited)
+    assert "60日内" in a.answer and "交易习惯" in a.answer
+
+
+@pytest.mark.slow
+def test_a_later_part_naming_only_a_version_is_answered_with_the_counterpart(two_versions):
+    a = two_versions.ask("除了商业汇票，新条例对应收账款电子凭证也有限制吗？老版本呢？", llm=False)
+    assert [c.id for c in a.citations] == [f"{NEW}:art11", f"{OLD}:art10"]
+    b = two_versions.ask("按2020年版条例，投诉拖欠款项以后有没有规定多少天内处理完？现在的新版呢？", llm=False)
+    cited = [c.id for c in b.citations]
+    assert cited[0] == f"{OLD}:art17.k2" and f"{NEW}:art25.k2" in cited
+    assert "30日内形成处理结果" in b.answer
+
+
+@pytest.mark.slow
+def test_whether_a_period_is_set_is_answered_when_no_cited_clause_sets_one(two_versions):
+    a = two_versions.ask("按2020年版条例，投诉拖欠款项以后有没有规定多少天内处理完？", llm=False)
+    assert not a.abstained
+    assert a.citations[0].id == f"{OLD}:art17.k2"
+    assert "所引条文未规定具体期限[1]。" in a.answer.splitlines()
+
+
+@pytest.mark.slow
+def test_a_part_naming_a_version_without_a_title_means_a_version_compared(two_versions):
+    a = two_versions.ask("2025年修订后，条例规定机关、事业单位和大型企业不得以等待竣工验收什么为由拒绝付款？"
+                         "旧版写的是竣工验收批付吗？", llm=False)
+    cited = [c.id for c in a.citations]
+    assert cited[:2] == [f"{NEW}:art14", f"{OLD}:art13"]
+    assert "竣工验收批复" in a.answer
