@@ -10,7 +10,7 @@ from typing import Any
 
 from assistant.answer.arith import ASKS_FORMER, FORMER_LINE, arith_answer
 from assistant.answer.document_facts import asked_fact, document_fact_answer
-from assistant.answer.bearing import counterpart
+from assistant.answer.bearing import article_of, counterpart
 from assistant.answer.extractive import abstain, best_sentence, compose, compose_parts
 from assistant.answer.finalise import finalise
 from assistant.answer.shapes import SHAPES, sentences
@@ -187,12 +187,10 @@ class Evidence:
 
 
 def _article(clause: Clause, clauses: dict[str, Clause]) -> str:
-    """The id of the article a clause belongs to (a paragraph's or an item's article); a clause
-    outside any article (a section of a plan) is its own."""
-    node = clause
-    while node.kind != "article" and node.parent_id in clauses:
-        node = clauses[node.parent_id]
-    return node.id if node.kind == "article" else clause.id
+    """The id of the article a clause belongs to; a clause outside any article (a section of a
+    plan) is its own."""
+    up = article_of(clause, clauses)
+    return up.id if up is not None else clause.id
 
 
 class Assistant:
