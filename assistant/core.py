@@ -11,7 +11,7 @@ from typing import Any
 from assistant.answer.arith import ASKS_FORMER, FORMER_LINE, arith_answer
 from assistant.answer.document_facts import asked_fact, document_fact_answer
 from assistant.answer.bearing import article_of, counterpart
-from assistant.answer.extractive import abstain, best_sentence, compose, compose_parts
+from assistant.answer.extractive import MIN_TITLE, abstain, best_sentence, compose, compose_parts
 from assistant.answer.finalise import finalise
 from assistant.answer.shapes import SHAPES, sentences
 from assistant.answer.normalize import (RETRIEVAL_MAX_CHARS, converts, is_followup, normalize_history, normalize_question,
@@ -773,7 +773,14 @@ class Assistant:
         if asking and not set(asks or []) & _FIGURE_ASKS:
             # The asker's story named a row (我们是某街道的…): a part asking no figure is not about it.
             hits = [h for h in hits if h.clause.table is None or (h.clause.table.key or "") in asking] or hits
-        hits = prefer_named(query, hits, self._named(query, asking or query, asks or []), self.index.clauses())
+        clauses = self.index.clauses()
+        hits = prefer_named(query, hits, self._named(query, asking or query, asks or []), clauses)
+        # A part that names a part of a text by its title (政府收储改造…是怎么规定的) is about that clause.
+        titled = [c for c in clauses.values() if c.title and len(c.title) >= MIN_TITLE and c.title in query
+                  and c.kind != "document" and (reading.doc_ids == [] or c.doc_id in reading.doc_ids)]
+        if len(titled) == 1:
+            hits = [Hit(clause=titled[0], score=hits[0].score if hits else 0.0),
+                    *(h for h in hits if h.clause.id != titled[0].id)]
         return self._current(hits, reading)
 
     def _named(self, text: str, asking: str, asks: list[str]) -> list[str]:

@@ -56,6 +56,9 @@ SHAPE_SHARE = 0.5
 # Another clause is cited beside the best one when its best sentence scores at least this
 # share of the best one's and says something the lead does not.
 SUPPORT_SHARE = 0.85
+# A clause whose title the question writes leads when it scores at least this share of the best
+# (政府收储改造…取得土地的方式 → （一）政府收储改造, not a step elsewhere that shares more words).
+TITLED_SHARE = 0.4
 # Words that point or place (这事, 那边, 区里, 厂里) rather than name a subject.
 _POINTING = re.compile(r"^[这那此该哪本其各每某]|^.[里上下中内边头]$")
 # Two words at least this rare (层高, 荷载) that the question asks about and no document holds
@@ -885,7 +888,8 @@ def _prior(question: str, scored: list[tuple[Hit, str, float]], reading=None) ->
     # 村集体主导改造这种模式是谁来牵头: a part the question names by its own title speaks for
     # itself, not its parent that lists it among others.
     titled = [x for x in scored if x[0].clause.title and len(x[0].clause.title) >= MIN_TITLE
-              and x[0].clause.title in question and x[2] > 0 and x[0].clause.id.startswith(best[0].clause.id + ".")]
+              and x[0].clause.title in question and x[2] > 0
+              and (x[0].clause.id.startswith(best[0].clause.id + ".") or x[2] >= TITLED_SHARE * best[2])]
     if titled:
         best = max(titled, key=lambda x: x[2])
     pattern = next((p for ask, p in SHAPES if ask.search(question)), None)

@@ -267,6 +267,9 @@ class Gate:
             vocab: the index vocabulary (document periods).
         """
         jb = _jieba()
+        # A held document's title (中小企业促进法) says which text is asked, not what about it: its
+        # words neither support nor count against the question's subject.
+        question = _without_titles(question, vocab)
         segmented = jb.lcut(question)
         # Place names say where, not what: the corpus's own (北仑区) would otherwise count as
         # support for any question, and foreign ones are handled below.
@@ -370,3 +373,15 @@ class Gate:
         if s.dense_top < t.dense_min:
             return "现有文件中没有与问题足够相关的条款"
         return None
+
+
+def _without_titles(question: str, vocab) -> str:
+    """``question`` with the held titles it writes (whole or as people shorten them) set aside."""
+    if vocab is None or not getattr(vocab, "documents", None):
+        return question
+    from assistant.understand.spelling import title_forms
+
+    for form in sorted(title_forms(tuple(d.title for d in vocab.documents if d.title)), key=len, reverse=True):
+        if form in question:
+            question = question.replace(form, "，")
+    return question

@@ -178,6 +178,31 @@ def short_title(title: str) -> str:
     return re.sub(r"^(?:中华人民共和国|中国)", "", re.sub(r"[（(].*?[)）]", "", title))
 
 
+# How two things are asked to be compared, after them (…在取得土地的方式上有什么不同, …的区别是什么).
+_COMPARE_TAIL = (r"(?P<mid>(?:在|的)[^，,。？?；;！!]{1,20}?)?(?:上|方面)?"
+                 r"(?:有(?:什么|啥|何|哪些)(?:不同|区别|差别|差异|不一样)|的?(?:不同|区别|差别|差异)(?:是什么|在哪|在哪里|有哪些|是啥)"
+                 r"|(?:一样|相同)(?:吗|不))[。？?！!]?")
+
+
+def _compared(text: str, vocab: Vocabulary) -> str:
+    """Two parts of a text compared by their titles (政府收储改造和市场参与改造在取得土地的方式上有什么
+    不同？) as one question per part (政府收储改造在取得土地的方式上是怎么规定的？…), so that each is
+    answered from its own clause. Only titles of clauses: rows of a table are compared by the table,
+    versions of a regulation by their counterparts."""
+    rows = set(vocab.row_keys)
+    named = [t for t in vocab.clause_titles if len(t) >= 4 and t in text and t not in rows]
+    for a in named:
+        for b in named:
+            if a == b:
+                continue
+            m = re.search(re.escape(a) + r"(?:和|与|跟|同)" + re.escape(b) + _COMPARE_TAIL, text)
+            if m is not None:
+                mid = (m.group("mid") or "").removeprefix("的")
+                asked = "".join(f"{x}{mid}是怎么规定的？" for x in (a, b))
+                return text[:m.start()] + asked + text[m.end():]
+    return text
+
+
 def _each_asked(text: str, vocab: Vocabulary) -> str:
     """A question asked of several things at once (优化营商环境条例和中小企业促进法分别是哪天施行的？)
     as one question per thing (…条例是哪天施行的？…促进法是哪天施行的？), so that each is answered
@@ -537,7 +562,8 @@ def read_question(question: str, vocab: Vocabulary) -> Reading:
     """
     # A question is read from its first READ_CHARS characters (retrieval reads no more either):
     # a pasted 100,000-character text must not become thousands of parts.
-    segs = _version_first(_attach_conditions(_segments(_each_asked(question[:READ_CHARS], vocab))), vocab)
+    segs = _version_first(_attach_conditions(_segments(_each_asked(_compared(question[:READ_CHARS], vocab), vocab))),
+                          vocab)
     segs = [s for s in segs if not _instruction(s)] or segs  # 请按原文回答 asks nothing
     asking_segs = [s for s in segs if not _is_background(s)] or segs
     background = [s.rstrip("，,。；;！!？? ") for s in segs if s not in asking_segs]
