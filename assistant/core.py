@@ -28,7 +28,7 @@ from assistant.retrieve.stated import named_only, unheld_contents
 from assistant.understand.lexicon import default_lexicon
 from assistant.understand.names import correction_note, prefer_named
 from assistant.understand.spelling import correct_slips, correct_titles
-from assistant.understand.reading import (CONDITION, MEDIUM, SPECIFIC, Part, Reading, content_words, leans_on_history, negated, quote_held,
+from assistant.understand.reading import (CONDITION, MEDIUM, SPECIFIC, Part, Reading, content_words, leans_on_history, names_subject, negated, quote_held,
                                           names_own_subject, read_question, retrieval_text)
 from assistant.understand.versions import read_versions, resolve, strip_cues, version_name
 from assistant.understand.vocabulary import Vocabulary, build_vocabulary
@@ -86,6 +86,12 @@ HOME_RANK = 3
 ALIGN_SHARE = 0.75
 # How far down each version's ranking a clause is tried as the provision the versions compare.
 ALIGN_DEPTH = 3
+# Pairings whose clauses' retrieval scores add up to within this much of the best are alike (about
+# one step of rank in fused scores).
+ALIGN_TIE = 0.0005
+# A question of at most this many characters, naming no document or place, after a turn that named
+# one, is asked about what that turn asked of.
+SHORT_FOLLOW_UP = 12
 # A part that opens by pointing back at what was told (这种…, 那个…, 此类…).
 _POINTS_BACK = re.compile(r"(?:那么|那|这|此|该|上述|其)")
 
@@ -186,13 +192,6 @@ class Evidence:
     note: str = ""         # how a slipped name was read (（问题中的“付组长”按“副组长”理解。）)
 
 
-def _article(clause: Clause, clauses: dict[str, Clause]) -> str:
-    """The id of the article a clause belongs to; a clause outside any article (a section of a
-    plan) is its own."""
-    up = article_of(clause, clauses)
-    return up.id if up is not None else clause.id
-
-
 class Assistant:
     """Answers questions over the indexed corpus with citations.
 
@@ -278,7 +277,7 @@ class Assistant:
         reading = read_question(q, vocab)
         text = retrieval_text(reading, vocab)
         query = retrieval_query(text, hist)
-        if hist and query == text[:RETRIEVAL_MAX_CHARS] and leans_on_history(reading, vocab):
+        if hist and query == text[:RETRIEVAL_MAX_CHARS] and self._leans(reading, hist):
             # 旧版那条写的是…: the earlier question says what "那条" is.
             room = RETRIEVAL_MAX_CHARS - len(text) - 1
             query = f"{hist[-1][-room:]} {text}" if room > 0 else query
@@ -290,6 +289,16 @@ class Assistant:
         named = self._named(q, reading.asking, reading.asks) if reading.background else vocab.named_clauses(q)
         hits = prefer_named(q, hits, named, self.index.clauses())
         return reading, query, hits, signals
+
+    def _leans(self, reading: Reading, hist: list[str]) -> bool:
+        """Does a question asked after earlier turns need the last one to be understood: it points
+        back or names no subject of its own (:func:`leans_on_history`), or it is a short question
+        naming no document or place after a turn that named one (能延期吗？能延多久？ after
+        上海临时建设工程规划许可证有效期最长多久？)."""
+        if leans_on_history(reading, self.vocabulary):
+            return True
+        return len(reading.asking or reading.question) <= SHORT_FOLLOW_UP and not reading.doc_ids \
+            and not reading.places and bool(read_question(hist[-1], self.vocabulary).doc_ids)
 
     def _versions(self, reading: Reading, query: str, hist: list[str], k: int) -> tuple[Reading, str]:
         """Point retrieval at the version(s) of a regulation the question names (2012版, 旧版,
@@ -373,7 +382,7 @@ class Assistant:
         by_doc: dict[str, list[Clause]] = {}
         for c in clauses.values():
             by_doc.setdefault(c.doc_id, []).append(c)
-        best: tuple[tuple[int, float], list[Hit | None]] | None = None
+        tried: list[tuple[int, float, float, list[Hit | None]]] = []
         for i, hits in enumerate(part_hits):
             for hit in hits[:ALIGN_DEPTH]:
                 sentence, score = best_sentence(hit.clause, qwords)
@@ -394,20 +403,28 @@ class Assistant:
                     chosen[j] = Hit(clause=twin, score=other[0].score)
                     n_states += states(twin, twin_score)
                     total += found(other, twin)
-                if best is None or (n_states, total) > best[0]:
-                    best = ((n_states, total), chosen)
-        if best is None:
+                tried.append((n_states, total, score, chosen))
+        if not tried:
             return part_hits
-        # Each version answers from the article of its clause of the pairing (its paragraphs say
-        # the rest: 10个工作日内转交 beside 30日内形成处理结果), not from another article.
+        # Of pairings retrieval ranks alike (an article and its paragraph score the same), the one
+        # whose clause says most of what is asked (保证期限届满后…核算并退还 for 到期后的要求).
+        most = max(t[0] for t in tried)
+        top = max(t[1] for t in tried if t[0] == most)
+        best = max((t for t in tried if t[0] == most and t[1] >= top - ALIGN_TIE), key=lambda t: t[2])[3]
+        # Each version answers from its clause of the pairing, its own paragraphs and, when a time
+        # limit or penalty is asked, the paragraphs of its article that state one (10个工作日内转交
+        # beside 30日内形成处理结果) — not from a sibling paragraph about something else (不得收取
+        # 其他保证金 beside 届满后…核实和结算), nor from the article that holds both, nor from
+        # another article.
         out = []
-        for hits, pick in zip(part_hits, best[1]):
+        for hits, pick in zip(part_hits, best):
             if pick is None or not hits:
                 out.append(hits)
                 continue
-            article = _article(pick.clause, clauses)
-            out.append([pick, *(h for h in hits if h.clause.id != pick.clause.id
-                                and _article(h.clause, clauses) == article)])
+            article = article_of(pick.clause, clauses)
+            out.append([pick, *(h for h in hits if h.clause.id != pick.clause.id and (
+                h.clause.id.startswith(pick.clause.id + ".")
+                or (article is not None and article_of(h.clause, clauses) is article and states(h.clause, 1.0))))])
         return out
 
     def _route_fns(self) -> list[tuple[str, Callable]]:
@@ -613,6 +630,7 @@ class Assistant:
         previous = ""
         home: list[str] | None = None
         asked_before = ""
+        leans = bool(hist) and self._leans(reading, hist)
         last_scope: Reading | None = None
         composed = list(reading.parts)  # each part as the answer is composed for it
         found: list[str] = []  # figures with their units that earlier parts computed or read (300亩)
@@ -625,7 +643,9 @@ class Assistant:
                 scope, _ = self._versions(scope.model_copy(update={"doc_ids": reading.versions}), scope.question, [],
                                           self.settings.top_k)
             asked = strip_cues(part.query, read_versions(part.query)) if reading.versions else part.query
-            own_subject = names_own_subject(read_question(asked, self.vocabulary), self.vocabulary)
+            # Its case told inside it counts (竣工资料逾期又不补报的，罚多少): it names what is asked of.
+            own_subject = names_own_subject(read_question(asked, self.vocabulary), self.vocabulary) \
+                or names_subject(strip_cues(part.text, read_versions(part.text)), self.vocabulary)
             asked_subject = own_subject  # whether what the part is asked by names a subject
             # 老版本呢 — a part that names nothing but a version, though its query carries the
             # part before (老版本，新条例对…也有限制吗).
@@ -659,7 +679,13 @@ class Assistant:
                 composed[len(part_hits)] = part.model_copy(update={"query": f"{context}，{part.text}{part.cue}"})
             asked_before = asked
             told = bool(context) and not moved_on
-            hits = self._part_hits(f"{context}，{asked}" if told else asked, hist, scope, within,
+            searched = f"{context}，{asked}" if told else asked
+            if leans and (not asked_subject or len(reading.asking or q) <= SHORT_FOLLOW_UP):
+                # 能延期吗？能延多久？ after …临时建设工程规划许可证有效期最长多久？ — the parts ask about
+                # what the earlier turn asked of.
+                room = RETRIEVAL_MAX_CHARS - len(searched) - 1
+                searched = f"{hist[-1][-room:]} {searched}" if room > 0 else searched
+            hits = self._part_hits(searched, hist, scope, within,
                                    asking=part.text if told else "", asks=part.asks if told else [*_FIGURE_ASKS])
             if home is None and hits:
                 home = [hits[0].clause.doc_id]
@@ -669,6 +695,9 @@ class Assistant:
                 # part that left the situation behind is answered from the first part's document
                 # when that document is close to the top (a part that kept it is anchored by it).
                 hits = [h for h in hits if h.clause.doc_id in home]
+            if asked_before and not own_subject and part_hits and set(part.asks) <= {"wording", "yesno"} \
+                    and "wording" in part.asks and not read_versions(part.text).named:
+                hits = part_hits[-1]  # …？原话怎么写的？ — the wording of what the part before found
             last_scope = scope
             if borrowed and reading.versions and part_hits and part_hits[-1] and hits \
                     and hits[0].clause.doc_id != part_hits[-1][0].clause.doc_id:

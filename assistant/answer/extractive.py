@@ -46,6 +46,7 @@ from assistant.retrieve.gate import specificity
 from assistant.retrieve.hybrid import Hit
 from assistant.understand.lexicon import default_lexicon
 from assistant.understand.names import ASKS_DUTY, ASKS_PERSON, HOLDS_ROLE
+from assistant.understand.spelling import titles_written
 from assistant.understand.reading import (ASK_PATTERNS, ASKS_LAWFUL, HANDLED_CONDUCT, MEDIUM, SPECIFIC, content_words, negated,
                                           quotations, quoted_pattern)
 
@@ -425,9 +426,13 @@ class _Composer:
         ``context``: the situation the asker described before a part (…要我们交现金保证金，…
         他们违规了会怎样): its words say which penalty or rule bears on the lead.
         """
-        # The words of the asking phrase (有没有规定多少天内) say what shape the answer takes, not
-        # what it is about: a sentence is not chosen for sharing them (未在规定的期限内).
-        qwords = set(words(_ASKING_PHRASE.sub("，", question))) or set(words(question))
+        # The words of the asking phrase (有没有规定多少天内) say what shape the answer takes, and a
+        # held title (营商环境条例) which text: neither says what it is about, and a sentence is not
+        # chosen for sharing them (未在规定的期限内, …损害营商环境的情形).
+        about = _ASKING_PHRASE.sub("，", question)
+        for title in sorted(titles_written(question, self.vocab), key=len, reverse=True):
+            about = about.replace(title, "，")
+        qwords = set(words(about)) or set(words(question))
         # What is asked, not what is told (几家企业联合改造，… asks no number).
         asking = self._asking(question)
         wants_number = bool(WANTS_AMOUNT.search(asking))
@@ -873,6 +878,8 @@ class _Composer:
 
 # A clause title this long, written in the question, names that clause.
 MIN_TITLE = 4
+# A title's bracketed note (全面推进实施（2024年7月至2026年12月底前）): a question names the title without it.
+_BRACKETED_END = re.compile(r"[（(][^（()）]*[)）]$")
 # Asked shapes that pick the clause to lead with: a definition (所称…是指), a time limit, a
 # penalty. "Who" is left out: 负责/实施 occur in nearly every clause.
 _PRIOR_SHAPES = (DEFINITION, TIME_LIMIT, PENALTY)
@@ -887,8 +894,8 @@ def _prior(question: str, scored: list[tuple[Hit, str, float]], reading=None) ->
     best = max(scored, key=lambda x: x[2])
     # 村集体主导改造这种模式是谁来牵头: a part the question names by its own title speaks for
     # itself, not its parent that lists it among others.
-    titled = [x for x in scored if x[0].clause.title and len(x[0].clause.title) >= MIN_TITLE
-              and x[0].clause.title in question and x[2] > 0
+    titled = [x for x in scored if x[0].clause.title and len(bare := _BRACKETED_END.sub("", x[0].clause.title)) >= MIN_TITLE
+              and bare in question and x[2] > 0
               and (x[0].clause.id.startswith(best[0].clause.id + ".") or x[2] >= TITLED_SHARE * best[2])]
     if titled:
         best = max(titled, key=lambda x: x[2])
@@ -1079,7 +1086,12 @@ def _speaks_of(asking: str, text: str, *facet: re.Pattern) -> bool:
     named = [w for w in content_words(asking) if specificity(w) >= MEDIUM and not _FACET_WORDS.search(w)
              and not any(p.search(w) for p in facet)]
     lex = default_lexicon()
+    # 能延多久: a modal verb the segmenter glued to the word (能延) is not what the word names.
+    named = [_MODAL_GLUED.sub("", w) or w for w in named]
     return not named or any(w in text or any(x in text for x in lex.expand(w)) for w in named)
+
+
+_MODAL_GLUED = re.compile(r"^[能会要可该](?=[\u4e00-\u9fff])")
 
 
 # Words of a sum granted (补助, 奖励资金): a figure asked of one is given by a sentence that grants.
@@ -1288,7 +1300,10 @@ def compose_parts(question: str, reading, part_hits: list[list[Hit]], vocab=None
             # the best other clause that speaks to what only this part asks (…有没有时间限制).
             marks = "".join(_MARKER.findall(got[0]))
             rest = _unsaid_piece(comp.lead_sentence, part.text, lines)
-            if rest is not None:
+            if ASK_PATTERNS["wording"].search(part.text) and len(_bare(comp.lead_hit.clause.text)) <= WHOLE_ARTICLE_CHARS:
+                # …？原话怎么写的？ — the wording of what the part above was answered by: its clause, whole.
+                got = [f"原文：“{_ARTICLE_START.sub('', comp.lead_hit.clause.text.strip())}”{marks}。"]
+            elif rest is not None:
                 # …什么时候前报领导小组办公室？批准之后怎么实施？ — the part above was answered by a
                 # piece of the sentence; the piece about this part (经批准同意后分年度实施) answers it.
                 got = [comp._doc_prefix(comp.lead_hit.clause) + _cited(rest, marks), *got[1:]]
@@ -1296,7 +1311,7 @@ def compose_parts(question: str, reading, part_hits: list[list[Hit]], vocab=None
                 other = _other_lead(part, reading.parts[:i - 1], hits, {c.id for c in comp.cites.citations}, lines)
                 more = comp.answer_lines(part.query, [other])[:1] if other is not None else []
                 got = [f"见上{marks}。", *more, *got[1:]]
-        missing = _part_missing(comp, part.text, got)
+        missing = _part_missing(comp, part.text, got, lines)
         if missing is None and any(_LEFT_OPEN.match(x) and (got[0].startswith("见上") or x.startswith(("现有文件没有关于", "所引条文没有关于")))
                                    for x in got):
             # A subject no document holds, or 见上 and a note that the clause above does not give
@@ -1321,13 +1336,17 @@ def compose_parts(question: str, reading, part_hits: list[list[Hit]], vocab=None
 _LEFT_OPEN = re.compile(r"所引条文未规定|所引条文没有关于|现有文件没有(?:关于|给出)")
 
 
-def _part_missing(comp: "_Composer", part: str, got: list[str]) -> str | None:
-    """What one part asks that the clauses its lines cite do not give (see :func:`_facet_missing`)."""
+def _part_missing(comp: "_Composer", part: str, got: list[str], above: list[str] = ()) -> str | None:
+    """What one part asks that the clauses its lines cite do not give (see :func:`_facet_missing`);
+    a part answered 见上[1] is answered by the lines ``above`` that cite the same clauses."""
     marks = {int(m) for x in got for m in re.findall(r"\[(\d+)\]", x)}
     cited = [c.text for n, c in enumerate(comp.cites.citations, start=1) if n in marks]
     if not cited:
         return None
-    return _facet_missing(comp._asking(part), "".join(_MARKER.sub("", x) for x in got), cited)
+    said = list(got)
+    if got and got[0].startswith("见上"):
+        said += [x for x in above if marks & {int(m) for m in re.findall(r"\[(\d+)\]", x)}]
+    return _facet_missing(comp._asking(part), "".join(_MARKER.sub("", x) for x in said), cited)
 
 
 # A period that runs out (核发后满一年仍未开工的): the top clause states a time too.

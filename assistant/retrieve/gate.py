@@ -33,13 +33,14 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 
 from assistant.index.tokenize import QUESTION_WORDS, STOPWORDS, _jieba, word_tags
 from assistant.understand.lexicon import Lexicon, default_lexicon, near_miss
 from assistant.understand.reading import is_relational
+from assistant.understand.spelling import titles_written
 from assistant.understand.vocabulary import generic_places
 
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
@@ -155,6 +156,7 @@ class _Term:
     corpus_share: float  # the part of the weight the corpus supports
     slip: bool = False  # held in the corpus only as a one-character slip of it
     phrasing: bool = False  # a function word by its dictionary tag
+    titled: bool = False  # a word of a held document's title the question writes
 
 
 # A story the asker tells about themselves (我是…, 我们厂…, 本公司…). A situation told of
@@ -267,9 +269,6 @@ class Gate:
             vocab: the index vocabulary (document periods).
         """
         jb = _jieba()
-        # A held document's title (中小企业促进法) says which text is asked, not what about it: its
-        # words neither support nor count against the question's subject.
-        question = _without_titles(question, vocab)
         segmented = jb.lcut(question)
         # Place names say where, not what: the corpus's own (北仑区) would otherwise count as
         # support for any question, and foreign ones are handled below.
@@ -279,6 +278,11 @@ class Gate:
         terms = [t for i, w in content if (t := self._term(w, padded[i], padded[i + 2])) is not None]
         if reading is not None and reading.background:
             terms = _story_aside(terms, reading)
+        # A held document's title the question writes (中小企业促进法) names a text the index holds:
+        # its words are held, though no clause writes them (促进法).
+        titled = titles_written(question, vocab)
+        terms = [replace(t, corpus_share=1.0, titled=True) if any(t.word in x for x in titled) else t
+                 for t in terms]
         # Function words count where the corpus holds them, never against; a question of
         # nothing else (帮我写一首关于春天的诗) is judged by all its words.
         subject = [t for t in terms if not t.phrasing or t.corpus_share > 0]
@@ -312,8 +316,8 @@ class Gate:
         total = held = 0.0
         for word in sorted(unique):  # sorted: the same float in every process
             t = unique[word]
-            if t.slip:
-                share = 1.0  # the corpus holds it only with one character changed: no clause to look for
+            if t.slip or t.titled:
+                share = 1.0  # held with one character changed, or a held title's: no clause to look for
             elif word in text or self.lexicon.supported(word, text):
                 share = 1.0
             else:
@@ -373,15 +377,3 @@ class Gate:
         if s.dense_top < t.dense_min:
             return "现有文件中没有与问题足够相关的条款"
         return None
-
-
-def _without_titles(question: str, vocab) -> str:
-    """``question`` with the held titles it writes (whole or as people shorten them) set aside."""
-    if vocab is None or not getattr(vocab, "documents", None):
-        return question
-    from assistant.understand.spelling import title_forms
-
-    for form in sorted(title_forms(tuple(d.title for d in vocab.documents if d.title)), key=len, reverse=True):
-        if form in question:
-            question = question.replace(form, "，")
-    return question

@@ -51,7 +51,7 @@ ASK_PATTERNS: dict[str, re.Pattern] = {
     "filter": re.compile(r"(超过|高于|低于|少于|不少于|不低于|大于|小于|多于|以上|以下|以内)\s*[\d一二三四五六七八九十百千万]"),
     "list": re.compile(r"哪些|哪几|有什么|有啥|有哪|包括|分为|几种|几类|列一下|列出|都有|(?:用|花)(?:在|到|于)哪|用途|"
                       r"what are|which", re.I),
-    "wording": re.compile(r"原文|怎么写|怎么说的|怎么规定|如何规定|规定了什么|条文|wording", re.I),
+    "wording": re.compile(r"原文|原话|怎么写|怎么说的|怎么规定|如何规定|规定了什么|条文|wording", re.I),
     "calculation": re.compile(r"能补多少|补多少|能拿多少|拿多少|能奖多少|奖多少|算一下|计算|是多少钱|多少钱|还差|达标|够不够|达没达到"),
     "eligibility": re.compile(r"(我们|我司|我厂|我公司|本公司|本企业|我单位).{0,30}(能不能|能否|可以|可不可以|符合|享受|申请|适用|算)"),
     "amount": re.compile(r"多少|几|比例|百分|多大|多高|多长|上限|下限|额度|标准|how (much|many)", re.I),
@@ -302,6 +302,30 @@ def _each_situation(parts: list[Part], background: list[str]) -> tuple[list[Part
     return out, []
 
 
+# A statement about the asker (我们是…, 本公司…), not a case the question sets.
+_ABOUT_ASKER = re.compile(r"^(?:我|咱|俺|本公司|本单位|本企业|公司|单位)")
+
+
+def _each_case(segs: list[str], vocab: Vocabulary) -> list[str]:
+    """Several cases, each with its own question that names nothing else (放样后没通知复验就开工，
+    罚多少？竣工资料逾期不补报的，罚多少？): each question is asked of the case told just before it,
+    not of both cases merged into one background. A statement about the asker stays background."""
+    if sum(_is_asking(x) for x in segs) < 2:
+        return segs
+    from assistant.retrieve.gate import specificity
+
+    def bare(ask: str) -> bool:
+        return not any(specificity(w) >= MEDIUM for w in content_words(ask))
+
+    def case_of(seg: str, nxt: str) -> bool:
+        return not _is_asking(seg) and not _ABOUT_ASKER.match(seg.strip()) and _is_asking(nxt) and bare(nxt) \
+            and _names_subject(seg, vocab)
+
+    if sum(case_of(a, b) for a, b in zip(segs, segs[1:])) < 2:
+        return segs  # one case told, however many questions of it: the case is their background
+    return _join_next(segs, lambda seg, nxt, before: case_of(seg, nxt))
+
+
 def _version_first(segs: list[str], vocab: Vocabulary) -> list[str]:
     """Join a segment that names only a version, said before the question (按2020年的旧条例呢，
     投诉多少天内要处理完？), to the question it qualifies: it is no question of its own."""
@@ -456,6 +480,8 @@ def place_names(text: str) -> list[str]:
         stem = _SUFFIX.sub("", name)
         if re.search(r"[哪几个我你他这那各每本该其此某两三四五六七八九十\d]", stem) or _joins(stem):
             continue
+        if re.search(r"[到去在往回进向]$", stem):
+            continue  # 调到街道, 回到镇上: a move towards one, no name
         generic = generic_places()
         if name not in generic and not any(name.endswith(g) for g in generic if len(g) >= 3):
             out.append(name)
@@ -564,6 +590,7 @@ def read_question(question: str, vocab: Vocabulary) -> Reading:
     # a pasted 100,000-character text must not become thousands of parts.
     segs = _version_first(_attach_conditions(_segments(_each_asked(_compared(question[:READ_CHARS], vocab), vocab))),
                           vocab)
+    segs = _each_case(segs, vocab)
     segs = [s for s in segs if not _instruction(s)] or segs  # 请按原文回答 asks nothing
     asking_segs = [s for s in segs if not _is_background(s)] or segs
     background = [s.rstrip("，,。；;！!？? ") for s in segs if s not in asking_segs]
@@ -790,6 +817,12 @@ def leans_on_history(reading: Reading, vocab: Vocabulary) -> bool:
     if _POINTS_AT_EARLIER.search(reading.question):
         return True
     return not names_own_subject(reading, vocab)
+
+
+def names_subject(text: str, vocab: Vocabulary) -> bool:
+    """Does ``text`` (a story and its question together), version words aside, name something
+    the corpus holds that is specific enough to retrieve by?"""
+    return _names_subject(text, vocab)
 
 
 def names_own_subject(reading: Reading, vocab: Vocabulary) -> bool:

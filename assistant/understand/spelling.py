@@ -162,6 +162,13 @@ TITLE_MIN_CHARS = 5
 _TITLE_KIND = re.compile(r"(?:条例|法|办法|规定|细则|决定|意见|方案|通知)$")
 
 
+def titles_written(question: str, vocab) -> list[str]:
+    """The held titles ``question`` writes, whole or as people shorten them (中小企业促进法, 营商环境条例)."""
+    if vocab is None or not getattr(vocab, "documents", None):
+        return []
+    return [f for f in title_forms(tuple(d.title for d in vocab.documents if d.title)) if f in question]
+
+
 @lru_cache(maxsize=8)
 def title_forms(titles: tuple[str, ...]) -> frozenset[str]:
     """The ways a question may write held titles: whole, without 中华人民共和国 or a bracketed
