@@ -432,7 +432,8 @@ class _Composer:
         about = _ASKING_PHRASE.sub("，", question)
         for title in sorted(titles_written(question, self.vocab), key=len, reverse=True):
             about = about.replace(title, "，")
-        qwords = set(words(about)) or set(words(question))
+        lead_words = set(words(about)) or set(words(question))
+        qwords = set(words(question))  # what else bears on the question is measured on all its words
         # What is asked, not what is told (几家企业联合改造，… asks no number).
         asking = self._asking(question)
         wants_number = bool(WANTS_AMOUNT.search(asking))
@@ -442,14 +443,14 @@ class _Composer:
         # A fine asked (罚款比例最高) is stated by the penalty articles: they lead by their shape.
         tie_only = wants_number and not ASK_PATTERNS["penalty"].search(asking)
 
-        def score_all(bridged: frozenset[str] = frozenset()) -> list[tuple[Hit, str, float]]:
-            plain = [best_sentence(hit.clause, qwords, False, negated, bridged, wants_rule) for hit in hits] \
+        def score_all(bridged: frozenset[str] = frozenset(), qw: set[str] = qwords) -> list[tuple[Hit, str, float]]:
+            plain = [best_sentence(hit.clause, qw, False, negated, bridged, wants_rule) for hit in hits] \
                 if tie_only else []
             top = max((sc for _, sc in plain), default=0.0)
             out = []
             for rank, hit in enumerate(hits):
-                sent, sc = best_sentence(hit.clause, qwords, wants_number, negated, bridged, wants_rule)
-                if tie_only and _score(sent, qwords, bridged) < NUMBER_TIE * top:
+                sent, sc = best_sentence(hit.clause, qw, wants_number, negated, bridged, wants_rule)
+                if tie_only and _score(sent, qw, bridged) < NUMBER_TIE * top:
                     # A figure breaks near ties; it does not make a sentence about something else
                     # (评估时限…30个工作日 for 企业开办时限) outrank one about what is asked.
                     sent, sc = plain[rank]
@@ -461,9 +462,11 @@ class _Composer:
         # (出让金 → 土地价款, 补交 → 增收), as retrieval and the gate count them; what else bears
         # on the question is measured on the asker's own words.
         bridged = frozenset(self._bridged(question)) - qwords
-        top_hit, top_sent, top_score = _prior(question, score_all(bridged) if bridged else scored, self.reading)
-        if bridged:
-            top_score = next((sc for h, _, sc in scored if h is top_hit), top_score)
+        # The lead is chosen on the words that say what the question is about (no asking phrase,
+        # no title); how much it and the rest bear on the question is measured on all of them.
+        top_hit, top_sent, top_score = _prior(question, score_all(bridged, lead_words) if bridged or lead_words != qwords
+                                              else scored, self.reading)
+        top_score = next((sc for h, _, sc in scored if h is top_hit), top_score)
         party = self._party_lead(question, asking, top_hit, qwords, wants_number, negated)
         if party is not None:
             top_hit, top_sent = party
@@ -609,10 +612,11 @@ class _Composer:
         return None
 
     def none_stated(self) -> bool:
-        """Whether what was found missing is a time limit or a figure that no cited clause states
-        at all (投诉…及时处理: no days), rather than one stated of something else (临时许可证…两年)."""
+        """Whether what was found missing is a time limit or a figure that the lead clause does not
+        state at all (投诉…及时处理: no days), rather than one it states of something else (临时许可证…两年)."""
         shape = {UNSETTLED.get(TIME_LIMIT.pattern): TIME_LIMIT, _AMOUNT_UNSETTLED: STATED_NUMBER}.get(self.not_given)
-        return shape is not None and not any(shape.search(c.text) for c in self.cites.citations)
+        lead = self.cites.citations[:1]  # what the answer says is left open is said of [1]
+        return shape is not None and bool(lead) and not shape.search(lead[0].text)
 
     def _not_given(self, what: str) -> str:
         """The abstention that says the first cited clause does not give ``what`` was asked."""
@@ -996,7 +1000,7 @@ def _per_unit_stated(unit: str, sentence: str) -> bool:
 _ASKS_PROCEDURE = (
     ("所需材料", re.compile(r"(?:哪些|什么|啥|几样)(?:申请)?材料|材料(?:有哪些|是什么|要哪些)"),
      re.compile(r"材料|资料|证明|文件|提交|提供|报送")),
-    ("办理地点", re.compile(r"(?:去|到|在)哪(?:里|儿|个部门)?(?:办|申请|办理|交|报)|(?:去|到)哪(?:个|家|一个|一家)(?:法院|窗口)"),
+    ("办理地点", re.compile(r"(?:去|到|在)哪(?:里|儿|个部门)?(?:办|申请|申报|办理|交|报)|(?:去|到)哪(?:个|家|一个|一家)(?:法院|窗口)"),
      re.compile(r"向[^。；，]{1,24}(?:申请|提出|报送|提交|申报|备案|告知)|受理|(?:在|通过)[^。；，]{1,24}(?:办理|平台)|窗口")),
     ("申请程序", re.compile(r"(?:怎么|如何|怎样|咋)(?:申请|申报|办理|报名|备案|登记|报批)|申请(?:流程|程序|手续)|办理(?:流程|程序|手续)|"
                             r"(?:流程|程序|手续)(?:要|该|应该)?(?:怎么|如何|咋)(?:走|办)"),
@@ -1005,7 +1009,8 @@ _ASKS_PROCEDURE = (
     # sets the criteria (是指, 符合下列条件, …的为D类, 分为, 由…制定), or only names the class.
     ("认定标准", re.compile(r"(?:怎么|如何|怎样|咋|(?:按|依据|根据|凭)(?:什么|啥)(?:标准|条件|指标)?)(?:来)?(?:划分?|分类|分的|认定|评定?|评出来|评选|评比|"
                             r"界定|定级|划型|确定的)|(?:认定|划分|评定|评选|分类|划型|入选|准入|入园|入驻)(?:标准|条件|依据|办法)"
-                            r"(?:是|有)?(?:什么|啥|哪些)"),
+                            r"(?:是|有)?(?:什么|啥|哪些)|(?:满足|符合|具备|达到)(?:什么|哪些|啥)(?:样的)?(?:条件|标准|要求)"
+                            r"(?:才)?(?:能|可以)?(?:入选|评上|列入|纳入|进入|认定为|评为|成为)"),
      re.compile(r"是指|所称|(?:标准|条件|依据)(?:为|是|如下|包括)|符合下列|下列条件|具备[^。；]{0,10}条件|"
                 r"(?:的|者)[，,]?(?:为|属于|认定为|列为|划为|评为|确定为|视为)[^。；，]{1,12}(?:类|级|档|企业|单位)|"
                 r"分为|划分为|划型|(?:标准|条件|办法|规则)(?:由|另行|按照|依照)|由[^。；]{1,40}(?:制定|确定|规定|认定|评定|公布|评选)|"
@@ -1057,6 +1062,11 @@ def _facet_missing(asking: str, body: str, cited: list[str]) -> str | None:
         # 社保单位缴费比例是多少 answered with 预留…的比例不低于百分之六十: a rate, but of something
         # else; no cited sentence gives a rate of what is asked.
         return _AMOUNT_UNSETTLED
+    measure = _MEASURE_ASKED.search(asking)
+    if measure and not any(_names(measure.group(1), x) and STATED_NUMBER.search(x) for x in [*said, *sentences(body)]):
+        # 标准厂房的容积率上限是多少 answered with a clause on 标准厂房 that sets a height (8米): no cited
+        # sentence gives a figure of the measure asked.
+        return _AMOUNT_UNSETTLED
     if ASKS_TIME_LIMIT.search(asking):
         timed = [x for x in said if TIME_LIMIT.search(x)]
         if timed and not any(_speaks_of(asking, x, ASKS_TIME_LIMIT, _TIME_WORDS) for x in timed):
@@ -1071,6 +1081,17 @@ def _facet_missing(asking: str, body: str, cited: list[str]) -> str | None:
         if asks.search(asking) and not (any(gives.search(x) for x in lead) and _speaks_of(asking, cited[0], *_PROCEDURE_WORDS)):
             return what
     return None
+
+
+# A figure asked of a measure named (容积率上限是多少, 建筑密度要求多少): the measure, by its head
+# (…率, …密度, …面积, …高度, …比例).
+_MEASURE_ASKED = re.compile(r"([\u4e00-\u9fff]{1,4}(?:率|密度|面积|高度|间距|限高))(?:的)?(?:上限|下限|最高|最低|标准|要求|指标|控制)?"
+                            r"(?:具体|一般|大概)?(?:是|为|有|能到|能达到|要|应|得)?(?:多少|几)")
+
+
+def _names(word: str, text: str) -> bool:
+    """Whether ``text`` names ``word`` or a policy term it stands for."""
+    return word in text or any(x in text for x in default_lexicon().expand(word))
 
 
 # Words of time (期限, 有效期, 工作日): what a time limit is asked in, not what it is of.

@@ -142,8 +142,16 @@ def _filter(c: _Composer) -> dict:
         shown = f"（为{_q(ops.fmt(value), col.unit)}{c.mark(c.row(key))}）" if value is not None else ""
         among = "在其中" if key in res.rows else f"不在其中{shown}"
         c.lines.append(f"{key}{among}。")
+    shown_too = []
+    for other in r.columns[1:]:  # …它们各自要完成多少亩: that column of each row found
+        values = [(k, c.row(k).number(other)) for k in res.rows]
+        shown = "；".join(f"{k}{_q(ops.fmt(v), other.unit)}{c.mark(c.row(k))}" for k, v in values if v is not None)
+        if shown:
+            c.lines.append(f"其中各{c.rows_word.removeprefix('个')}的{_name(other)}：{shown}。")
+            shown_too.append(other)
     if res.rows:
-        c.used(res.rows, col)
+        for column in (col, *shown_too):
+            c.used(res.rows, column)
     return {**res.model_dump(), "count": len(res.rows)}
 
 

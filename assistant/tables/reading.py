@@ -78,6 +78,8 @@ _UNIT_AT = r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:个|家|亩|所|公里|万平方米|
 _AT_VALUE = re.compile(_UNIT_AT + r"[\u4e00-\u9fff（）()]{0,12}?的(?=[\u4e00-\u9fff（）()]{0,10}(?:是哪|有哪|都有|都是|包括))|"
                        r"哪[几些个][^，。？?\d]{0,10}?(?:要|是|为|有|需要)[^，。？?\d]{0,8}?" + _UNIT_AT
                        + r"[\u4e00-\u9fff（）()]{0,14}[？?]?$")
+# Each of the rows found asked of another column (它们各自…, 分别…多少).
+_EACH_OF = re.compile(r"各自|分别|各是|每个")
 # Ask words that would otherwise match a header's characters (完成, 提升 …): masked first.
 _OP_WORDS = re.compile("|".join(p.pattern for p in (_TOTALS, _SUM, _SHARE, _EXTREME, _COMPARE, _PROGRESS, _DONE))
                        + r"|多少|是多少|几|任务|指标|目标|要求|分别|各是|各项|数值|数据")
@@ -333,7 +335,7 @@ def _read(question: str, tables: list[Table], history: list[str] | None = None,
     text = re.sub(r"\s+", "", question)
     history = history or []
     follow_up = bool(history) and bool(_FOLLOW_UP.search(text)) and len(text) <= 24
-    if not tables or not (_ASKS.search(text) or _EXACT.search(text) or follow_up):
+    if not tables or not (_ASKS.search(text) or _EXACT.search(text) or _AT_VALUE.search(text) or follow_up):
         return None
     if _NOT_FIGURE.search(text) and not _FIGURE.search(text):
         return None
@@ -386,7 +388,9 @@ def _read(question: str, tables: list[Table], history: list[str] | None = None,
             return None
         return TableReading(**{**base, "columns": columns}, operation="progress", achieved=achieved,
                             achieved_unit=unit)
-    limit = _threshold(text)
+    # A value named in one sentence of several (哪些街道要改造2个…？它们各自…？) is read in its own.
+    limit = _threshold(text) or next((x for seg in re.split(r"(?<=[？?。；;！!])", text) if seg
+                                      and (x := _threshold(seg))), None)
     if len(body) == 1 and columns and limit and which:
         # …不到1万平方米的街道有哪些？我们那个街道算不算？ — a filter over all rows; the one named is
         # asked whether it is among them.
@@ -400,7 +404,9 @@ def _read(question: str, tables: list[Table], history: list[str] | None = None,
     if not body and columns:
         # Questions over all rows must say so: 各街道 / 每个 / 哪个街道 / 最多的街道.
         if limit and (everyone or which):
-            return TableReading(**{**base, "columns": columns[:1]}, operation="filter",
+            # …？它们各自要完成多少亩？ — the rows found, with another column of each besides.
+            shown = columns if _EACH_OF.search(text) else columns[:1]
+            return TableReading(**{**base, "columns": shown}, operation="filter",
                                 comparator=limit[0], threshold=limit[1])
         if (m := _EXTREME.search(text)) and (everyone or which):
             return TableReading(**base, operation="extreme", direction=_direction(m.group(1)), share=share)

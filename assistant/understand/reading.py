@@ -242,11 +242,14 @@ def _is_asking(segment: str) -> bool:
     told = _STATED_SUM.sub("", segment)
     if not told.rstrip().endswith(("？", "?")):
         told = _SEVERAL.sub("", told)
+    if told.rstrip().endswith(("。", "！", "!")):
+        told = _SEVERAL_INSIDE.sub("", told)  # 打算收购几栋老厂房改造成产业园。 — a sentence that tells
     return bool(_ASKING.search(told))
 
 
 _STATED_SUM = re.compile(r"(?:一共|合计|总共|共计|加起来)(?:有|是)?[0-9零一二两三四五六七八九十百千万]+")
 _SEVERAL = re.compile(r"^(?:有)?几[家个位名项块宗笔间户](?=[\u4e00-\u9fff]{2})")
+_SEVERAL_INSIDE = re.compile(r"几[家个位名项块宗笔间户栋幢座套台辆层处](?=[\u4e00-\u9fff]{2})")
 
 
 # A condition that opens a segment (如果情况复杂延长，最长到哪天？): between two questions it
