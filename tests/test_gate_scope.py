@@ -122,3 +122,33 @@ def test_a_first_part_asking_a_figure_no_clause_gives_declines_the_question(mult
     a = multi.ask("我们公司去年研发花了300万，研发费用加计扣除能按多少比例？总共能扣多少？")
     assert a.abstained
     assert a.answer.startswith("现有文件没有给出所问的具体数额或标准：中华人民共和国中小企业促进法 第三十二条第三款只写道")
+
+
+def test_a_held_title_written_with_a_slip_is_no_gap_in_the_question(multi):
+    # 促近法 for 促进法; the title's words are held though no clause writes them.
+    a = multi.ask("中小企业促近法里关于不能向中小企业摊派的原话是怎么写的？", llm=False)
+    assert not a.abstained
+    assert a.citations[0].id == "sme-promotion-law-2017:art54"
+
+
+def test_a_short_follow_up_asks_of_the_document_the_turn_before_named(multi):
+    a = multi.ask("能延期吗？能延多久？", history=["上海临时建设工程规划许可证有效期最长多久？"], llm=False)
+    assert a.citations[0].id.startswith("shanghai-urban-rural-planning-2018:art40")
+    assert "延期不超过一年" in a.answer
+
+
+def test_a_stage_named_without_its_dates_is_answered_by_its_clause(multi):
+    # A newcomer's story (调到街道…) names no place; “全面推进实施” is the title of a step without
+    # its bracketed dates.
+    a = multi.ask("我刚调到街道经发办，接手老旧工业区块改造这块。想确认一下，方案里“全面推进实施”这个阶段是从什么时候开始、"
+                  "到什么时候结束？", llm=False)
+    assert not a.abstained
+    assert a.citations[0].id == "lzb-2024-22:s7.3"
+    assert "2024年7月至2026年12月底前" in lead(a)
+
+
+def test_a_filter_and_another_column_of_each_row_found(multi):
+    a = multi.ask("哪些街道要改造提升2个老旧工业区块？它们各自要完成多少亩涉企用地改造？", llm=False)
+    lines = a.answer.splitlines()
+    assert lines[0].startswith("“改造提升老旧工业区块”为2个的有3个街道：")
+    assert lines[1].startswith("其中各街道的“完成老工业区块改造涉企用地”：")

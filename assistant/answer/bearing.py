@@ -632,6 +632,9 @@ def _with_item(sentence: str, clause: Clause, qwords: set[str], focus: set[str])
     head = whole_head(sentence, clause)
     # Items read like headings (（二）拖延检验、验收；): only the clause's own title is left out.
     items = [x for x in sentences(clause.text) if x not in head and x.strip("。；; ") != (clause.title or "")]
+    # The list's catch-all (（十一）其他…损害营商环境的情形) names no conduct: it speaks of anything
+    # in the list's own words, and says nothing of the question.
+    items = [x for x in items if not catch_all(x)]
     # Per character: an item wholly about the conduct (拖延检验、验收) before a long one that
     # mentions its words in passing.
     best = max(items, key=lambda x: (_score(x, focus) / max(len(_bare(x)), 8), _score(x, qwords)), default="")
@@ -639,6 +642,15 @@ def _with_item(sentence: str, clause: Clause, qwords: set[str], focus: set[str])
         return sentence, own
     about = max((_score(x, qwords) for x in items), default=0.0)
     return under_head(head, best), max(own, about)
+
+
+# A list's catch-all item: （十一）其他…的情形 / (七)其他违反…的行为.
+_CATCH_ALL = re.compile(r"^\s*[（(][一二三四五六七八九十]+[)）]\s*其他")
+
+
+def catch_all(sentence: str) -> bool:
+    """Whether a sentence is a list's catch-all item (（十一）其他…的情形): it names no conduct."""
+    return bool(_CATCH_ALL.match(sentence))
 
 
 def _item_restating(sentence: str, clause: Clause, ctx: "_Structure") -> tuple[str, float]:

@@ -530,8 +530,8 @@ class _Composer:
                 continue
             if shape is not None and not shape.search(sent):
                 continue  # the question asks for a time limit (a fine…): only sentences that state one
-            if bearing.boilerplate(sent, hit.clause, bool(ASKS_DATE.search(question))):
-                continue  # a heading, a purpose article, a preamble: it answers nothing
+            if bearing.boilerplate(sent, hit.clause, bool(ASKS_DATE.search(question))) or bearing.catch_all(sent):
+                continue  # a heading, a purpose article, a preamble, a list's catch-all: it answers nothing
             headed = self._with_list_head(hit, sent)
             if headed is not None:
                 hit, sent = headed

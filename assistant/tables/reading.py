@@ -78,6 +78,8 @@ _UNIT_AT = r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:个|家|亩|所|公里|万平方米|
 _AT_VALUE = re.compile(_UNIT_AT + r"[\u4e00-\u9fff（）()]{0,12}?的(?=[\u4e00-\u9fff（）()]{0,10}(?:是哪|有哪|都有|都是|包括))|"
                        r"哪[几些个][^，。？?\d]{0,10}?(?:要|是|为|有|需要)[^，。？?\d]{0,8}?" + _UNIT_AT
                        + r"[\u4e00-\u9fff（）()]{0,14}[？?]?$")
+# Which rows (哪些街道, 哪几个): with a value named, the rows at it are asked.
+_WHICH_ROWS = re.compile(r"哪[几些个]")
 # Each of the rows found asked of another column (它们各自…, 分别…多少).
 _EACH_OF = re.compile(r"各自|分别|各是|每个")
 # Ask words that would otherwise match a header's characters (完成, 提升 …): masked first.
@@ -335,7 +337,8 @@ def _read(question: str, tables: list[Table], history: list[str] | None = None,
     text = re.sub(r"\s+", "", question)
     history = history or []
     follow_up = bool(history) and bool(_FOLLOW_UP.search(text)) and len(text) <= 24
-    if not tables or not (_ASKS.search(text) or _EXACT.search(text) or _AT_VALUE.search(text) or follow_up):
+    if not tables or not (_ASKS.search(text) or _EXACT.search(text) or follow_up
+                          or (_WHICH_ROWS.search(text) and _AT_VALUE.search(text))):
         return None
     if _NOT_FIGURE.search(text) and not _FIGURE.search(text):
         return None

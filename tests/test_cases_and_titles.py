@@ -1,0 +1,68 @@
+"""How a question is cut into what it asks, when its words are cases, titles and statements.
+
+- Several cases, each told just before a question that names nothing else (放样后没通知复验就开工，
+  罚多少？竣工资料逾期不补报的，罚多少？), are one part each; one case with several questions
+  stays their background.
+- Two parts of a text compared by their titles (A和B在…上有什么不同) are asked one per part.
+- A sentence that tells (打算收购几栋老厂房…。) asks nothing, though it says 几栋.
+- A move towards a street (调到街道) names no place.
+- A figure asked of a measure (容积率上限) is given only by a sentence that states that measure; a
+  criterion asked as 满足什么条件才能入选 only by a clause that sets criteria.
+
+Real parsed clauses: the shipped plan and the regulations of evals/documents.
+"""
+
+from __future__ import annotations
+
+from assistant.answer.extractive import _facet_missing
+from assistant.understand.reading import _is_asking, place_names, read_question
+from tests.conftest import compose_from
+
+SH = "shanghai-urban-rural-planning-2018:"
+PLAN = "lzb-2024-22:"
+
+
+def test_each_case_with_its_own_bare_question_is_a_part(laws_and_vocab):
+    _, vocab = laws_and_vocab
+    r = read_question("上海的项目放样后没通知规划部门复验就擅自开工，罚多少？竣工验收后没按时报送竣工资料、逾期又不补报的，罚多少？",
+                      vocab)
+    assert [p.text for p in r.parts] == ["上海的项目放样后没通知规划部门复验就擅自开工，罚多少",
+                                         "竣工验收后没按时报送竣工资料、逾期又不补报的，罚多少"]
+    assert r.background == []
+    # One case, two questions of it: the case is their background.
+    one = read_question("公司一个总投资2亿元的项目，应该核准的没核准就开工了，企业会被罚多少？负责人呢？", vocab)
+    assert [p.text for p in one.parts][0] == "企业会被罚多少"
+    assert "应该核准的没核准就开工了" in one.background
+
+
+def test_two_titled_parts_compared_are_asked_one_per_part(laws_and_vocab):
+    _, vocab = laws_and_vocab
+    r = read_question("政府收储改造和市场参与改造在取得土地的方式上有什么不同？", vocab)
+    assert [p.text for p in r.parts] == ["政府收储改造在取得土地的方式是怎么规定的", "市场参与改造在取得土地的方式是怎么规定的"]
+    # Two things that are no titles are not cut (a table's rows are compared by the table).
+    assert len(read_question("大碶和柴桥的任务有什么不同？", vocab).parts) == 1
+
+
+def test_a_sentence_that_tells_asks_nothing_though_it_says_how_many():
+    assert not _is_asking("打算收购几栋老厂房改造成特色产业园再招商。")
+    assert _is_asking("要收购几栋老厂房？")
+
+
+def test_a_move_towards_a_street_is_no_place():
+    assert place_names("我刚调到街道经发办，接手老旧工业区块改造这块。") == []
+    assert place_names("我们在庄市街道开了个厂") == ["庄市街道"]
+
+
+def test_a_figure_of_a_measure_is_given_only_by_a_sentence_that_states_it(laws_and_vocab):
+    a = compose_from(laws_and_vocab, "按上海城乡规划条例，标准厂房的容积率上限是多少？", (SH + "art38.k1", 0.033))
+    assert a.abstained and "具体数额或标准" in a.answer
+    clauses, _ = laws_and_vocab
+    # The plan states the ratio it asks of (容积率…): the measure is given.
+    stated = next(c for c in clauses.values() if c.doc_id == "lzb-2024-22" and "容积率" in c.text
+                  and any(ch.isdigit() for ch in c.text.split("容积率", 1)[1][:20]))
+    assert _facet_missing("容积率上限是多少", stated.text, [stated.text]) is None
+
+
+def test_criteria_asked_as_what_it_takes_to_be_listed(laws_and_vocab):
+    assert _facet_missing("白名单优势企业要满足什么条件才能入选", "", [laws_and_vocab[0][PLAN + "s6.6"].text]) == "认定标准"
+    assert _facet_missing("在哪里申报", "", [laws_and_vocab[0][PLAN + "a1.m7"].text]) == "办理地点"
