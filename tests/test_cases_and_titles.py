@@ -66,3 +66,23 @@ def test_a_figure_of_a_measure_is_given_only_by_a_sentence_that_states_it(laws_a
 def test_criteria_asked_as_what_it_takes_to_be_listed(laws_and_vocab):
     assert _facet_missing("白名单优势企业要满足什么条件才能入选", "", [laws_and_vocab[0][PLAN + "s6.6"].text]) == "认定标准"
     assert _facet_missing("在哪里申报", "", [laws_and_vocab[0][PLAN + "a1.m7"].text]) == "办理地点"
+
+
+def test_a_slip_glued_to_a_locative_is_read_as_the_word_it_slips_from(laws_and_vocab):
+    from assistant.understand.spelling import correct_slips
+
+    corpus = "".join(c.text for c in laws_and_vocab[0].values())
+    fixed, slips = correct_slips("外商投资准入负面清丹里禁止外资进入哪些行业？", corpus)
+    assert "负面清单里" in fixed and slips == [("准入负面清丹", "准入负面清单")]
+
+
+def test_what_has_been_brought_in_so_far_is_no_plan_target():
+    assert _facet_missing("现在入驻了哪些企业", "每个区块要有明确的产业方向", ["每个区块要有明确的产业方向"]) == "实际完成情况"
+
+
+def test_each_of_a_kind_the_table_does_not_list_is_no_column_question(laws_and_vocab):
+    from assistant.tables.answer import table_answer
+
+    clauses, _ = laws_and_vocab
+    assert table_answer("亩均论英雄综合评价的A、B、C、D类是怎么划分的？各类的分数线是多少？", clauses) is None
+    assert table_answer("各街道规上工业企业年均亩均税增长率是多少？", clauses) is not None

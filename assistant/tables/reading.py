@@ -415,7 +415,9 @@ def _read(question: str, tables: list[Table], history: list[str] | None = None,
             return TableReading(**base, operation="extreme", direction=_direction(m.group(1)), share=share)
         if (_SUM.search(text) or share) and everyone:
             return TableReading(**{**base, "rows": table.body}, operation="sum", share=share)
-        if everyone or (which and named_kind):
+        # 各类的分数线 is about every class, not every row: "each" is of the table's rows when it
+        # names their kind (各街道) or a column it repeats well.
+        if (everyone and (named_kind or best.strength >= 3)) or (which and named_kind):
             if _CELL_ASKS.search(text) or which:
                 return TableReading(**base, operation="column")
             return None

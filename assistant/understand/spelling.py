@@ -88,6 +88,7 @@ QUOTED_MIN_COUNT = 3
 _QUOTED = re.compile(r"[“\"「『]([\u4e00-\u9fff]{3,8})[”\"」』]")
 
 # A piece that opens or closes with one of these is a phrase, not a word with a slip in it.
+_LOCATIVE = frozenset("里中上内")  # 清单里, 方案中, 条例上
 _FUNCTION_EDGE = frozenset("的了着过吗呢吧啊和与及或等在是也都就内")  # 内: …日内, 多长时间内要
 
 
@@ -127,6 +128,8 @@ def find_slips(question: str, corpus: str) -> list[tuple[str, str]]:
                 break
             piece = "".join(tokens[i:i + n])
             start = starts[i]
+            if piece[-1] in _LOCATIVE and len(tokens[i + n - 1]) >= 3:
+                piece = piece[:-1]  # 负面清丹里: a locative the segmenter glued to the slipped word
             span = set(range(start, start + len(piece)))
             if not MIN_CHARS <= len(piece) <= MAX_CHARS or not _CJK.fullmatch(piece) or span & taken:
                 continue
