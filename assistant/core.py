@@ -486,7 +486,7 @@ class Assistant:
         # and so is a word with one character slipped (容级率, 规化许可证).
         q, names = self.vocabulary.correct_names(q)
         q, titled = correct_titles(q, [d.title for d in self.vocabulary.documents])
-        q, slips = correct_slips(q, self.vocabulary.text)
+        q, slips = correct_slips(q, self.vocabulary.text, self.vocabulary.terms)
         slips = [*titled, *slips]
         hist = normalize_history(history, self.settings.max_question_chars)
         if any(converts(h) for h in history or []):

@@ -86,3 +86,14 @@ def test_each_of_a_kind_the_table_does_not_list_is_no_column_question(laws_and_v
     clauses, _ = laws_and_vocab
     assert table_answer("亩均论英雄综合评价的A、B、C、D类是怎么划分的？各类的分数线是多少？", clauses) is None
     assert table_answer("各街道规上工业企业年均亩均税增长率是多少？", clauses) is not None
+
+
+def test_a_quoted_slip_of_two_characters_is_read_as_the_name_the_index_defines(laws_and_vocab):
+    from assistant.understand.spelling import correct_slips
+
+    clauses, vocab = laws_and_vocab
+    assert vocab.defined_terms["新城"] == SH + "art62.3"  # an item of the list of definitions
+    fixed, slips = correct_slips("上海市城乡规划条例里的“新成”指的是什么？", vocab.text, vocab.terms)
+    assert slips == [("新成", "新城")]
+    # Without the index's names, two characters are too few to tell the slip (完成, 新增, 新城 …).
+    assert correct_slips("上海市城乡规划条例里的“新成”指的是什么？", vocab.text)[1] == []

@@ -85,19 +85,21 @@ _ASKING_CHARS = frozenset("谁啥哪几怎咋吗呢么")
 # A quoted term's neighbour the corpus writes at least this often is the term meant.
 QUOTED_MIN_COUNT = 3
 # A term the asker quotes: three to eight characters.
-_QUOTED = re.compile(r"[“\"「『]([\u4e00-\u9fff]{3,8})[”\"」』]")
+_QUOTED = re.compile(r"[“\"「『]([\u4e00-\u9fff]{2,8})[”\"」』]")
 
 # A piece that opens or closes with one of these is a phrase, not a word with a slip in it.
 _LOCATIVE = frozenset("里中上内")  # 清单里, 方案中, 条例上
 _FUNCTION_EDGE = frozenset("的了着过吗呢吧啊和与及或等在是也都就内")  # 内: …日内, 多长时间内要
 
 
-def find_slips(question: str, corpus: str) -> list[tuple[str, str]]:
+def find_slips(question: str, corpus: str, terms: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
     """The slips in ``question`` as (written, as the corpus writes it), in question order.
 
     Args:
         question: the normalised question.
         corpus: every clause text without whitespace.
+        terms: the index's own names (defined terms, clause titles, row keys): of several words a
+            slip may stand for, the one that is a name is meant (“新成” → 新城, not 完成).
     """
     from assistant.index.tokenize import _jieba
 
@@ -114,8 +116,14 @@ def find_slips(question: str, corpus: str) -> list[tuple[str, str]]:
         # The term the corpus writes far more often than any other one-character neighbour
         # (中心城 beside 中心要, 中心负 of 中心负责).
         counts = sorted(((corpus.count(c), c) for c in _candidates(term, corpus)), reverse=True)
-        if counts and counts[0][0] >= QUOTED_MIN_COUNT and (len(counts) == 1 or counts[0][0] >= 3 * counts[1][0]):
+        named = [(n, c) for n, c in counts if c in terms]
+        if len(term) >= 3 and counts and counts[0][0] >= QUOTED_MIN_COUNT \
+                and (len(counts) == 1 or counts[0][0] >= 3 * counts[1][0]):
             found.append((term, counts[0][1]))
+            taken |= set(range(m.start(1), m.end(1)))
+        elif named and (len(named) == 1 or named[0][0] >= 3 * named[1][0]):
+            # Else a name of the index is meant, the one the texts write far most often (“新成” → 新城).
+            found.append((term, named[0][1]))
             taken |= set(range(m.start(1), m.end(1)))
     starts = []
     pos = 0
@@ -145,15 +153,17 @@ def find_slips(question: str, corpus: str) -> list[tuple[str, str]]:
                        if len(tokens[k]) >= 2 and not common_word(tokens[k]) and tokens[k] not in corpus]
             near = {c for c in _candidates(piece, corpus) if _a_word(c, corpus) and _mends(piece, c)
                     and any(a <= _diff(piece, c) < b for a, b in unknown) and piece[_diff(piece, c)] not in _ASKING_CHARS}
-            if len(near) == 1:
-                found.append((piece, near.pop()))
+            named = near & terms
+            if len(near) == 1 or len(named) == 1:
+                found.append((piece, (near if len(near) == 1 else named).pop()))
                 taken |= span
     return found
 
 
-def correct_slips(question: str, corpus: str) -> tuple[str, list[tuple[str, str]]]:
-    """``question`` with its slips written as the corpus writes them, and the slips."""
-    slips = find_slips(question, corpus)
+def correct_slips(question: str, corpus: str, terms: frozenset[str] = frozenset()) -> tuple[str, list[tuple[str, str]]]:
+    """``question`` with its slips written as the corpus writes them, and the slips (``terms``: see
+    :func:`find_slips`)."""
+    slips = find_slips(question, corpus, terms)
     for written, meant in slips:
         question = question.replace(written, meant, 1)
     return question, slips

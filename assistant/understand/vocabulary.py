@@ -26,6 +26,8 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 PLACE_RE = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:省|市|区|县|镇|乡|街道)")
 _DEFINED = re.compile(r"(?:本(?:条例|法|办法|规定|细则|方案|通知|意见)所称|本(?:条例|法|办法|规定)中)"
                       r"的?([\u4e00-\u9fff、（）()“”]{2,30}?)[，,]?(?:是指|指|包括)")
+# An item of a list of definitions (本条例下列用语的含义：……（三）新城是指…).
+_DEFINED_ITEM = re.compile(r"^\s*[（(][一二三四五六七八九十]+[)）]\s*([\u4e00-\u9fff]{2,12}?)[，,]?是指", re.M)
 # The prefix a law's title carries that people leave out (中华人民共和国中小企业促进法 -> 中小企业促进法).
 _TITLE_PREFIX = re.compile(r"^(?:中华人民共和国|中国)")
 
@@ -86,11 +88,21 @@ class Vocabulary(BaseModel):
                                                     "titles -> the clause ids each names")
     _text: str = PrivateAttr(default="")
     _name_index: NameIndex | None = PrivateAttr(default=None)
+    _terms: frozenset[str] | None = PrivateAttr(default=None)
 
     @property
     def text(self) -> str:
         """All clause texts without whitespace (for containment checks)."""
         return self._text
+
+    @property
+    def terms(self) -> frozenset[str]:
+        """The index's own names: terms its texts define, clause titles (without a bracketed
+        note) and table row keys."""
+        if self._terms is None:
+            titles = {re.sub(r"[（(][^（()）]*[)）]$", "", t) for t in self.clause_titles}
+            self._terms = frozenset({*self.defined_terms, *titles, *self.row_keys})
+        return self._terms
 
     def find_names(self, question: str) -> list[NameMatch]:
         """The index's names ``question`` writes: exactly, in a short form (水务公司 for
@@ -212,6 +224,8 @@ def build_vocabulary(clauses: Iterable[Clause], metas: Iterable[DocumentMeta]) -
             for term in re.split(r"[、和]", re.sub(r"[（(].*?[)）]", "", m.group(1)).strip("“”")):
                 if len(term) >= 2:
                     defined.setdefault(term, c.id)
+        for m in _DEFINED_ITEM.finditer(c.own_text):
+            defined.setdefault(m.group(1), c.id)
     vocab = Vocabulary(documents=docs,
                        row_keys=sorted({r.key for r in rows}, key=lambda k: (-len(k), k)),
                        columns=sorted({col for r in rows for col in r.columns}),
