@@ -97,3 +97,15 @@ def test_a_quoted_slip_of_two_characters_is_read_as_the_name_the_index_defines(l
     assert slips == [("新成", "新城")]
     # Without the index's names, two characters are too few to tell the slip (完成, 新增, 新城 …).
     assert correct_slips("上海市城乡规划条例里的“新成”指的是什么？", vocab.text)[1] == []
+
+
+def test_a_sanctioning_article_names_a_party_only_when_its_head_names_someone(laws_and_vocab):
+    from assistant.answer import bearing
+
+    clauses, _ = laws_and_vocab
+    assert bearing.party_of(clauses["sme-payment-2025:art31"]) == "机关、事业单位"
+    # 未取得建设工程规划许可证或者… is conduct: no party, so a question about 设计单位 is not led to it.
+    assert bearing.party_of(clauses[SH + "art58"]) == ""
+    a = compose_from(laws_and_vocab, "我们是一家设计院，在上海接了个项目。如果设计没按规划条件来、造成违法建设，设计单位会被怎么处罚？",
+                     (SH + "art57.k1", 0.0325), (SH + "art57", 0.0323), (SH + "art57.k2", 0.0318), structure=True)
+    assert a.citations[0].id == SH + "art57.k1" and "百分之二十至百分之一百" in a.answer.splitlines()[0]

@@ -183,7 +183,13 @@ def party_of(article: Clause) -> str:
     if not LIABILITY.search(article.text):
         return ""
     m = _PARTY_HEAD.match(article.text.strip())
-    return m.group(1) if m else ""
+    # A party is who is sanctioned (机关、事业单位, 大型企业, 中介服务机构): a head that names no one
+    # (未取得建设工程规划许可证或者…) is conduct, not a party.
+    return m.group(1) if m and _PARTY_NOUN.search(m.group(1)) else ""
+
+
+_PARTY_NOUN = re.compile(r"(?:单位|机关|企业|部门|机构|组织|人员|个人|公司|协会|商会|政府|中心|法人|经营者|当事人|"
+                         r"责任人|负责人|主体)$")
 
 
 def party_articles(question: str, doc_id: str, clauses: Mapping[str, Clause]) -> list[tuple[Clause, str]]:
