@@ -109,3 +109,14 @@ def test_a_sanctioning_article_names_a_party_only_when_its_head_names_someone(la
     a = compose_from(laws_and_vocab, "我们是一家设计院，在上海接了个项目。如果设计没按规划条件来、造成违法建设，设计单位会被怎么处罚？",
                      (SH + "art57.k1", 0.0325), (SH + "art57", 0.0323), (SH + "art57.k2", 0.0318), structure=True)
     assert a.citations[0].id == SH + "art57.k1" and "百分之二十至百分之一百" in a.answer.splitlines()[0]
+
+
+def test_a_penalty_asked_of_told_conduct_is_led_by_the_article_that_sanctions_it(laws_and_vocab):
+    from assistant.answer import bearing
+
+    clauses, _ = laws_and_vocab
+    q = "在上海没办规划许可就把房子盖了，而且已经没法改正了，会怎么处理？"
+    assert [c.id for c, _ in bearing.conduct_articles(q, "shanghai-urban-rural-planning-2018", clauses)] == [SH + "art58"]
+    # A lead that sanctions nothing (实施规划许可，应当遵循便民的原则) gives way to it.
+    a = compose_from(laws_and_vocab, "在上海没办规划许可就把房子盖了，会怎么处理？", (SH + "art27.k2", 0.033), structure=True)
+    assert a.citations[0].id == SH + "art58" and "限期拆除" in a.answer.splitlines()[0]

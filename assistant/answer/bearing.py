@@ -210,6 +210,29 @@ def party_articles(question: str, doc_id: str, clauses: Mapping[str, Clause]) ->
     return [(c, party) for sc, c, party in scored if sc == best]
 
 
+# The conduct a sanctioning article opens with (未取得建设工程规划许可证或者未按照…进行建设的，由…).
+_CONDUCT_HEAD = re.compile(r"^(?:第[一二三四五六七八九十百千零〇]+条(?:之[一二三四五六七八九十]+)?\s*)?([^。；：:]{4,80}?的)[，,]")
+
+
+def conduct_articles(question: str, doc_id: str, clauses: Mapping[str, Clause]) -> list[tuple[Clause, str]]:
+    """The sanctioning articles of a document that name no party but open with the conduct they
+    sanction (未取得建设工程规划许可证…进行建设的，由…责令停止建设), the one whose conduct shares
+    most of the question's words first; each with its conduct. Empty when none shares two words."""
+    asked = {w for w in content_words(question) if len(w) >= 2} | set(default_lexicon().expand(question))
+    scored = []
+    for c in clauses.values():
+        if c.doc_id != doc_id or c.kind != "article" or party_of(c) or not LIABILITY.search(c.text):
+            continue
+        m = _CONDUCT_HEAD.match(c.text.strip())
+        if m is None:
+            continue
+        shared = [w for w in asked if w in m.group(1)]
+        if len(shared) >= 2:
+            scored.append((sum(specificity(w) for w in shared), c, m.group(1)))
+    scored.sort(key=lambda x: -x[0])
+    return [(c, head) for _, c, head in scored[:1]]
+
+
 def _pick(cands: list[tuple[float, Hit, str]], home_doc: str) -> tuple[float, Hit, str]:
     """The best candidate: of the lead's own document first, then the best-scoring, then the
     shortest clause (a paragraph before its article: the narrower cite is the one a reader checks)."""

@@ -325,6 +325,10 @@ class _Composer:
             return None
         own = bearing.article_of(top.clause, self.clauses)
         arts = bearing.party_articles(question, top.clause.doc_id, self.clauses)
+        if not arts and own is not None and not LIABILITY.search(own.text):
+            # 没办规划许可就把房子盖了，会怎么处理 — a lead that sanctions nothing (实施规划许可，应当
+            # 遵循便民的原则): the article that sanctions the told conduct (未取得…规划许可证…的，由…).
+            arts = bearing.conduct_articles(question, top.clause.doc_id, self.clauses)
         if not arts or own is None or own.id in {a.id for a, _ in arts}:
             return None
         if LIABILITY.search(own.text) and not bearing.party_of(own):
