@@ -233,6 +233,23 @@ def conduct_articles(question: str, doc_id: str, clauses: Mapping[str, Clause]) 
     return [(c, head) for _, c, head in scored[:1]]
 
 
+def sanction_restating(lead: Clause, clauses: Mapping[str, Clause]) -> bool:
+    """Whether a sanctioning article of the lead's document restates the lead's duty: it shares a
+    phrase of at least :data:`RESTATED_CHARS` characters with it (…告知备案机关)."""
+    own = _bare(lead.text)
+    for c in clauses.values():
+        if c.doc_id != lead.doc_id or c.kind != "article" or c.id == lead.id or not LIABILITY.search(c.text):
+            continue
+        other = _bare(c.text)
+        if any(own[i:i + RESTATED_CHARS] in other for i in range(len(own) - RESTATED_CHARS + 1)):
+            return True
+    return False
+
+
+# A sanction restates a duty when they share a phrase this long.
+RESTATED_CHARS = 6
+
+
 def _pick(cands: list[tuple[float, Hit, str]], home_doc: str) -> tuple[float, Hit, str]:
     """The best candidate: of the lead's own document first, then the best-scoring, then the
     shortest clause (a paragraph before its article: the narrower cite is the one a reader checks)."""

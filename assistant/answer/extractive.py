@@ -325,9 +325,12 @@ class _Composer:
             return None
         own = bearing.article_of(top.clause, self.clauses)
         arts = bearing.party_articles(question, top.clause.doc_id, self.clauses)
-        if not arts and own is not None and not LIABILITY.search(own.text):
+        if not arts and own is not None and not LIABILITY.search(own.text) \
+                and not bearing.sanction_restating(top.clause, self.clauses):
             # 没办规划许可就把房子盖了，会怎么处理 — a lead that sanctions nothing (实施规划许可，应当
-            # 遵循便民的原则): the article that sanctions the told conduct (未取得…规划许可证…的，由…).
+            # 遵循便民的原则) and whose duty no sanction restates: the article that sanctions the told
+            # conduct (未取得…规划许可证…的，由…). A duty a sanction restates (…告知备案机关) keeps the
+            # lead; its sanction is said beside it.
             arts = bearing.conduct_articles(question, top.clause.doc_id, self.clauses)
         if not arts or own is None or own.id in {a.id for a, _ in arts}:
             return None
