@@ -120,3 +120,13 @@ def test_a_penalty_asked_of_told_conduct_is_led_by_the_article_that_sanctions_it
     # A lead that sanctions nothing (实施规划许可，应当遵循便民的原则) gives way to it.
     a = compose_from(laws_and_vocab, "在上海没办规划许可就把房子盖了，会怎么处理？", (SH + "art27.k2", 0.033), structure=True)
     assert a.citations[0].id == SH + "art58" and "限期拆除" in a.answer.splitlines()[0]
+
+
+def test_this_way_all_right_asks_whether_it_is_allowed(laws_and_vocab):
+    from assistant.understand.reading import ASKS_LAWFUL
+
+    assert ASKS_LAWFUL.search("合同里约定了以审计结果作为结算依据，这样行吗？")
+    # Three clauses say it alike; the rule that forbids it (不得…) answers whether it is allowed.
+    a = compose_from(laws_and_vocab, "合同里约定了以审计局的审计结果作为结算依据，按2020年那版保障中小企业款项支付条例，这样行吗？",
+                     ("sme-payment-2020:art25.4", 0.033), ("sme-payment-2020:art11", 0.032), ("sme-payment-2020:art27.k2", 0.031))
+    assert a.citations[0].id == "sme-payment-2020:art11"

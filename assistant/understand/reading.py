@@ -767,7 +767,7 @@ def _specific(subject: list[str]) -> bool:
 # Asking how conduct is dealt with (怎么处理; 会怎样 already asks a penalty) …
 _HANDLED = re.compile(r"(?:怎么|如何|怎样|咋)(?:处理|处置|管)")
 # … after asking whether the conduct is lawful (这合规吗, 能拒绝吗).
-ASKS_LAWFUL = re.compile(r"合规|合法|违法|违规|可以吗|可不可以|允许|行不行|站得住|能.{0,8}吗")
+ASKS_LAWFUL = re.compile(r"合规|合法|违法|违规|可以吗|可不可以|允许|行不行|(?:这样|这么|那样)(?:做)?(?:能)?行吗|站得住|能.{0,8}吗")
 # An open question word: with its own question mark after another question, a part of its own.
 _OPEN = re.compile(r"怎么|如何|怎样|什么|啥|哪")
 
