@@ -47,6 +47,7 @@ from assistant.retrieve.hybrid import Hit
 from assistant.understand.lexicon import default_lexicon
 from assistant.understand.names import ASKS_DUTY, ASKS_PERSON, HOLDS_ROLE
 from assistant.understand.spelling import titles_written
+from assistant.understand.vocabulary import BRACKETED_END
 from assistant.understand.reading import (ASK_PATTERNS, ASKS_LAWFUL, HANDLED_CONDUCT, MEDIUM, SPECIFIC, content_words, negated,
                                           quotations, quoted_pattern)
 
@@ -889,8 +890,6 @@ class _Composer:
 
 # A clause title this long, written in the question, names that clause.
 MIN_TITLE = 4
-# A title's bracketed note (全面推进实施（2024年7月至2026年12月底前）): a question names the title without it.
-_BRACKETED_END = re.compile(r"[（(][^（()）]*[)）]$")
 # Asked shapes that pick the clause to lead with: a definition (所称…是指), a time limit, a
 # penalty. "Who" is left out: 负责/实施 occur in nearly every clause.
 _PRIOR_SHAPES = (DEFINITION, TIME_LIMIT, PENALTY)
@@ -905,7 +904,7 @@ def _prior(question: str, scored: list[tuple[Hit, str, float]], reading=None) ->
     best = max(scored, key=lambda x: x[2])
     # 村集体主导改造这种模式是谁来牵头: a part the question names by its own title speaks for
     # itself, not its parent that lists it among others.
-    titled = [x for x in scored if x[0].clause.title and len(bare := _BRACKETED_END.sub("", x[0].clause.title)) >= MIN_TITLE
+    titled = [x for x in scored if x[0].clause.title and len(bare := BRACKETED_END.sub("", x[0].clause.title)) >= MIN_TITLE
               and bare in question and x[2] > 0
               and (x[0].clause.id.startswith(best[0].clause.id + ".") or x[2] >= TITLED_SHARE * best[2])]
     if titled:

@@ -186,7 +186,7 @@ _COMPARE_TAIL = (r"(?P<mid>(?:在|的)[^，,。？?；;！!]{1,20}?)?(?:上|方�
 
 def _compared(text: str, vocab: Vocabulary) -> str:
     """Two parts of a text compared by their titles (政府收储改造和市场参与改造在取得土地的方式上有什么
-    不同？) as one question per part (政府收储改造在取得土地的方式上是怎么规定的？…), so that each is
+    不同？) as one question per part (政府收储改造在取得土地的方式是怎么规定的？…), so that each is
     answered from its own clause. Only titles of clauses: rows of a table are compared by the table,
     versions of a regulation by their counterparts."""
     rows = set(vocab.row_keys)

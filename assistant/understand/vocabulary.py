@@ -26,6 +26,9 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 PLACE_RE = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:省|市|区|县|镇|乡|街道)")
 _DEFINED = re.compile(r"(?:本(?:条例|法|办法|规定|细则|方案|通知|意见)所称|本(?:条例|法|办法|规定)中)"
                       r"的?([\u4e00-\u9fff、（）()“”]{2,30}?)[，,]?(?:是指|指|包括)")
+# A title's bracketed note at its end (全面推进实施（2024年7月至2026年12月底前）): people name the
+# title without it.
+BRACKETED_END = re.compile(r"[（(][^（()）]*[)）]$")
 # An item of a list of definitions (本条例下列用语的含义：……（三）新城是指…).
 _DEFINED_ITEM = re.compile(r"^\s*[（(][一二三四五六七八九十]+[)）]\s*([\u4e00-\u9fff]{2,12}?)[，,]?是指", re.M)
 # The prefix a law's title carries that people leave out (中华人民共和国中小企业促进法 -> 中小企业促进法).
@@ -100,7 +103,7 @@ class Vocabulary(BaseModel):
         """The index's own names: terms its texts define, clause titles (without a bracketed
         note) and table row keys."""
         if self._terms is None:
-            titles = {re.sub(r"[（(][^（()）]*[)）]$", "", t) for t in self.clause_titles}
+            titles = {BRACKETED_END.sub("", t) for t in self.clause_titles}
             self._terms = frozenset({*self.defined_terms, *titles, *self.row_keys})
         return self._terms
 
