@@ -731,6 +731,8 @@ class Assistant:
 
                 cell = table_answer(part.text, clauses, home=self.settings.home)
                 done = cell if cell is not None and cell.tool_calls and not cell.abstained else None
+                if cell is not None and cell.abstained:
+                    done = cell.answer  # a figure the table does not give (one year's of a period's total)
             if isinstance(done, Answer) and done.tool_calls:
                 found += _FOUND.findall(done.answer.split("\n", 1)[0])
             if done is None and hits:

@@ -153,7 +153,11 @@ def test_two_versions_in_one_index(tmp_path: Path) -> None:
     assert (old.citations[0].label, new.citations[0].label) == (
         "保障中小企业款项支付条例（2020） 第八条第一款", "保障中小企业款项支付条例（2025） 第九条第一款")
     late = finalise(old, after.index.clauses(), after.documents(), after.settings.clock()).answer
-    assert late.answer == old.answer + "\n\n注：《保障中小企业款项支付条例》（2020）已被2025年修订版取代，请以现行版本为准。"
+    assert late.answer.endswith("\n\n注：《保障中小企业款项支付条例》（2020）已被2025年修订版取代，请以现行版本为准。")
+    # Once superseded, the rule is set beside the same rule in force (第八条 of 2020 is 第九条 of 2025).
+    assert late.citations[-1].id == "sme-payment-2025:art9.k1"
+    assert "据现行《保障中小企业款项支付条例》（2025年版）第九条第一款" in late.answer
+    assert late.answer.startswith(old.answer.split("\n\n依据：")[0])
     assert {d.id: d.cite_as for d in after.documents()} == {"sme-payment-2020": "保障中小企业款项支付条例（2020）",
                                                           "sme-payment-2025": "保障中小企业款项支付条例（2025）"}
     # The old version leaves: the revision is named by its title alone again.

@@ -11,7 +11,7 @@ lines above do not already show it. Multi-part questions are answered part by pa
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from assistant.answer import bearing
@@ -22,6 +22,7 @@ from assistant.answer.shapes import (
     CREDIT_RECORD,
     ASKS_NUMBER,
     ASKS_PENALTY,
+    ASKS_SOURCE,
     ASKS_TIME_LIMIT,
     ASKS_WHO,
     DATE,
@@ -31,6 +32,7 @@ from assistant.answer.shapes import (
     NUMBER,
     STATED_NUMBER,
     PENALTY,
+    SOURCE,
     SHAPES,
     TIME_LIMIT,
     UNSETTLED,
@@ -47,6 +49,7 @@ from assistant.retrieve.hybrid import Hit
 from assistant.understand.lexicon import default_lexicon
 from assistant.understand.names import ASKS_DUTY, ASKS_PERSON, HOLDS_ROLE
 from assistant.understand.spelling import titles_written
+from assistant.tables.answer import asks_one_year, total_cell_stating
 from assistant.understand.vocabulary import BRACKETED_END
 from assistant.understand.reading import (ASK_PATTERNS, ASKS_LAWFUL, HANDLED_CONDUCT, MEDIUM, SPECIFIC, content_words, negated,
                                           quotations, quoted_pattern)
@@ -490,7 +493,7 @@ class _Composer:
                  and _bare(x[1]) == _bare(top_sent)]
         if inner and top_hit.clause.table is None:
             top_hit, top_sent = max(inner, key=lambda x: x[2])[:2]
-        timed = _timed_lead(asking, scored, top_hit, top_sent, top_score, qwords)
+        timed = _timed_lead(asking, scored, top_hit, top_sent, top_score, qwords, bridged)
         if timed is not None:
             top_hit, top_sent, top_score = timed
         whole = self._whole_article(asking, top_hit)
@@ -538,8 +541,9 @@ class _Composer:
                 continue
             if shape is not None and not shape.search(sent):
                 continue  # the question asks for a time limit (a fine…): only sentences that state one
-            if bearing.boilerplate(sent, hit.clause, bool(ASKS_DATE.search(question))) or bearing.catch_all(sent):
-                continue  # a heading, a purpose article, a preamble, a list's catch-all: it answers nothing
+            if bearing.boilerplate(sent, hit.clause, bool(ASKS_DATE.search(question))) or bearing.catch_all(sent) \
+                    or "\t" in sent:
+                continue  # a heading, a purpose article, a preamble, a list's catch-all, a table's header row
             headed = self._with_list_head(hit, sent)
             if headed is not None:
                 hit, sent = headed
@@ -549,6 +553,7 @@ class _Composer:
             self.shown.append(sent)
             cited_ids.add(hit.clause.id)
         lines += self._bearing(question, hits, top_hit, top_sent, top_score, lines, cited_ids, context)
+        lines += self._in_table(top_hit, _MARKER.sub("", lines[0]), cited_ids)
         gap = self._not_settled(question, lines)
         if gap:
             lines.append(gap)
@@ -583,6 +588,18 @@ class _Composer:
             cited_ids.add(add.hit.clause.id)
         return out
 
+    def _in_table(self, top: Hit, lead: str, cited_ids: set[str]) -> list[str]:
+        """The same target in the annex table's total row (合计行 “某项任务” 300家) when
+        the lead of the answer, from the body, states it (帮扶提升低效企业300家): cited beside it."""
+        if not self.clauses or top.clause.table is not None:
+            return []
+        found = total_cell_stating(lead, top.clause.doc_id, self.clauses)
+        if found is None or found[0].clause.id in cited_ids:
+            return []
+        row, col = found
+        cited_ids.add(row.clause.id)
+        return [f"附件表格中{row.key}“{col.name}”为{row.cell(col)}{col.unit}{self.mark(Hit(clause=row.clause, score=top.score))}。"]
+
     def _whole_article(self, asking: str, hit: Hit) -> Hit | None:
         """The article a paragraph lead belongs to, when the question asks for the original
         wording (原文) of what is provided on a matter (…是怎么规定的) and the article is short
@@ -614,6 +631,11 @@ class _Composer:
             if self.unsettled in (UNSETTLED.get(TIME_LIMIT.pattern), _AMOUNT_UNSETTLED) and not _states(self.unsettled, body):
                 return self._not_given(self.unsettled)
         asking = self._asking(self.reading.question) if self.reading is not None else ""
+        row = self.clauses.get(self.cites.citations[0].id) if self.clauses else None
+        if row is not None and row.table is not None and asks_one_year(asking, row.label, list(row.table.columns)):
+            # 新碶2025年当年要完成多少亩 answered by a row of a table of the whole period's tasks.
+            return (f"现有文件没有给出所问年份的数字：{row.label.rsplit(' ', 1)[0]}只列出整个实施期的数字，"
+                    f"没有分年度的数字。\n如需分年度的安排，请咨询相关主管部门。")
         missing = _facet_missing(asking, body, [c.text for c in self.cites.citations]) if asking else None
         if missing is not None:
             return self._not_given(missing)
@@ -1070,7 +1092,7 @@ def _facet_missing(asking: str, body: str, cited: list[str]) -> str | None:
         # else; no cited sentence gives a rate of what is asked.
         return _AMOUNT_UNSETTLED
     measure = _MEASURE_ASKED.search(asking)
-    if measure and not any(_names(measure.group(1), x) and STATED_NUMBER.search(x) for x in [*said, *sentences(body)]):
+    if measure and not any(_names(measure.group(1) or measure.group(2), x) and STATED_NUMBER.search(x) for x in [*said, *sentences(body)]):
         # 标准厂房的容积率上限是多少 answered with a clause on 标准厂房 that sets a height (8米): no cited
         # sentence gives a figure of the measure asked.
         return _AMOUNT_UNSETTLED
@@ -1094,7 +1116,10 @@ def _facet_missing(asking: str, body: str, cited: list[str]) -> str | None:
 # (…率, …密度, …面积, …高度, …比例).
 _MEASURE_ASKED = re.compile(r"([\u4e00-\u9fff]{1,4}(?:率|密度|面积|高度|间距|限高))(?:的)?(?:上限|下限|最高|最低|标准|要求|指标|控制)?"
                             r"(?:具体|一般|大概)?(?:最多|最大|最高|最少|最低)?(?:是|为|有|能|可以|可)?(?:到|达到|批|建|盖|要|应|得)?"
-                            r"(?:多少|几)")
+                            r"(?:多少|几)"
+                            # 容积率上限是怎么规定的: a bound asked, by way of its rule.
+                            r"|([\u4e00-\u9fff]{1,4}(?:率|密度|面积|高度|间距|限高))(?:的)?(?:上限|下限|最高值|最低值)"
+                            r"(?:是|为)?(?:怎么|如何|怎样|咋)(?:规定|定|确定|设定|设置)")
 
 
 def _names(word: str, text: str) -> bool:
@@ -1383,22 +1408,35 @@ _ELAPSED = re.compile(r"满\s*[\d一二三四五六七八九十两]+\s*(?:个工
 
 
 def _timed_lead(asking: str, scored: list[tuple[Hit, str, float]], top: Hit, top_sent: str, top_score: float,
-                qwords: set[str]) -> tuple[Hit, str, float] | None:
+                qwords: set[str], bridged: frozenset[str] = frozenset()) -> tuple[Hit, str, float] | None:
     """A time limit asked (投诉…多久能有个结果) that the top clause does not state, when a close
     clause of the same document states one in a sentence about the question (…自收到投诉材料之日起
-    30日内形成处理结果): that clause leads, with that sentence. None otherwise."""
-    if not ASKS_TIME_LIMIT.search(asking) or any(TIME_LIMIT.search(x) or _ELAPSED.search(x) for x in sentences(top.clause.text)):
+    30日内形成处理结果): that clause leads, with that sentence. Where money comes from (这笔钱从哪来)
+    is led the same way by a sentence that says it (提取…作为专项经费). None otherwise."""
+    for asks, states, close in ((ASKS_TIME_LIMIT, lambda x: bool(TIME_LIMIT.search(x) or _ELAPSED.search(x)), TIMED_CLOSE),
+                                (ASKS_SOURCE, lambda x: bool(SOURCE.search(x)), TIMED_SHARE)):
+        if asks.search(asking):
+            return _shaped_lead(asking, scored, top, top_sent, top_score, qwords, states, close, bridged)
+    return None
+
+
+def _shaped_lead(asking: str, scored: list[tuple[Hit, str, float]], top: Hit, top_sent: str, top_score: float,
+                 qwords: set[str], states: Callable[[str], bool], close: float,
+                 bridged: frozenset[str] = frozenset()) -> tuple[Hit, str, float] | None:
+    """The clause that leads instead of ``top`` when the shape asked (a time limit, a source of
+    money) is stated by a close clause of the same document and not by the top one."""
+    if any(states(x) for x in sentences(top.clause.text)):
         return None
     own = {w for w in words(asking) if len(w) >= 2}  # the asking part's words (结果), not the story's
     for hit, _, sc in sorted(scored, key=lambda x: -x[2]):
         if hit is top or hit.clause.doc_id != top.clause.doc_id or sc < TIMED_SHARE * top_score:
             continue
-        timed = [x for x in sentences(hit.clause.text) if TIME_LIMIT.search(x) and _score(x, qwords) > 0]
-        best = max(timed, key=lambda x: _score(x, qwords), default=None)
+        shaped = [x for x in sentences(hit.clause.text) if states(x) and _score(x, qwords, bridged) > 0]
+        best = max(shaped, key=lambda x: _score(x, qwords, bridged), default=None)
         # It must say as much of what is asked as the top's sentence (大型企业…付款期限 is not
         # answered by 机关…30日内), and be close, or say more of it.
         if best is not None and _score(best, own) >= _score(top_sent, own) and (
-                sc >= TIMED_CLOSE * top_score or _score(best, own) > _score(top.clause.text, own)):
+                sc >= close * top_score or _score(best, own) > _score(top.clause.text, own)):
             return hit, best, sc
     return None
 
@@ -1480,6 +1518,8 @@ def _other_lead(part, earlier: list, hits: list[Hit], cited: set[str], said: lis
         if score <= 0 or any(_bare(_ARTICLE_START.sub("", sent)) in _bare(x) for x in said):
             continue
         states = shape is not None and any(shape.search(x) for x in sentences(hit.clause.text))
+        if shape is not None and not states:
+            continue  # 办公室主任由谁兼任 is not answered by a clause that names no one who does anything
         if (any(w in sent for w in own) or (states and not any(shape.search(_MARKER.sub("", x)) for x in said))) \
                 and (best is None or score > best[0]):
             best = (score, hit)

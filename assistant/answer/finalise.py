@@ -276,12 +276,62 @@ def _finalise(answer: Answer, clauses: Mapping[str, Clause], documents: Sequence
         return _refuse(answer, "回答中没有指向所引条款的标记", documents, notes)
     answer = answer.model_copy(update={"answer": text})
 
-    # 6. Validity of what is cited.
+    # 6. Validity of what is cited: a rule read in a superseded text is set beside the rule in force.
     if today is not None and documents:
         from assistant.documents.validity import validity_notes
 
+        beside = _in_force_beside(answer, clauses, documents, today)
+        if beside is not None:
+            answer = beside
+            notes.append(f"有效性：补充了现行版本的对应条款：{answer.citations[-1].label}")
         extra = validity_notes(answer, documents, today)
         if extra:
             notes += [f"有效性：{n}" for n in extra]
             answer = answer.model_copy(update={"answer": answer.answer + "\n\n" + "\n".join(extra)})
     return Finalised(answer=answer, notes=notes)
+
+
+def _in_force_beside(answer: Answer, clauses: Mapping[str, Clause], documents: Sequence[DocumentMeta],
+                     today: date) -> Answer | None:
+    """The answer with the rule in force set beside a rule read in a superseded version (2020年
+    那版…是怎么规定的 → 据现行…（2025年版）第九条第二款，…), when it cites nothing of the version in
+    force and the question does not ask that version itself (…现在新版呢, …有什么变化: each version
+    is answered in its own part). The counterpart is found by its rule, not its article number.
+    None when nothing is added."""
+    from assistant.answer import bearing
+    from assistant.answer.extractive import _bare, best_sentence
+    from assistant.answer.shapes import sentences
+    from assistant.documents.validity import state, successor, version_date
+    from assistant.index.tokenize import words
+    from assistant.understand.versions import read_versions
+
+    if answer.tool_calls or not answer.citations:
+        return None
+    by_id = {d.id: d for d in documents}
+    first = answer.citations[0]
+    meta = by_id.get(first.id.split(":", 1)[0])
+    if meta is None or state(meta, today, documents) != "superseded":
+        return None
+    new = successor(meta, documents, today)
+    year = version_date(new).year if new is not None and version_date(new) else None
+    cue = read_versions(answer.question)
+    if new is None or cue.compare or cue.new or year in cue.years \
+            or any(c.id.split(":", 1)[0] == new.id for c in answer.citations):
+        return None
+    old = clauses.get(first.id)
+    if old is None:
+        return None
+    body, sep, basis = answer.answer.partition("\n\n依据：")
+    shown = [x for x in sentences(old.text) if _bare(x) and _bare(x) in _bare(body)]
+    sentence = shown[0] if shown else next(iter(sentences(old.text)), "")
+    twin = bearing.counterpart(sentence, [c for c in clauses.values() if c.doc_id == new.id])
+    if twin is None:
+        return None
+    said, _ = best_sentence(twin, {w for w in words(sentence) if len(w) >= 2})
+    said = re.sub(r"^第[一二三四五六七八九十百零〇]+条\s*", "", said.strip()).rstrip("。；;，,")
+    where = twin.label.split(" ", 1)[1] if " " in twin.label else ""
+    n = len(answer.citations) + 1
+    line = f"据现行《{new.title}》（{year}年版）{where}，{said}[{n}]。"
+    text = body + "\n" + line + (sep + basis + f"\n[{n}] {twin.label}" if sep else "")
+    cited = Citation(id=twin.id, label=twin.label, text=twin.text, source=twin.source, page=twin.page)
+    return answer.model_copy(update={"answer": text, "citations": [*answer.citations, cited]})

@@ -51,7 +51,9 @@ TIME_LIMIT = re.compile(rf"(?:\d+|[{_CN_NUM}]+)\s*(?:个工作日|个月|日|天
                         # 当场作出决定: no wait at all is a time limit too.
                         r"(?:当场|当即|即时|立即)\s*(?:作出|予以|办理|核发|发放|出具|受理|答复|决定)")
 AUTHORITY = re.compile(r"[^，。；]{2,40}?(?:负责|主管|牵头|召集|审批|核准|受理|批准|实施)|"
-                       r"向[^，。；]{2,24}?(?:提出|申请|报送|报告|备案|投诉)")
+                       r"向[^，。；]{2,24}?(?:提出|申请|报送|报告|备案|投诉)|"
+                       # where an office sits (办公室设在区经信局): the unit that holds it.
+                       r"(?:设在|设于)[^，。；]{2,20}")
 DEFINITION = re.compile(r"所称[^。]*?(?:是指|指)|^.{0,30}是指")
 # Legal liability in a wider sense than a fine: 依法追究责任, 给予处分 (a penalty article of a
 # regulation that binds authorities names no fine).
@@ -64,6 +66,13 @@ ASKS_LIABILITY = re.compile(r"被[^，。？?]{0,4}(?:怎么|如何|怎样)(?:�
                             r"(?:担|承担)(?:什么|哪些|何种|啥)(?:法律)?责任|担责|追责|问责|有(?:什么|啥)(?:法律)?后果|"
                             r"受(?:到)?(?:什么|哪些|何种|啥)(?:样的)?(?:处理|处分|处罚|惩罚)|"
                             r"(?:违规|违法|违反)[^，。？?]{0,8}(?:会|要)(?:怎么|怎样|如何)|" + HANDLED_CONDUCT)
+
+# Where money comes from (这笔钱从哪来, 资金来源, 费用谁出) and the sentences that say it: drawn
+# from (提取…, 从…中安排), budgeted (列入…预算), borne by someone (由…承担).
+ASKS_SOURCE = re.compile(r"从哪(?:里|儿)?来|哪(?:里|儿)来的?|来源|(?:钱|资金|经费|费用)[^，。？?]{0,4}(?:谁出|谁承担|哪里出|哪出)|"
+                         r"谁(?:来)?出钱|谁(?:来)?(?:承担|负担)(?:费用|经费)")
+SOURCE = re.compile(r"提取|来源于|来自|从[^。；，]{1,20}中(?:安排|列支|提取|支出)|(?:列入|纳入)[^。；，]{0,12}预算|"
+                    r"由[^。；，]{1,20}(?:承担|负担|出资)|筹集|拨付")
 
 # What to say when the question asks for a shape the best clause does not state.
 UNSETTLED: dict[str, str] = {}

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from assistant.answer.cite import CitationList
+from assistant.index.tokenize import words
 from assistant.models import Answer, Clause, ToolCall
 from assistant.tables import ops
 from assistant.tables.reading import TableReading, entity_words, read_table_question
@@ -266,11 +267,58 @@ def _missing(question: str, c: _Composer, name: str, arguments: dict) -> Answer:
                   tool_calls=[ToolCall(name=name, arguments=arguments, error=error)])
 
 
-def answer_reading(question: str, reading: TableReading) -> Answer:
+def _also_in_text(c: _Composer, clauses: Mapping[str, Clause] | None) -> None:
+    """A cell of the total row (合计, 全县) that the document's own text states too (推动工业企业容积率
+    提升项目100个以上): the text's words are cited beside the cell — the target as the body of the
+    document sets it, often with its bound (以上, 不少于) that the table leaves out."""
+    table = c.r.table
+    if not clauses or c.r.operation != "cell" or table.total is None or c.r.rows != [table.total]:
+        return
+    doc = table.total.clause.doc_id
+    for col in c.r.columns:
+        value = table.total.cell(col)
+        if not value:
+            continue
+        figure = re.compile(rf"(?<![\d.]){re.escape(value)}\s*{re.escape(col.unit)}" if col.unit
+                            else rf"(?<![\d.]){re.escape(value)}(?![\d.])")
+        named = [w for w in words(col.name) if len(w) >= 2]
+        for clause in clauses.values():
+            if clause.doc_id != doc or clause.table is not None or clause.children:
+                continue
+            pieces = [x for x in re.split(r"[，,；;。]", clause.text) if figure.search(x)]
+            piece = max(pieces, key=lambda x: sum(w in x for w in named), default=None)
+            if piece is not None and named and sum(w in piece for w in named) * 2 >= len(named):
+                c.lines.append(f"文件正文写明：“{piece.strip()}”{c.cites.mark(clause)}。")
+                break
+
+
+def total_cell_stating(sentence: str, doc_id: str, clauses: Mapping[str, Clause]) -> tuple[Row, Column] | None:
+    """The total row's cell (合计行 “某项任务” 300家) that states a figure of ``sentence``
+    (帮扶提升低效企业300家), in a table of the same document: the same target in the annex, found
+    by its value, its unit and most of its column's words in the piece of the sentence that
+    holds the figure."""
+    for table in tables_of(clauses):
+        total = table.total
+        if total is None or total.clause.doc_id != doc_id:
+            continue
+        for col in table.columns:
+            value = total.cell(col)
+            named = [w for w in words(col.name) if len(w) >= 2]
+            if not value or not col.unit or not named:
+                continue
+            figure = re.compile(rf"(?<![\d.]){re.escape(value)}\s*{re.escape(col.unit)}")
+            pieces = [x for x in re.split(r"[，,；;。]", sentence) if figure.search(x)]
+            if any(sum(w in x for w in named) * 2 >= len(named) for x in pieces):
+                return total, col
+    return None
+
+
+def answer_reading(question: str, reading: TableReading, clauses: Mapping[str, Clause] | None = None) -> Answer:
     """Compose the answer of one table reading (see :func:`table_answer`).
 
     A row name the question slipped (东三 for 东山) is answered as the row it is one character
     from, and the answer says so; a row name the table lacks is named, never silently dropped.
+    A cell of the total row that the document's text states too is cited in the text as well.
     """
     c = _Composer(reading)
     name = f"table_{reading.operation}"
@@ -279,6 +327,7 @@ def answer_reading(question: str, reading: TableReading) -> Answer:
         return _missing(question, c, name, arguments)
     try:
         result = _OPS[reading.operation](c)
+        _also_in_text(c, clauses)
     except ops.TableCellError as err:
         marks = "".join(c.mark(r) for r in reading.rows)
         text = f"无法计算{marks}：{err}" if marks else f"无法计算：{err}"
@@ -355,12 +404,29 @@ def table_answer(question: str, clauses: Mapping[str, Clause], history: list[str
         # say. Declined (the reason is the answer's text; the caller words the decline).
         return Answer(question=question, answer=f"{_table_name(reading.table)}只列出任务目标，没有实际完成情况",
                       abstained=True, citations=[])
-    return answer_reading(question, reading)
+    if reading.operation in ("cell", "row", "column") and asks_one_year(flat, reading.table.label,
+                                                                        [c.header for c in reading.table.columns]):
+        # 新碶2025年当年要完成多少亩 — the table sets one figure for its whole period, none per
+        # year: the year's share is not in it. Declined, as above.
+        return Answer(question=question, answer=f"{_table_name(reading.table)}只列出整个实施期的数字，没有分年度的数字",
+                      abstained=True, citations=[])
+    return answer_reading(question, reading, clauses)
 
 
 # Asking what has actually been done so far (到现在实际已经改了多少), and a table of tasks or targets.
 _ACTUAL = re.compile(r"实际|(?:到现在|目前|现在|截至目前|至今|已经)[^，。？?]{0,8}(?:完成|改了|做了|干了|建了|达到)")
 _TARGETS = re.compile(r"任务|目标|计划|分解")
+# A figure asked of one year (2025年当年, 2026年全年), and a year a table's label
+# or headers name (a table by year answers it).
+_ONE_YEAR = re.compile(r"(?:19|20)\d{2}年(?:当年|全年|一年|这一年|那一年|度)")
+_YEAR_IN = re.compile(r"(?:19|20)\d{2}|年度|每年")
+
+
+def asks_one_year(question: str, label: str, headers: list[str]) -> bool:
+    """Does ``question`` ask one year's figure of a table (labelled ``label``, with ``headers``)
+    that names no year: a table of a period's totals, which does not give it?"""
+    label = re.sub(r"[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]", "", label)  # the year of a 文号 (〔2024〕) is no year of the table
+    return bool(_ONE_YEAR.search(re.sub(r"\s+", "", question))) and not _YEAR_IN.search(label + "".join(headers))
 
 
 def _table_name(table: Table) -> str:

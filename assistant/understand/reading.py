@@ -39,7 +39,7 @@ ASK_PATTERNS: dict[str, re.Pattern] = {
                          + HANDLED_CONDUCT + r"|penalt|fine", re.I),
     "definition": re.compile(r"什么是|是指什么|指的是|指啥|所称|定义|什么意思|啥意思|含义|怎么认定|如何认定|认定标准|算不算|属不属于|"
                             r"(?:算|属于|归于|归为)哪一?(?:种|类)|what is", re.I),
-    "time_limit": re.compile(r"多久|多长时间|几天|几日|多少天|多少日|多少个工作日|几个工作日|几个月|期限|时限|限期|有效期|how long", re.I),
+    "time_limit": re.compile(r"多久|多长时间|最[短长]的?(?:时间|期限)|几天|几日|多少天|多少日|多少个工作日|几个工作日|几个月|期限|时限|限期|有效期|how long", re.I),
     "when": re.compile(r"什么时候|何时|哪天|哪一天|哪年|几月|日期|截止|最晚|最迟|哪个时间|when", re.I),
     "who": re.compile(r"哪个部门|哪个单位|哪家单位|哪个机关|哪些部门|哪个局|谁|负责|牵头|主管|召集|归.{0,3}管|"
                       r"(?:到|去|向|找)哪(?:里|儿|个部门|个单位)?(?:投诉|举报|反映|申请|申诉|办|报)|"
@@ -279,7 +279,7 @@ def _join_next(segs: list[str], joins: Callable[[str, str, list[str]], bool]) ->
 
 
 # A second situation told beside the first (…货款不给，另外城管还乱罚我们款，…能怎么办).
-_ANOTHER = re.compile(r"^(?:另外|此外|还有|再有|再者|同时|另一方面|而且)")
+_ANOTHER = re.compile(r"^(?:另外|此外|还有|再有|再者|同时|另一方面)")
 
 
 def _each_situation(parts: list[Part], background: list[str]) -> tuple[list[Part], list[str]]:
