@@ -11,7 +11,7 @@ from typing import Any
 from assistant.answer.arith import ASKS_FORMER, FORMER_LINE, arith_answer
 from assistant.answer.document_facts import asked_fact, document_fact_answer
 from assistant.answer.bearing import article_of, counterpart
-from assistant.answer.extractive import MIN_TITLE, abstain, best_sentence, compose, compose_parts
+from assistant.answer.extractive import MIN_TITLE, abstain, best_sentence, compose, compose_parts, speaks_only_of
 from assistant.answer.finalise import finalise
 from assistant.answer.shapes import SHAPES, sentences
 from assistant.answer.normalize import (RETRIEVAL_MAX_CHARS, converts, is_followup, normalize_history, normalize_question,
@@ -713,7 +713,8 @@ class Assistant:
                 done = _also(arith_answer(f"{previous}，{part.text}", [h.clause for h in part_hits[-2]], clauses),
                              former=True)
             if done is None and settled and isinstance(settled[-1], Answer) and settled[-1].tool_calls \
-                    and (part.query != part.text or _ELLIPTICAL.fullmatch(part.text)):
+                    and (part.query != part.text or _ELLIPTICAL.fullmatch(part.text)
+                         or (settled[-1].citations and speaks_only_of(part.text, settled[-1].citations[0].text, self.vocabulary))):
                 # 企业会被罚多少？负责人呢？ — the same question about someone else, after a computed
                 # part: what the same clause sets for the party it names.
                 done = _also(arith_answer(f"{previous}，{part.text}", [h.clause for h in part_hits[-2]], clauses))

@@ -117,3 +117,33 @@ def test_one_year_of_a_table_of_the_whole_period_is_not_given(laws_and_vocab):
     assert not asks_one_year("2025年度要完成多少亩？", "某表 2025年度任务", ["任务（亩）"])
     a = compose_from(laws_and_vocab, "新碶街道2025年当年要完成多少亩老工业区块改造？", (PLAN + "a2.r2", 0.033), structure=True)
     assert a.abstained and "没有分年度的数字" in a.answer
+
+
+def test_a_definition_item_is_cited_as_the_item(laws_and_vocab):
+    a = compose_from(laws_and_vocab, "上海城乡规划条例里说的“新市镇”指的是什么？", (SH + "art62.4", 0.033), structure=True)
+    assert [c.id for c in a.citations] == [SH + "art62.4"] and "新市镇是指郊区除新城以外" in a.answer
+
+
+def test_in_which_case_is_answered_where_it_follows_from_the_case(laws_and_vocab):
+    _, vocab = laws_and_vocab
+    q = normalize_question("企业投资项目什么情况下实行核准管理，什么情况下实行备案管理？", 2000)
+    assert len(read_question(q, vocab).parts) == 2
+    IPA = "investment-project-approval-2016:"
+    a = compose_from(laws_and_vocab, "企业投资项目什么情况下实行核准管理？", (IPA + "art15", 0.033), (IPA + "art3.k1", 0.032))
+    assert a.citations[0].id == IPA + "art3.k1" and "重大公共利益等项目，实行核准管理" in a.answer.splitlines()[0]
+
+
+def test_a_list_head_is_said_whole_with_the_item_the_question_tells_of(laws_and_vocab):
+    from assistant.answer import bearing
+    from assistant.answer.extractive import _Composer
+    from assistant.retrieve.hybrid import Hit
+
+    clauses, vocab = laws_and_vocab
+    art31 = clauses[PAY25 + "art31"]
+    head = next(x for x in bearing.sentences(art31.text) if "有下列情形之一的" in x)
+    comp = _Composer(None, vocab, clauses)
+    _, shown = comp._with_list_head(Hit(clause=art31, score=0.03), head, {"事业单位", "验收", "设备", "情况"})
+    assert shown.endswith("依法给予处分……（二）拖延检验、验收")
+    # No item told of: the head whole, its second sentence (the sanction) included.
+    _, bare = comp._with_list_head(Hit(clause=art31, score=0.03), head, {"事业单位"})
+    assert bare.endswith("拒不改正的，对负有责任的领导人员和直接责任人员依法给予处分")

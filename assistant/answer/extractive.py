@@ -18,6 +18,7 @@ from assistant.answer import bearing
 from assistant.answer.cite import MARKER_RE, CitationList
 from assistant.answer.shapes import (
     ASKS_DATE,
+    AUTHORITY,
     ASKS_LIABILITY,
     CREDIT_RECORD,
     ASKS_NUMBER,
@@ -401,17 +402,29 @@ class _Composer:
         terms = default_lexicon().expand(question, skip=lambda w: bool(_ASKS_SHAPE.search(w)) or w in held)
         return [t for t in terms if not _SHAPE_TERM.search(t)]
 
-    def _with_list_head(self, hit: Hit, sent: str) -> tuple[Hit, str] | None:
+    def _with_list_head(self, hit: Hit, sent: str, qwords: set[str] | None = None) -> tuple[Hit, str] | None:
         """A list item leads with the words that introduce its list, cited as the clause that
         holds both: （四）没有…依据，要求以审计结果作为结算依据 alone does not say that it is
         forbidden, nor what follows (有下列情形之一的，由…责令改正；拒不改正的，…依法给予处分)."""
         c = hit.clause
+        if DEFINITION.search(_ARTICLE_START.sub("", sent.strip())):
+            return None  # （四）新市镇是指… states its meaning whole; 下列用语的含义 adds nothing to it
         parent = self.clauses.get(c.parent_id or "") if c.kind == "item" else None
         if parent is not None and _bare(sent) == _bare(c.text):
             shown = _under_head(sent, parent)
             return (Hit(clause=parent, score=hit.score, dense=hit.dense, sparse=hit.sparse), shown) if shown else None
         # An item of the clause itself (第三十一条's （二）拖延检验、验收).
         shown = _under_head(sent, c)
+        if shown is None and qwords and bearing.LIST_HEAD.search(sent) and not bearing.ITEM_START.match(sent):
+            # The head itself (有下列情形之一的，由…责令改正；拒不改正的，…依法给予处分：): said whole,
+            # with the item the question tells of (拖着不验收 → （二）拖延检验、验收).
+            head = bearing.whole_head(sent, c)
+            if "".join(head).strip().endswith(("：", ":")) and len(head) > 1:
+                items = [x for x in sentences(c.text) if bearing.ITEM_START.match(x) and not bearing.catch_all(x)]
+                told = {w for w in qwords if len(w) >= 2 and specificity(w) >= MEDIUM}
+                best = max(items, key=lambda x: _score(x, told), default=None)
+                shown = _ARTICLE_START.sub("", bearing.under_head(head, best) if best is not None and _score(best, told) > 0
+                                           else "".join(head).rstrip("：:"))
         return (hit, shown) if shown else None
 
     def mark(self, hit: Hit) -> str:
@@ -493,7 +506,8 @@ class _Composer:
                  and _bare(x[1]) == _bare(top_sent)]
         if inner and top_hit.clause.table is None:
             top_hit, top_sent = max(inner, key=lambda x: x[2])[:2]
-        timed = _timed_lead(asking, scored, top_hit, top_sent, top_score, qwords, bridged)
+        timed = _timed_lead(asking, scored, top_hit, top_sent, top_score, qwords, bridged) \
+            or _condition_lead(asking, scored, top_hit, top_sent, top_score)
         if timed is not None:
             top_hit, top_sent, top_score = timed
         whole = self._whole_article(asking, top_hit)
@@ -501,7 +515,7 @@ class _Composer:
             top_hit = whole  # 对…是怎么规定的？原文是什么？ — the article's wording, every paragraph
             self.whole_ids.add(whole.clause.id)
         top_sent = _told_apart(top_hit.clause, top_sent, qwords, bridged, context)
-        headed = self._with_list_head(top_hit, top_sent)
+        headed = self._with_list_head(top_hit, top_sent, qwords)
         if headed is not None:
             top_hit, top_sent = headed
         self.scores = {h.clause.id: sc for h, _, sc in scored}
@@ -544,7 +558,7 @@ class _Composer:
             if bearing.boilerplate(sent, hit.clause, bool(ASKS_DATE.search(question))) or bearing.catch_all(sent) \
                     or "\t" in sent:
                 continue  # a heading, a purpose article, a preamble, a list's catch-all, a table's header row
-            headed = self._with_list_head(hit, sent)
+            headed = self._with_list_head(hit, sent, qwords)
             if headed is not None:
                 hit, sent = headed
                 if hit.clause.id in cited_ids:
@@ -576,9 +590,13 @@ class _Composer:
             adds += bearing.version_additions(question, top.clause, top_sent, top_score, hits,
                                               cited_ids | {a.hit.clause.id for a in adds}, named)
         out = []
+        qwords = set(words(question))
         for add in adds:
             if len(self.cites) >= bearing.MAX_WITH_BEARING:
                 break
+            headed = self._with_list_head(add.hit, add.sentence, qwords) if add.why != "version" else None
+            if headed is not None and headed[0].clause.id not in cited_ids:
+                add = bearing.Addition(hit=headed[0], sentence=headed[1], why=add.why)
             out.append(self._doc_prefix(add.hit.clause) + _cited(add.sentence, self.mark(add.hit)))
             self.shown.append(add.sentence)
             if add.why != "version":
@@ -1212,6 +1230,14 @@ def _names_own(text: str, vocab) -> bool:
                for w in content_words(text))
 
 
+def speaks_only_of(text: str, clause_text: str, vocab) -> bool:
+    """Does a part name only what a clause already speaks of (直接负责的主管人员又怎么罚, after a part
+    answered by the article that fines them too)?"""
+    own = [w for w in content_words(text) if _in_dictionary(w) and specificity(w) >= MEDIUM and w in vocab.text
+           and not _ASKY.search(w)]
+    return bool(own) and all(w in clause_text for w in own)
+
+
 def _in_dictionary(word: str) -> bool:
     from assistant.retrieve.gate import _freq
 
@@ -1321,7 +1347,9 @@ def compose_parts(question: str, reading, part_hits: list[list[Hit]], vocab=None
         all_hits.update({h.clause.id: h for h in hits})
         query = part.query
         shape = next((p for ask, p in SHAPES if ask.search(part.text)), None)
-        if leads and not part.cue and shape is not None and vocab is not None and not _names_own(part.text, vocab):
+        if leads and not part.cue and shape is not None and vocab is not None and (
+                not _names_own(part.text, vocab)
+                or (shape is not AUTHORITY and speaks_only_of(part.text, leads[-1].clause.text, vocab))):
             # 核准机关多长时间内要作出决定？最多能延多久？ — a part that names nothing of its own
             # asks about what the part before was answered by: when that clause states what this
             # part asks (a time limit, a penalty) in a sentence not yet said, that sentence answers.
@@ -1417,6 +1445,32 @@ def _timed_lead(asking: str, scored: list[tuple[Hit, str, float]], top: Hit, top
                                 (ASKS_SOURCE, lambda x: bool(SOURCE.search(x)), TIMED_SHARE)):
         if asks.search(asking):
             return _shaped_lead(asking, scored, top, top_sent, top_score, qwords, states, close, bridged)
+    return None
+
+
+def _condition_lead(asking: str, scored: list[tuple[Hit, str, float]], top: Hit, top_sent: str,
+                    top_score: float) -> tuple[Hit, str, float] | None:
+    """In which case something applies (什么情况下实行核准管理) is said by the sentence where it is
+    what follows from the case (对关系国家安全…的项目，实行核准管理), not by one where it is part of
+    the case (…属于…实行核准管理的，应当及时告知企业): a close clause whose sentence ends with what
+    is asked leads when the top one does not. None otherwise."""
+    m = ASK_PATTERNS["condition"].search(asking)
+    if m is None:
+        return None
+    asked = {w for w in words(asking[m.end():]) if len(w) >= 2}
+    if not asked:
+        return None
+
+    def ends_with(sent: str) -> int:  # how many asked words the sentence's last piece holds
+        last = [x for x in re.split(r"[，,：:]", sent.rstrip("。；;")) if x.strip()]
+        return sum(w in last[-1] for w in asked) if last else 0
+
+    if ends_with(top_sent) * 2 >= len(asked):
+        return None
+    for hit, sent, sc in sorted(scored, key=lambda x: -x[2]):
+        if hit is not top and hit.clause.doc_id == top.clause.doc_id and sc >= TIMED_SHARE * top_score \
+                and ends_with(sent) * 2 >= len(asked):
+            return hit, sent, sc
     return None
 
 

@@ -25,7 +25,7 @@ from assistant.understand.versions import read_versions, strip_cues
 from assistant.understand.vocabulary import PLACE_RE, HeldDocument, Vocabulary, generic_places
 
 AskKind = Literal["wording", "who", "when", "time_limit", "amount", "list", "compare", "superlative",
-                  "filter", "sum", "share", "penalty", "definition", "calculation", "eligibility", "yesno", "open"]
+                  "filter", "sum", "share", "penalty", "definition", "calculation", "eligibility", "yesno", "open", "condition"]
 
 # How the conduct told before is dealt with (行业协会硬拉我们参加评比…，这种情况怎么处理): its penalty.
 HANDLED_CONDUCT = r"(?:这种|这样的?|此类|这类)(?:情况|做法|行为)[^。？?]{0,12}(?:怎么|如何|怎样|咋)(?:处理|处置)"
@@ -41,6 +41,8 @@ ASK_PATTERNS: dict[str, re.Pattern] = {
                             r"(?:算|属于|归于|归为)哪一?(?:种|类)|what is", re.I),
     "time_limit": re.compile(r"多久|多长时间|最[短长]的?(?:时间|期限)|几天|几日|多少天|多少日|多少个工作日|几个工作日|几个月|期限|时限|限期|有效期|how long", re.I),
     "when": re.compile(r"什么时候|何时|哪天|哪一天|哪年|几月|日期|截止|最晚|最迟|哪个时间|when", re.I),
+    # In which case a rule applies (什么情况下实行核准管理): two such questions are two parts.
+    "condition": re.compile(r"(?:什么|哪些|哪种|何种)(?:情况|情形|条件)(?:下|之下)?|在什么情况"),
     "who": re.compile(r"哪个部门|哪个单位|哪家单位|哪个机关|哪些部门|哪个局|谁|负责|牵头|主管|召集|归.{0,3}管|"
                       r"(?:到|去|向|找)哪(?:里|儿|个部门|个单位)?(?:投诉|举报|反映|申请|申诉|办|报)|"
                       r"which (department|bureau|authority)|who", re.I),
