@@ -651,7 +651,7 @@ class _Composer:
         asking = self._asking(self.reading.question) if self.reading is not None else ""
         row = self.clauses.get(self.cites.citations[0].id) if self.clauses else None
         if row is not None and row.table is not None and asks_one_year(asking, row.label, list(row.table.columns)):
-            # 新碶2025年当年要完成多少亩 answered by a row of a table of the whole period's tasks.
+            # 某街道2025年当年要完成多少亩 answered by a row of a table of the whole period's tasks.
             return (f"现有文件没有给出所问年份的数字：{row.label.rsplit(' ', 1)[0]}只列出整个实施期的数字，"
                     f"没有分年度的数字。\n如需分年度的安排，请咨询相关主管部门。")
         missing = _facet_missing(asking, body, [c.text for c in self.cites.citations]) if asking else None

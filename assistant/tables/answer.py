@@ -406,7 +406,7 @@ def table_answer(question: str, clauses: Mapping[str, Clause], history: list[str
                       abstained=True, citations=[])
     if reading.operation in ("cell", "row", "column") and asks_one_year(flat, reading.table.label,
                                                                         [c.header for c in reading.table.columns]):
-        # 新碶2025年当年要完成多少亩 — the table sets one figure for its whole period, none per
+        # 某街道2025年当年要完成多少亩 — the table sets one figure for its whole period, none per
         # year: the year's share is not in it. Declined, as above.
         return Answer(question=question, answer=f"{_table_name(reading.table)}只列出整个实施期的数字，没有分年度的数字",
                       abstained=True, citations=[])
