@@ -838,17 +838,6 @@ def other_versions(vocab, lead: Clause) -> set[str]:
     return {d.doc_id for d in vocab.documents if d.title == mine.title and d.doc_id != mine.doc_id}
 
 
-def newer_versions(vocab, lead: Clause) -> set[str]:
-    """The latest held version of the lead's document, when it is later than the lead's own: a
-    rule read in a superseded text is set beside the rule as it stands."""
-    mine = vocab.document(lead.doc_id) if vocab is not None else None
-    if mine is None or version_year(mine) is None:
-        return set()
-    kin = [d for d in vocab.documents if d.doc_id in other_versions(vocab, lead) and version_year(d) is not None]
-    latest = max(kin, key=version_year, default=None)
-    return {latest.doc_id} if latest is not None and version_year(latest) > version_year(mine) else set()
-
-
 def named_versions(reading, vocab, lead: Clause) -> set[str]:
     """Held documents the question names that share the lead document's title (its other
     versions): named by id (title, 文号) or by the year of their version."""

@@ -299,7 +299,7 @@ def _in_force_beside(answer: Answer, clauses: Mapping[str, Clause], documents: S
     is answered in its own part). The counterpart is found by its rule, not its article number.
     None when nothing is added."""
     from assistant.answer import bearing
-    from assistant.answer.extractive import _bare, best_sentence
+    from assistant.answer.extractive import _ARTICLE_START, _bare, best_sentence
     from assistant.answer.shapes import sentences
     from assistant.documents.validity import state, successor, version_date
     from assistant.index.tokenize import words
@@ -328,7 +328,7 @@ def _in_force_beside(answer: Answer, clauses: Mapping[str, Clause], documents: S
     if twin is None:
         return None
     said, _ = best_sentence(twin, {w for w in words(sentence) if len(w) >= 2})
-    said = re.sub(r"^第[一二三四五六七八九十百零〇]+条\s*", "", said.strip()).rstrip("。；;，,")
+    said = _ARTICLE_START.sub("", said.strip()).rstrip("。；;，,")
     where = twin.label.split(" ", 1)[1] if " " in twin.label else ""
     n = len(answer.citations) + 1
     line = f"据现行《{new.title}》（{year}年版）{where}，{said}[{n}]。"

@@ -279,17 +279,27 @@ def _also_in_text(c: _Composer, clauses: Mapping[str, Clause] | None) -> None:
         value = table.total.cell(col)
         if not value:
             continue
-        figure = re.compile(rf"(?<![\d.]){re.escape(value)}\s*{re.escape(col.unit)}" if col.unit
-                            else rf"(?<![\d.]){re.escape(value)}(?![\d.])")
-        named = [w for w in words(col.name) if len(w) >= 2]
         for clause in clauses.values():
             if clause.doc_id != doc or clause.table is not None or clause.children:
                 continue
-            pieces = [x for x in re.split(r"[，,；;。]", clause.text) if figure.search(x)]
-            piece = max(pieces, key=lambda x: sum(w in x for w in named), default=None)
-            if piece is not None and named and sum(w in piece for w in named) * 2 >= len(named):
+            piece = _piece_stating(clause.text, value, col)
+            if piece is not None:
                 c.lines.append(f"文件正文写明：“{piece.strip()}”{c.cites.mark(clause)}。")
                 break
+
+
+def _piece_stating(text: str, value: str, col: Column) -> str | None:
+    """The piece of ``text`` (between commas or stops) that states ``value`` of ``col``: the
+    value with the column's unit (a bare value only when the column has none), and at least
+    half of the column's words; of several, the one with most of them."""
+    named = [w for w in words(col.name) if len(w) >= 2]
+    if not named:
+        return None
+    figure = re.compile(rf"(?<![\d.]){re.escape(value)}\s*{re.escape(col.unit)}" if col.unit
+                        else rf"(?<![\d.]){re.escape(value)}(?![\d.])")
+    pieces = [x for x in re.split(r"[，,；;。]", text) if figure.search(x)]
+    piece = max(pieces, key=lambda x: sum(w in x for w in named), default=None)
+    return piece if piece is not None and sum(w in piece for w in named) * 2 >= len(named) else None
 
 
 def total_cell_stating(sentence: str, doc_id: str, clauses: Mapping[str, Clause]) -> tuple[Row, Column] | None:
@@ -303,12 +313,7 @@ def total_cell_stating(sentence: str, doc_id: str, clauses: Mapping[str, Clause]
             continue
         for col in table.columns:
             value = total.cell(col)
-            named = [w for w in words(col.name) if len(w) >= 2]
-            if not value or not col.unit or not named:
-                continue
-            figure = re.compile(rf"(?<![\d.]){re.escape(value)}\s*{re.escape(col.unit)}")
-            pieces = [x for x in re.split(r"[，,；;。]", sentence) if figure.search(x)]
-            if any(sum(w in x for w in named) * 2 >= len(named) for x in pieces):
+            if value and col.unit and _piece_stating(sentence, value, col) is not None:
                 return total, col
     return None
 
