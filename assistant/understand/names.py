@@ -64,8 +64,9 @@ def name_forms(name: str) -> list[str]:
     return forms
 
 
-# Function characters: one of them beside a short form (和水务公司) is no slip of the full name.
-_FUNCTION = frozenset("的了是在和与及或跟同比为从向由给把被对将那这")
+# Function characters and modal verbs: one of them beside a short form (和水务公司, 政府能不能) is
+# no slip of a name (区政府办).
+_FUNCTION = frozenset("的了是在和与及或跟同比为从向由给把被对将那这能会要可应该需得")
 
 
 def _one_off(a: str, b: str) -> bool:

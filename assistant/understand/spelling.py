@@ -75,9 +75,17 @@ def _mends(written: str, meant: str) -> bool:
     return (len(meant) >= 3 and common_word(meant)) or any(common_word(p) for p in _pairs(meant, at))
 
 
-def _a_word(text: str, corpus: str) -> bool:
-    """A dictionary word, or a run of four or more characters the corpus writes at least twice."""
-    return bool(_dictionary().get(text)) or (len(text) >= 4 and corpus.count(text) >= MIN_CORPUS_COUNT)
+# A three-character run that is no word (起施行 of 自…起施行) counts as the corpus's own phrase when
+# it is written this often: a rarer run (资源要) is a chance neighbour.
+RUN_MIN_COUNT = 5
+
+
+def _a_word(text: str, corpus: str, shortest: int = 4) -> bool:
+    """A dictionary word, or a run of ``shortest`` or more characters the corpus writes at least
+    twice (a three-character run: at least :data:`RUN_MIN_COUNT` times)."""
+    if _dictionary().get(text):
+        return True
+    return len(text) >= shortest and corpus.count(text) >= (MIN_CORPUS_COUNT if len(text) >= 4 else RUN_MIN_COUNT)
 
 
 # A character that asks (谁定的, 啥意思): the asker wrote it on purpose.
@@ -151,7 +159,13 @@ def find_slips(question: str, corpus: str, terms: frozenset[str] = frozenset()) 
             # 凭征): a known word (企业会, 的中介) is what the asker wrote on purpose.
             unknown = [(starts[k] - start, starts[k] - start + len(tokens[k])) for k in range(i, i + n)
                        if len(tokens[k]) >= 2 and not common_word(tokens[k]) and tokens[k] not in corpus]
-            near = {c for c in _candidates(piece, corpus) if _a_word(c, corpus) and _mends(piece, c)
+            # A piece the segmenter keeps whole as one unknown token (起施形) may stand for a shorter run
+            # of the corpus (起施行 of 自…起施行); a phrase of several tokens only for a word.
+            # That is read only when the corpus holds no other string one character away (伦政办 is
+            # 仑政办 as much as 行政办).
+            around = _candidates(piece, corpus)
+            shortest = MIN_CHARS if n == 1 and len(around) == 1 else 4
+            near = {c for c in around if _a_word(c, corpus, shortest) and _mends(piece, c)
                     and any(a <= _diff(piece, c) < b for a, b in unknown) and piece[_diff(piece, c)] not in _ASKING_CHARS}
             named = near & terms
             if len(near) == 1 or len(named) == 1:
