@@ -317,6 +317,25 @@ def test_a_document_named_with_its_edition_is_held_only_when_a_held_title_is_it(
     assert read_question("中小企业促进法（2017年修订）哪天施行？", vocab).unknown_documents == []
 
 
+def test_a_law_cited_by_an_article_is_held_only_when_a_held_title_holds_its_name(laws_and_vocab):
+    _, vocab = laws_and_vocab
+    # 城乡规划法 is the national law: the held 上海市城乡规划条例 is another document.
+    assert read_question("城乡规划法第六十四条规定的违法建设罚款比例是多少？", vocab).unknown_documents == ["城乡规划法"]
+    assert read_question("根据政府采购法第十条，采购人要干什么？", vocab).unknown_documents == ["政府采购法"]
+    for q in ("根据中小企业促进法第十条，怎么办？", "上海规划条例第五十条罚多少？", "按照新条例第九条要多少天付款？",
+              "条例第十条怎么说？"):
+        assert read_question(q, vocab).unknown_documents == [], q
+
+
+def test_a_revision_after_the_newest_held_text_is_not_held(laws_and_vocab):
+    _, vocab = laws_and_vocab
+    assert read_question("上海城乡规划条例2018年以后还有没有再修改？", vocab).unknown_documents == [
+        "2018年以后修订的《上海市城乡规划条例》"]
+    # A revision the index holds (2025) after the year named, or the held revision itself, is held.
+    for q in ("保障中小企业款项支付条例2020年以后修订了什么？", "中小企业促进法2017年修订后有什么变化？"):
+        assert read_question(q, vocab).unknown_documents == [], q
+
+
 def test_who_makes_a_measure_the_texts_speak_of_is_no_fact_of_a_held_document(laws_and_vocab):
     from assistant.answer.document_facts import asked_facts
 

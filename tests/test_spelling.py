@@ -36,6 +36,7 @@ def test_a_slipped_character_is_read_as_the_corpus_writes_it(corpus, question, s
     "公积金怎么交？",                     # a real word the corpus lacks
     "我们是中小企业分包，总包拖着不付款",  # 分包: a rare dictionary word beside another word, meant
     "竣工资科要在多长时间内报送？",       # 资源要 is a chance run of the corpus, not a phrase it writes
+    "D类企业每度电加价多少？",             # 每 picks out a unit: no slip of 企业年度
 ])
 def test_words_written_on_purpose_are_left_alone(corpus, question):
     assert find_slips(normalize_question(question, 2000), corpus) == []

@@ -142,6 +142,30 @@ def test_a_multi_part_question_answered_in_one_part_is_answered(laws_and_vocab):
     assert "初创期" in a.answer
 
 
+def test_a_part_answered_only_by_pointing_at_a_part_left_open_is_left_open(laws_and_vocab):
+    a = _parts(laws_and_vocab, "“白名单”企业的入选条件是啥？营收要达到多少？",
+               [(PLAN + "s6.6", 0.033)], [(PLAN + "s6.6", 0.033)])
+    assert a.abstained and "见上" not in a.answer
+    assert "认定标准" in a.answer and "具体数额或标准" in a.answer
+
+
+def test_a_class_no_document_sets_up_is_a_subject_not_held(laws_and_vocab):
+    from assistant.answer.extractive import class_labels, held_class
+
+    clauses, _ = laws_and_vocab
+    corpus = "".join(c.text for c in clauses.values())
+    assert class_labels("那A类企业呢？丙级资质要什么？") == [("A类", "A类企业"), ("丙级", "丙级资质")]
+    assert held_class("D类", corpus) and held_class("C类", corpus)  # written as C、D类
+    assert not held_class("A类", corpus)
+    # A later part about a class the texts never grade into is left open, like the parts before it.
+    a = _parts(laws_and_vocab, "差别化电费具体怎么收？A类企业有没有优惠？",
+               [(PLAN + "s6.8", 0.033)], [(PROMO + "art12", 0.03)])
+    assert a.abstained and "现有文件没有关于“A类企业”的规定" in a.answer
+    # A class the text sets up is a subject it holds.
+    b = compose_from(laws_and_vocab, "C类企业会被怎么处理？", (PLAN + "s6.3", 0.033))
+    assert "A类" not in b.answer and "没有关于“C类" not in b.answer
+
+
 # --- documents and places not held ------------------------------------------------
 
 def test_a_district_measure_written_bare_is_a_document_not_held(laws_and_vocab):

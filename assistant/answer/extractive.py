@@ -704,6 +704,12 @@ class _Composer:
         if kinds:
             self.missing_subject = kinds[0]
             return f"现有文件没有关于“{'、'.join(kinds[:2])}”的规定。"
+        # A class the question names by its label (A类企业, 丙级) that no document sets up: the
+        # texts grade into other classes (C、D类), or none.
+        labels = [m for m in class_labels(self._asking(question)) if m[0] not in cited and not held_class(m[0], self.vocab.text)]
+        if labels:
+            self.missing_subject = labels[0][1]
+            return f"现有文件没有关于“{labels[0][1]}”的规定。"
         # …拿到的补助要不要交企业所得税？ — a kind (a tax) the question asks about that another
         # document names but no clause found speaks of: what is asked is not what they settle.
         last = [x for x in re.split(r"[。？?！!，,]", self._asking(question)) if x.strip()]
@@ -1200,6 +1206,25 @@ def _a_term(word: str) -> bool:
     return len(word) >= 4 and len(parts) >= 2 and all(len(p) >= 2 and _in_dictionary(p) for p in parts)
 
 
+# A class named by its label: a letter or 甲乙丙丁 with 类/级/档 (A类, 丙级), with the noun after it.
+_CLASS_LABEL = re.compile(r"(?<![A-Za-z])([A-Za-z甲乙丙丁](?:类|级|档))([\u4e00-\u9fff]{0,2}?(?:企业|单位|用地|地块|项目|资质))?")
+# Labels written together (C、D类, 甲、乙级): each is a class the text sets up.
+_LABEL_RUN = re.compile(r"((?:[A-Za-z甲乙丙丁][、，,和及与或至到-]?)+)(类|级|档)")
+
+
+def class_labels(text: str) -> list[tuple[str, str]]:
+    """The class labels ``text`` names, as (label, label with its noun): 那A类企业呢 → ("A类", "A类企业")."""
+    return [(m.group(1).upper(), m.group(0).upper()) for m in _CLASS_LABEL.finditer(text)]
+
+
+def held_class(label: str, corpus: str) -> bool:
+    """Whether the corpus writes the class ``label`` (A类), alone or in a run of labels (A、B类)."""
+    for m in _LABEL_RUN.finditer(corpus):
+        if m.group(2) == label[-1] and label[0].upper() in m.group(1).upper():
+            return True
+    return False
+
+
 def _parts_held(word: str, cited: str, corpus: str) -> bool:
     """Whether a compound the corpus lacks (成员名单) is made of words the documents hold, one of
     them in the cited text (成员 …): then the lead speaks of it, and "no provision on it" would
@@ -1394,6 +1419,11 @@ def compose_parts(question: str, reading, part_hits: list[list[Hit]], vocab=None
                 more = comp.answer_lines(part.query, [other])[:1] if other is not None else []
                 got = [f"见上{marks}。", *more, *got[1:]]
         missing = _part_missing(comp, part.text, got, lines)
+        if missing is None and got and got[0].startswith("见上") and len(got) == 1 \
+                and any(u.startswith(f"（{i - 1}）") for u in unsettled):
+            # …白名单的入选条件是啥？营收要达到多少？ — answered only by pointing at the part above,
+            # which the clause leaves open: this part is left open by it too.
+            missing = _AMOUNT_UNSETTLED if "amount" in part.asks else "所问内容"
         if missing is None and any(_LEFT_OPEN.match(x) and (got[0].startswith("见上") or x.startswith(("现有文件没有关于", "所引条文没有关于")))
                                    for x in got):
             # A subject no document holds, or 见上 and a note that the clause above does not give

@@ -76,6 +76,12 @@ _DISTRICT_TITLE = re.compile(r"[\u4e00-\u9fff]{2,3}(?:区|县)(?![块域间])[\u
 # document, held only when a held title is it.
 _EDITION_TITLE = re.compile(r"([\u4e00-\u9fff]{4,30}?(?:目录|清单|名录|办法|规定|细则|标准|规划|方案|意见|通知))"
                             r"[（(]\s*(?:(?:19|20)\d{2}\s*年?\s*(?:本|版|修订|修正)|试行|暂行)\s*[)）]")
+# A law or regulation cited by an article (城乡规划法第六十四条, 某某条例第十条) without 《》: a
+# document, held only when a held title holds every character of its name in order.
+_CITED_TITLE = re.compile(r"([\u4e00-\u9fff]{3,18}?(?:法|条例|办法|规定|细则))第[一二三四五六七八九十百零〇\d]+条")
+# What may stand before such a name in a question (根据…, 这个…, 修订后的…): not part of it.
+_TITLE_LEAD = re.compile(r"^(?:(?:根据|按照|依照|依据|对照|参照|违反|适用|按|照|依|在|是|那|这|请问|关于|问下|问一下)"
+                         r"|(?:这个|那个|该|本|新|旧|老|现行|修订后的?|新版|旧版|最新的?|的))+")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
 # Words of asking itself: they say what kind of answer is wanted, not what about.
@@ -546,6 +552,17 @@ def _documents(question: str, vocab: Vocabulary) -> tuple[list[str], list[str], 
                 and not vocab.match_title(name) and not near_miss(name, held_titles)
                 and name not in vocab.text and not near_miss(name, vocab.text)):
             unknown.append(name)
+    for m in _CITED_TITLE.finditer(flat):
+        name = _TITLE_LEAD.sub("", m.group(1))
+        if len(name) < 4 or any(name in t for t in titles) or any(name in u or u in name for u in unknown):
+            continue
+        # A held title with one character slipped is that title (城乡规化条例), one of another kind
+        # is not (城乡规划法 is the national law, not 上海市城乡规划条例).
+        kind = re.search(r"(?:法|条例|办法|规定|细则)$", name).group(0)
+        same_kind = "\n".join(t for t in held_titles.split("\n") if re.sub(r"[（(][^）)]*[)）]|\s", "", t).endswith(kind))
+        if not vocab.match_title(name) and not near_miss(name, same_kind) \
+                and not any(_in_order(name, re.sub(r"\s", "", d.title)) for d in vocab.documents):
+            unknown.append(name)
     for place in (p for p in gazetteer()["names"] if p in flat):
         # 上海优秀历史建筑保护条例: a place written bare, then a regulation's name. It is held when
         # a held title holds the place and every character of the name in order (上海规划条例).
@@ -616,6 +633,7 @@ def read_question(question: str, vocab: Vocabulary) -> Reading:
             doc_ids.append(p_doc)
     version_years = read_versions(question).years
     unknown_docs += [v for v in _versions_not_held(flat, version_years, doc_ids, vocab) if v not in unknown_docs]
+    unknown_docs += [v for v in _revisions_after(flat, doc_ids, vocab) if v not in unknown_docs]
     # The subject of the whole question: the asking part's words, else (a bare "能补多少？")
     # the background's.
     subject = content_words(asking) or content_words(question)
@@ -626,6 +644,26 @@ def read_question(question: str, vocab: Vocabulary) -> Reading:
         places=places, unknown_places=unknown_places, rows=rows, columns=columns,
         terms=[t for t in vocab.defined_terms if t in flat], about_self=bool(_SELF.search(question)),
         version_years=version_years)
+
+
+# Asking whether a text was changed after a year (2018年以后还有没有再修改, 2020年之后改过没有).
+_CHANGED_AFTER = re.compile(r"((?:19|20)\d{2})\s*年?(?:以后|之后|后)[^。？?！!；;]{0,10}?(?:修改|修订|修正|改过|改了|更新|新版)")
+
+
+def _revisions_after(flat: str, doc_ids: list[str], vocab: Vocabulary) -> list[str]:
+    """A revision asked about that would come after the newest held text of a document the
+    question names (上海市城乡规划条例2018年以后还有没有再修改): the index cannot say whether
+    there is one, nor what it says."""
+    out: list[str] = []
+    for m in _CHANGED_AFTER.finditer(flat):
+        year = int(m.group(1))
+        for doc in (d for d in (vocab.document(i) for i in dict.fromkeys(doc_ids)) if d is not None):
+            title = re.sub(r"\s", "", doc.title)
+            newest = max((d.version_year or 0 for d in vocab.documents if re.sub(r"\s", "", d.title) == title), default=0)
+            name = f"{year}年以后修订的《{doc.title}》"
+            if newest and year >= newest and name not in out:
+                out.append(name)
+    return out
 
 
 def _versions_not_held(flat: str, years: list[int], doc_ids: list[str], vocab: Vocabulary) -> list[str]:

@@ -88,8 +88,8 @@ def _a_word(text: str, corpus: str, shortest: int = 4) -> bool:
     return len(text) >= shortest and corpus.count(text) >= (MIN_CORPUS_COUNT if len(text) >= 4 else RUN_MIN_COUNT)
 
 
-# A character that asks (谁定的, 啥意思): the asker wrote it on purpose.
-_ASKING_CHARS = frozenset("谁啥哪几怎咋吗呢么")
+# A character that asks (谁定的, 啥意思) or picks out (每度电, 各街道, 该企业): the asker wrote it on purpose.
+_ASKING_CHARS = frozenset("谁啥哪几怎咋吗呢么每各该本此")
 # A quoted term's neighbour the corpus writes at least this often is the term meant.
 QUOTED_MIN_COUNT = 3
 # A term the asker quotes: three to eight characters.
