@@ -286,6 +286,14 @@ def test_follow_ups_take_the_row_or_column_of_the_earlier_question(clauses) -> N
     assert answer.answer == "大碶“帮扶提升低效企业”目标60家[1]，已完成45家，完成率75.00%，尚差15家。"
 
 
+def test_a_follow_up_filter_takes_the_earlier_column(clauses) -> None:
+    earlier = ["各街道创建绿色工厂的任务是怎么分的？"]
+    answer = _checked(table_answer("那里面任务是12家的有哪几个？", clauses, history=earlier))
+    assert answer.answer.split("\n")[0].startswith("“创建绿色工厂”为12家的有5个街道：柴桥12家[1]")
+    answer = _checked(table_answer("那超过20家的呢？", clauses, history=earlier))
+    assert answer.answer.split("\n")[0] == "“创建绿色工厂”超过20家的有3个街道：新碶30家[1]、小港30家[2]、大碶36家[3]。"
+
+
 def test_a_unit_that_does_not_match_the_column_is_reported(clauses) -> None:
     answer = _checked(table_answer("新碶绿色工厂已完成12亩，完成率多少", clauses))
     assert answer.tool_calls[0].error == ("问题中的完成量单位是“亩”，而“创建绿色工厂（家）”列的单位是“家”。"

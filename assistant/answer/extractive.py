@@ -188,11 +188,13 @@ RULE_BOOST = 1.3
 
 def best_sentence(clause: Clause, qwords: set[str], wants_number: bool = False,
                   negated: set[str] | None = None, bridged: frozenset[str] = frozenset(),
-                  wants_rule: bool = False) -> tuple[str, float]:
+                  wants_rule: bool = False, kind: re.Pattern | None = None) -> tuple[str, float]:
     """The clause sentence that shares the most specific words with the question.
 
     Headings never win (they state nothing); when the question asks for an amount, a
-    sentence that states one is preferred; when it asks whether conduct is lawful (这合法吗),
+    sentence that states one is preferred, and when it names the kind of figure (a rate: 按多少
+    利率算), one that states a figure of that kind wins over every one that does not (…按照每日
+    利率万分之五支付 over …应当支付逾期利息); when it asks whether conduct is lawful (这合法吗),
     a sentence that forbids (不得, 禁止) is; when it negates a word (没约定的), a
     sentence that negates it too is preferred to one that affirms it.
     """
@@ -209,11 +211,17 @@ def best_sentence(clause: Clause, qwords: set[str], wants_number: bool = False,
             sc *= RULE_BOOST
         if negated and sc > 0:
             sc *= _polarity(s, negated)
+        if kind is not None and sc > 0 and kind.search(s):
+            sc += KIND_FIRST  # of the sentences about the question, one of the kind asked leads
         if sc > score:
             best, score = s, sc
     if not best:  # a clause that is only a heading
         best, score = clause.text.split("\n")[0], 0.0
     return best, max(score, heading)
+
+
+# Added to the score of a sentence that states the kind of figure asked: more than any sentence scores.
+KIND_FIRST = 1000.0
 
 
 def _fragment(sentence: str, pattern: re.Pattern, qwords: set[str]) -> str | None:
@@ -462,6 +470,7 @@ class _Composer:
         asking = self._asking(question)
         wants_number = bool(WANTS_AMOUNT.search(asking))
         wants_rule = bool(ASKS_LAWFUL.search(asking))
+        kind = _asked_figure(asking)
         negated = negated_words(question, qwords)
 
         # A fine asked (罚款比例最高) is stated by the penalty articles: they lead by their shape.
@@ -478,6 +487,10 @@ class _Composer:
                     # A figure breaks near ties; it does not make a sentence about something else
                     # (评估时限…30个工作日 for 企业开办时限) outrank one about what is asked.
                     sent, sc = plain[rank]
+                if kind is not None:
+                    # Within the clause, the sentence of the kind of figure asked; the clause's
+                    # standing among the others stays what its best sentence earns.
+                    sent = best_sentence(hit.clause, qw, wants_number, negated, bridged, wants_rule, kind)[0]
                 out.append((hit, sent, sc + 0.01 * (len(hits) - rank)))
             return out
 
@@ -1023,9 +1036,10 @@ def _short(sentence: str) -> str:
 _ASKS_MONEY = re.compile(r"多少钱|几块钱|多少元|几万块|金额是多少|费用是多少|收多少费|"
                          r"多少(?:奖励|补助|补贴|奖补)?(?:资金|经费|奖金)|(?:奖励|补助|补贴|奖补)?(?:资金|经费|奖金)(?:有|是|能拿|能给)?多少")
 _ASKS_RATE = re.compile(r"(?:利率|税率|费率|缴费比例|比例)(?:具体|现在|目前)?(?:是|为|大概是)?多少|百分之几|几个点|"
+                        r"多少的?(?:利率|税率|费率|比例)|"
                         r"\b(?:tax |interest |fee )?rate\b|\bpercentage\b", re.I)
 # What a rate asked for is a rate of: the two characters before 比例/利率 (缴费比例, 利息的利率).
-_RATE_OF = re.compile(r"([\u4e00-\u9fff]{2})的?(?:比例|利率|税率|费率)")
+_RATE_OF = re.compile(r"((?!多少|少的)[\u4e00-\u9fff]{2})的?(?:比例|利率|税率|费率)")
 _MONEY_FIGURE = re.compile(r"[\d一二三四五六七八九十百千两]\s*(?:万|亿|千)?元|%|百分之|‰|千分之|万分之")
 _RATE_FIGURE = re.compile(r"%|百分之|‰|千分之|万分之|[\d一二三四五六七八九十]\s*成")
 

@@ -17,7 +17,7 @@ _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 _CN_NUM = "零〇一二两三四五六七八九十百千万"
 # A number with its unit, in Arabic digits or Chinese numerals (三十日, 二千元, 5‰).
 NUMBER = re.compile(rf"(?:\d+(?:\.\d+)?|[{_CN_NUM}]+)\s*(?:%|‰|万元|亿元|千元|元|亿|万平方米|平方米|亩|天|日|"
-                    rf"个工作日|个月|个|家|年|月|倍)|百分之[{_CN_NUM}\d.]+|千分之[{_CN_NUM}\d.]+")
+                    rf"个工作日|个月|个|家|年|月|倍)|[百千万]分之[{_CN_NUM}\d.]+")
 # A figure a text states: with its unit, or bare after a bound (a ratio: …不低于N).
 STATED_NUMBER = re.compile(rf"{NUMBER.pattern}|(?:不低于|不高于|不少于|不多于|不超过|不得低于|不得高于|不得超过|"
                            rf"低于|高于|超过|达到)\s*\d+(?:\.\d+)?")

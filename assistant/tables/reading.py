@@ -356,8 +356,13 @@ def _read(question: str, tables: list[Table], history: list[str] | None = None,
     done = _DONE_AMOUNT.search(plain)
     progress = bool(_PROGRESS.search(text) and done)
     earlier = _from_history(history, table) if history else None
-    if not (rows or columns or progress or (follow_up and earlier is not None and _EXTREME.search(text))):
-        return None  # the question names nothing of the table (那最少的呢 takes the earlier column)
+    # 那最少的呢 / 那里面任务是12家的有哪几个 / 那超过10家的呢 take the earlier column.
+    filtered = bool(_EXTREME.search(text) or _threshold(text) or (_WHICH_ROWS.search(text) and _AT_VALUE.search(text)))
+    if not (rows or columns or progress or (follow_up and earlier is not None and filtered)):
+        return None  # the question names nothing of the table
+    if earlier and follow_up and not rows and filtered and set(columns) - set(earlier.columns) \
+            and not best.strength and any(c in earlier.columns for c in unit_columns(text, table.columns)):
+        columns = []  # …12家的 names the earlier column by its unit, not another column of that unit
     if not columns and earlier and (follow_up or rows or progress):
         columns = earlier.columns
     elif columns and earlier and _ELLIPTIC_LEAD.match(text):
@@ -406,7 +411,8 @@ def _read(question: str, tables: list[Table], history: list[str] | None = None,
                             direction=_direction(m.group(1)), share=share)
     if not body and columns:
         # Questions over all rows must say so: 各街道 / 每个 / 哪个街道 / 最多的街道.
-        if limit and (everyone or which):
+        if limit and (everyone or which or (follow_up and earlier is not None)):
+            # 那超过10家的呢 after 各街道…怎么分的: the rows of the earlier column past the value.
             # …？它们各自要完成多少亩？ — the rows found, with another column of each besides.
             shown = columns if _EACH_OF.search(text) else columns[:1]
             return TableReading(**{**base, "columns": shown}, operation="filter",
