@@ -27,6 +27,8 @@ from assistant.retrieve.hybrid import Hit, Mode, Retriever
 from assistant.retrieve.stated import named_only, unheld_contents
 from assistant.understand.lexicon import default_lexicon
 from assistant.understand.names import correction_note, prefer_named
+from assistant.tables.reading import names_table
+from assistant.tables.table import tables_of
 from assistant.understand.spelling import correct_slips, correct_titles
 from assistant.understand.reading import (CONDITION, MEDIUM, SPECIFIC, Part, Reading, content_words, leans_on_history, names_subject, negated, quote_held,
                                           names_own_subject, read_question, retrieval_text)
@@ -81,6 +83,9 @@ _FOUND = re.compile(r"\d+(?:\.\d+)?(?:万平方米|平方米|万元|亿元|元|�
 _SHAPE_ASKS = frozenset({"time_limit", "amount", "when", "who", "definition", "penalty"})
 # How far down a later part's ranking a clause of the first part's document still leads it.
 HOME_RANK = 3
+# A later part is answered from the first part's document when that document's best clause for it
+# scores at least this share of the best clause of any other on the part's own words.
+HOME_SHARE = 0.8
 # A version's counterpart of the leading version's clause answers for it when it scores at least
 # this share of that version's own best clause on the question's words.
 ALIGN_SHARE = 0.75
@@ -155,8 +160,12 @@ def _also(answer: Answer | None, former: bool = False) -> Answer | None:
     return answer.model_copy(update={"answer": "\n".join(extra), "tool_calls": calls}) if extra else None
 
 
+# A year (到2026年, 2025年版) dates what is asked; it is no quantity of the asker's to compute with.
+_A_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
+
+
 def _has_number(question: str) -> bool:
-    return bool(_DIGIT.search(question))
+    return bool(_DIGIT.search(_A_YEAR.sub("", question)))
 
 
 def _tool_ran(answer: Answer) -> bool:
@@ -554,6 +563,11 @@ class Assistant:
             if name == "table" and parted and part_readings[0].rows and any(
                     not r.rows and _ASKS_MONEY.search(p.text) for p, r in zip(reading.parts[1:], part_readings[1:])):
                 continue  # …任务是多少亩？…按每亩奖励标准能拿多少？ — a later part computes with the figure
+            if name == "table" and parted and any(not names_table(p.text, tables_of(clauses)) and names_subject(p.text, self.vocabulary)
+                                                  for p in reading.parts):
+                # …创建多少家绿色工厂？累计新增工业投资要超过多少？ — a part with a subject of its own that
+                # no table names (多几家, 有没有并列的 lean on the part before).
+                continue
             if name == "table" and arith is not None and arith.tool_calls and not parted \
                     and not reading.rows and not reading.columns:
                 continue  # …改造做了120亩，能拿多少奖励: the clause's rule computes with the asker's figure
@@ -695,6 +709,16 @@ class Assistant:
                 # part that left the situation behind is answered from the first part's document
                 # when that document is close to the top (a part that kept it is anchored by it).
                 hits = [h for h in hits if h.clause.doc_id in home]
+            elif home and hits and hits[0].clause.doc_id not in home and not own_reading.doc_ids \
+                    and not reading.versions and not reading.doc_ids:
+                # …贷款产品由哪个单位负责推进？银行在贷款期限上有什么倾斜？ — a later part that names no
+                # document is answered from the first part's document when a clause of it speaks of
+                # the part nearly as well as the best clause of another (…优先给予…中长期贷款支持).
+                mine = self._part_hits(searched, hist, scope, home, asking=part.text if told else "",
+                                       asks=part.asks if told else [*_FIGURE_ASKS])
+                pwords = {w for w in words(part.text) if len(w) >= 2}
+                if mine and best_sentence(mine[0].clause, pwords)[1] >= HOME_SHARE * best_sentence(hits[0].clause, pwords)[1] > 0:
+                    hits = mine
             if asked_before and not own_subject and part_hits and set(part.asks) <= {"wording", "yesno"} \
                     and "wording" in part.asks and not read_versions(part.text).named:
                 hits = part_hits[-1]  # …？原话怎么写的？ — the wording of what the part before found

@@ -37,9 +37,12 @@ from tests.test_unstated_facets import INV, PLAN, PROMO
 # --- criteria ---------------------------------------------------------------------
 
 def test_criteria_are_not_given_by_a_clause_that_only_names_the_class(laws_and_vocab):
-    a = compose_from(laws_and_vocab, "A类企业是按什么标准评定的？", (PLAN + "s6.3", 0.033))
+    a = compose_from(laws_and_vocab, "D类企业是按什么标准评定的？", (PLAN + "s6.3", 0.033))
     assert a.abstained and a.citations == []
     assert "未规定认定标准" in a.answer and "只写道" in a.answer  # it says what the text does say
+    # A class the text never names at all (it grades into C、D类 only) is a subject it does not hold.
+    b = compose_from(laws_and_vocab, "A类企业是按什么标准评定的？", (PLAN + "s6.3", 0.033))
+    assert b.abstained and "现有文件没有关于“A类企业”的规定" in b.answer
 
 
 def test_criteria_set_by_another_body_are_an_answer(laws_and_vocab):

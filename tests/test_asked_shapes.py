@@ -147,3 +147,16 @@ def test_a_list_head_is_said_whole_with_the_item_the_question_tells_of(laws_and_
     # No item told of: the head whole, its second sentence (the sanction) included.
     _, bare = comp._with_list_head(Hit(clause=art31, score=0.03), head, {"事业单位"})
     assert bare.endswith("拒不改正的，对负有责任的领导人员和直接责任人员依法给予处分")
+
+
+def test_a_list_of_items_is_given_whole_however_long_an_item_is(laws_and_vocab):
+    a = compose_from(laws_and_vocab, "上海哪些建设项目的规划许可由市规划行政管理部门负责实施？", (SH + "art28", 0.033))
+    lead = a.answer.split("\n")[0]
+    for n in "一二三四五":
+        assert f"（{n}）" in lead
+    assert "黄浦江和苏州河两岸（中心城内区段）" in lead
+
+
+def test_a_rate_asked_is_led_by_the_sentence_that_states_one(laws_and_vocab):
+    a = compose_from(laws_and_vocab, "大企业拖欠中小企业货款，逾期利息按多少利率算？", (PAY25 + "art17", 0.033))
+    assert "万分之五" in a.answer.split("\n")[0]

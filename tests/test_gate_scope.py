@@ -45,6 +45,24 @@ def test_a_document_not_held_is_declined_by_name(multi, question, named):
     assert "优化营商环境条例" in a.answer  # what the corpus does hold
 
 
+def test_a_law_cited_by_its_article_that_no_held_title_is_is_declined(multi):
+    a = multi.ask("城乡规划法第六十四条规定的违法建设罚款比例是多少？")
+    assert a.abstained and "现有文件中没有城乡规划法" in a.answer
+
+
+def test_a_later_part_is_answered_from_the_first_parts_document_when_it_speaks_of_it(multi):
+    a = multi.ask("亩均贷、腾换贷这类贷款产品由哪个单位负责推进？银行在贷款期限上有什么倾斜？")
+    assert [c.id for c in a.citations] == ["lzb-2024-22:a1.d15", "lzb-2024-22:s6.9"]
+    assert "中长期贷款" in a.answer
+
+
+def test_a_part_no_table_names_is_answered_from_the_text(multi):
+    a = multi.ask("到2026年全区要新增创建多少家绿色工厂？累计新增工业投资要超过多少？")
+    lines = a.answer.splitlines()
+    assert lines[0].startswith("（1）") and "180" in lines[0]
+    assert any(x.startswith("（2）") and "700亿" in x for x in lines)
+
+
 def test_a_place_the_texts_never_name_is_declined(multi):
     a = multi.ask("杭州市的城乡规划许可怎么办")
     assert a.abstained

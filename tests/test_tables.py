@@ -286,6 +286,20 @@ def test_follow_ups_take_the_row_or_column_of_the_earlier_question(clauses) -> N
     assert answer.answer == "大碶“帮扶提升低效企业”目标60家[1]，已完成45家，完成率75.00%，尚差15家。"
 
 
+def test_a_column_named_inside_the_words_of_a_comparison_is_the_one_compared(clauses) -> None:
+    answer = _checked(table_answer("大碶和新碶比，谁的绿色工厂任务多？多几家？", clauses))
+    assert answer.answer.split("\n")[0] == "“创建绿色工厂”：大碶36家，新碶30家，大碶比新碶多6家[1][2]。"
+
+
+def test_a_part_names_a_table_by_a_row_a_header_or_a_unit(clauses) -> None:
+    from assistant.tables.reading import names_table
+
+    tables = tables_of(clauses)
+    for part in ("谁的绿色工厂任务多", "最少的是多少亩", "占全区几个点", "新增竣工建筑面积要搞多少"):
+        assert names_table(part, tables), part
+    assert not names_table("累计新增工业投资要超过多少", tables)
+
+
 def test_a_follow_up_filter_takes_the_earlier_column(clauses) -> None:
     earlier = ["各街道创建绿色工厂的任务是怎么分的？"]
     answer = _checked(table_answer("那里面任务是12家的有哪几个？", clauses, history=earlier))

@@ -28,6 +28,10 @@ OLD, NEW = "sme-payment-2020", "sme-payment-2025"
     ("中小企业促进法（2017年修订）哪天起施行？", [2017], False, False, False),
     ("按2020年条例保证金是怎么处理的？", [2020], False, False, False),
     ("2020年那版有没有规定多少天内出结果？跟现在的比呢？", [2020], False, True, False),
+    # What the new version added or reworded is said against the version before it.
+    ("新版条例在非现金支付方式方面增加了什么内容？", [], False, True, True),
+    ("听说条例修订了，新版里这个说法改成了什么？", [], False, True, True),
+    ("累计新增工业投资要超过多少？", [], False, False, False),
     # Dates of the asker's own and words that only look alike name no version.
     ("2026年3月5日货交付了，最晚哪天付款？", [], False, False, False),
     ("原来园区拆迁，许可证要重新办吗", [], False, False, False),
@@ -205,6 +209,17 @@ def test_which_version_governs_is_answered_with_when_each_took_effect(two_versio
     # A date after both: the later version.
     b = two_versions.ask("2025年7月签的合同，按2020年版还是2025年版？")
     assert "按施行日期，2025年7月时施行的是《保障中小企业款项支付条例》（2025）[2]。" in b.answer.splitlines()
+
+
+def test_which_version_holds_now_is_said_with_its_commencement(two_versions):
+    a = two_versions.ask("2020年版和2025年版对大型企业从中小企业采购的付款期限规定有什么不同？现在按哪个？")
+    body = a.answer.split("\n\n依据：")[0].splitlines()
+    n = len(a.citations)
+    assert body[-1] == f"现行的是2025年版：据《保障中小企业款项支付条例》（2025年版）第三十七条，本条例自2025年6月1日起施行[{n}]。"
+    assert a.citations[-1].id == "sme-payment-2025:art37"
+    # Not asked which holds now: nothing added.
+    b = two_versions.ask("2020年版和2025年版对大型企业从中小企业采购的付款期限规定有什么不同？")
+    assert "现行的是" not in b.answer
 
 
 def test_a_follow_up_naming_only_a_version_is_answered_about_the_earlier_question(two_versions):

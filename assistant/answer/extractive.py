@@ -793,7 +793,7 @@ class _Composer:
             while parent is not None:
                 # (A named heading is listed by the titles under it, not by its points: 梳理提升式
                 # 改造中…通过哪些途径 asks into one of them.)
-                parts = child_titles(parent) or ([] if named_one else self._points(parent))
+                parts = child_titles(parent, whole_items=True) or ([] if named_one else self._points(parent))
                 score = _heading_score(parent, qwords) + (floor if named_one else 0.0)
                 if len(parts) >= 2 and score > 0 and score >= floor:
                     # 哪三种 names how many: the clause with that many parts is the one meant.
@@ -858,7 +858,7 @@ class _Composer:
         asks_sanction = bool(ASKS_PENALTY.search(question) or ASKS_LIABILITY.search(question)
                              or ASKS_TIME_LIMIT.search(question))
         for hit in hits[:3]:
-            parts = child_titles(hit.clause)
+            parts = child_titles(hit.clause, whole_items=True)
             near = hit is top or self.scores.get(hit.clause.id, 0.0) >= SUPPORT_SHARE * best
             # A clause picked by its heading (七、实施步骤 for 下一步呢) is answered with its parts.
             # A question asking for a penalty, a time limit or a definition asks for a sentence
@@ -1326,7 +1326,7 @@ def compose(question: str, hits: list[Hit], reading=None, vocab=None,
 
 
 # 有没有规定, 有无…期限, 是否规定: whether the text sets a figure at all.
-_WHETHER = re.compile(r"有没有|有无|是否|有没|规定了吗|有规定吗")
+_WHETHER = re.compile(r"有没有|有无|是否|有没|规定了吗|有规定吗|有(?:明确|具体)?的?(?:期限|时限|时间限制|时间要求)(?:了|吗)")
 # An asking phrase of whether something is set or of how long (有没有规定, 多少天内, 多久): not the
 # noun it asks of (付款期限是…).
 _ASKING_PHRASE = re.compile(rf"(?:{_WHETHER.pattern})(?:规定|要求|明确)?|(?:多久|多长时间|多少天|几天|几日|多少日|(?:多少|几)个?"

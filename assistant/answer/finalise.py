@@ -284,11 +284,56 @@ def _finalise(answer: Answer, clauses: Mapping[str, Clause], documents: Sequence
         if beside is not None:
             answer = beside
             notes.append(f"有效性：补充了现行版本的对应条款：{answer.citations[-1].label}")
+        which = _which_in_force(answer, clauses, documents, today)
+        if which is not None:
+            answer = which
+            notes.append(f"有效性：说明了现行版本及其施行日期：{answer.citations[-1].label}")
         extra = validity_notes(answer, documents, today)
         if extra:
             notes += [f"有效性：{n}" for n in extra]
             answer = answer.model_copy(update={"answer": answer.answer + "\n\n" + "\n".join(extra)})
     return Finalised(answer=answer, notes=notes)
+
+
+# Asking which version holds now (现在按哪个, 以哪个为准, 现在适用哪一版).
+ASKS_IN_FORCE = re.compile(r"现在(?:应该|应当|要)?(?:按|用|以|适用|执行|看)(?:哪个|哪一?版|哪部|哪一个|哪个版本)|"
+                           r"以哪(?:个|一?版|一个)(?:版本)?为准|哪(?:个|一?版)(?:版本)?(?:现在)?(?:有效|管用|现行|还有效|适用)|"
+                           r"现行(?:的)?(?:是|为)哪|(?:现在|目前)?(?:有效|现行|适用|管用)的(?:是|为)哪(?:个|一?版|一个|部)")
+# A sentence that says when a text takes effect (本条例自2025年6月1日起施行).
+_COMMENCES = re.compile(r"自[^。；]{0,20}?起施行")
+
+
+def _which_in_force(answer: Answer, clauses: Mapping[str, Clause], documents: Sequence[DocumentMeta],
+                    today: date) -> Answer | None:
+    """The answer with the version in force named, with the sentence that says since when (据
+    现行…（2025年版）第三十七条，本条例自2025年6月1日起施行[n]), when the question asks which
+    version holds now and the answer cites a superseded one. None when nothing is added."""
+    from assistant.answer.shapes import sentences
+    from assistant.documents.validity import state, successor, version_date
+
+    if not ASKS_IN_FORCE.search(answer.question) or not answer.citations:
+        return None
+    by_id = {d.id: d for d in documents}
+    old = next((m for c in answer.citations if (m := by_id.get(c.id.split(":", 1)[0])) is not None
+                and state(m, today, documents) == "superseded"), None)
+    new = successor(old, documents, today) if old is not None else None
+    if new is None or version_date(new) is None:
+        return None
+    own = sorted((c for c in clauses.values() if c.doc_id == new.id and c.table is None), key=lambda c: c.id)
+    found = next(((c, x) for c in own for x in sentences(c.text) if _COMMENCES.search(x) and not c.children), None)
+    if found is None or any(c.id == found[0].id for c in answer.citations):
+        return None
+    clause, said = found
+    from assistant.answer.extractive import _ARTICLE_START
+
+    said = _ARTICLE_START.sub("", said.strip()).rstrip("。；;，,")
+    where = clause.label.split(" ", 1)[1] if " " in clause.label else ""
+    n = len(answer.citations) + 1
+    line = f"现行的是{version_date(new).year}年版：据《{new.title}》（{version_date(new).year}年版）{where}，{said}[{n}]。"
+    body, sep, basis = answer.answer.partition("\n\n依据：")
+    text = body + "\n" + line + (sep + basis + f"\n[{n}] {clause.label}" if sep else "")
+    cited = Citation(id=clause.id, label=clause.label, text=clause.text, source=clause.source, page=clause.page)
+    return answer.model_copy(update={"answer": text, "citations": [*answer.citations, cited]})
 
 
 def _in_force_beside(answer: Answer, clauses: Mapping[str, Clause], documents: Sequence[DocumentMeta],

@@ -380,11 +380,16 @@ class _Parser:
         node.children = parts + node.children
 
 
-def child_titles(clause: Clause) -> list[str]:
-    """The headings of a clause's sub-clauses as they stand in its text (（一）政府收储改造 …)."""
+def child_titles(clause: Clause, whole_items: bool = False) -> list[str]:
+    """The headings of a clause's sub-clauses as they stand in its text (（一）政府收储改造 …).
+
+    With ``whole_items``, a sub-clause that is one item on its own line (（二）黄浦江和苏州河两岸
+    （中心城内区段）…内的建设项目；) counts whole, however long: a list of them is not cut short."""
     out = []
     for line in clause.text.split("\n")[1:]:
         m = re.match(r"^([（(][一二三四五六七八九十]+[）)][^。；]{1,30})[。；]", line)
+        if m is None and whole_items:
+            m = re.fullmatch(r"([（(][一二三四五六七八九十]+[）)][^。；\n]{1,200})[。；]?", line.strip())
         if m:
             out.append(m.group(1))
     return out

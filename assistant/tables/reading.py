@@ -322,6 +322,20 @@ def read_table_question(question: str, tables: list[Table], history: list[str] |
     return reading.model_copy(update={"corrections": best.slips, "missing": missing})
 
 
+def names_table(text: str, tables: list[Table]) -> bool:
+    """Whether ``text`` names anything of one of ``tables``: a row, a column by a header piece of
+    three or more characters, or a column by its unit (多少亩). A part that names none (累计新增工业
+    投资要超过多少) is no question about a table, whatever the other parts of its question are."""
+    flat = re.sub(r"\s+", "", text)
+    for t in tables:
+        m = _match(flat, t)
+        # The words of an operation are masked first (谁的…多): a header they hold counts too.
+        strength = max(m.strength, find_columns(flat, t.columns)[1])
+        if m.rows or strength >= 3 or _columns_by_unit(m.masked, flat, t):
+            return True
+    return False
+
+
 def _read(question: str, tables: list[Table], history: list[str] | None = None,
           corpus: str = "") -> TableReading | None:
     """Read ``question`` as a question about one of ``tables``, or None when it is not one.
@@ -351,6 +365,10 @@ def _read(question: str, tables: list[Table], history: list[str] | None = None,
     table, rows, columns, masked = best.table, best.rows, best.columns, best.masked
     if not columns:
         columns = _columns_by_unit(masked, text, table)
+    if not columns:
+        # 谁的绿色工厂任务多: the words of the comparison, masked first, held the header named.
+        named, strength = find_columns(text, table.columns)
+        columns = named if strength >= 3 else []
     unit_named = any(c in columns for c in unit_columns(text, table.columns))  # 多少所 + 学校
     plain = best_numbers_text(text, rows)
     done = _DONE_AMOUNT.search(plain)
