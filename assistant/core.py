@@ -730,7 +730,9 @@ class Assistant:
                 part_hits[-1], hits = self._aligned(asked, [part_hits[-1], hits])
             part_hits.append(hits)
             own = own_reading.question
-            done: Answer | str | None = document_fact_answer(part.text, own_reading, hits, clauses, self.documents())
+            # …的落款日期和印发日期分别是哪天 — a later part asks a fact of the document the question names.
+            of_doc = own_reading if own_reading.doc_ids else own_reading.model_copy(update={"doc_ids": reading.doc_ids})
+            done: Answer | str | None = document_fact_answer(part.text, of_doc, hits, clauses, self.documents())
             if done is None and settled and isinstance(settled[-1], Answer) and settled[-1].tool_calls \
                     and ASKS_FORMER.search(part.text):
                 # …最多能占多少亩？按原来的上限是多少？ — the rate the computed rule replaced.

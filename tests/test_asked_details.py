@@ -339,6 +339,25 @@ def test_a_revision_after_the_newest_held_text_is_not_held(laws_and_vocab):
         assert read_question(q, vocab).unknown_documents == [], q
 
 
+def test_the_date_of_a_revision_is_its_own_fact(laws_and_vocab):
+    from assistant.answer.document_facts import asked_facts
+
+    _, vocab = laws_and_vocab
+    assert asked_facts(read_question("现行的《中小企业促进法》是哪天修订通过的？", vocab)) == ["revised"]
+    assert asked_facts(read_question("中小企业促进法是哪天通过的？", vocab)) == ["adopted"]
+    assert asked_facts(read_question("这份文件到底是哪天发的？", vocab)) == ["signed"]
+
+
+def test_a_date_word_written_with_a_slip_is_read_where_a_date_is_asked():
+    from assistant.answer.document_facts import mend_fact_words
+
+    assert mend_fact_words("这个文件是哪天印法的？") == "这个文件是哪天印发的？"
+    assert mend_fact_words("落款日期和印法日期分别是哪天") == "落款日期和印发日期分别是哪天"
+    # A word of its own (方法, 办法) or a slip where no date is asked is left alone.
+    assert mend_fact_words("印发的方法是什么") == "印发的方法是什么"
+    assert mend_fact_words("印法是什么") == "印法是什么"
+
+
 def test_who_makes_a_measure_the_texts_speak_of_is_no_fact_of_a_held_document(laws_and_vocab):
     from assistant.answer.document_facts import asked_facts
 

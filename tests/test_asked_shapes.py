@@ -160,3 +160,18 @@ def test_a_list_of_items_is_given_whole_however_long_an_item_is(laws_and_vocab):
 def test_a_rate_asked_is_led_by_the_sentence_that_states_one(laws_and_vocab):
     a = compose_from(laws_and_vocab, "大企业拖欠中小企业货款，逾期利息按多少利率算？", (PAY25 + "art17", 0.033))
     assert "万分之五" in a.answer.split("\n")[0]
+
+
+def test_another_case_told_at_length_is_a_part_of_its_own(laws_and_vocab):
+    _, vocab = laws_and_vocab
+    r = read_question("国有大型企业拖欠中小企业款项造成不良影响的，有啥后果？要是没有法律依据硬要按审计结果结算呢？", vocab)
+    assert [p.text for p in r.parts] == ["有啥后果", "要是没有法律依据硬要按审计结果结算呢"]
+    assert r.parts[1].asks == r.parts[0].asks
+
+
+def test_a_time_limit_is_led_by_the_sentence_about_the_body_asked_of(laws_and_vocab):
+    # Both sentences of the article state a time limit and share as many words; the one whose
+    # subject is the body asked about (处理投诉部门…30日内) leads, not the one that only names it.
+    a = compose_from(laws_and_vocab, "向国家的拖欠投诉平台投诉以后，处理部门多少天内要给我们答复？",
+                     (PAY25 + "art24.k2", 0.04), (PAY25 + "art25", 0.033))
+    assert "30日内形成处理结果" in a.answer.split("\n")[0]

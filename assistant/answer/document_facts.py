@@ -38,6 +38,9 @@ _FACTS: dict[str, re.Pattern] = {
     # Which meetings adopted it (经…会议审议通过): asked by 哪些/什么会议.
     "adopted_by": re.compile(r"(?:哪些|哪个|哪几个|哪次|什么|啥)(?:会议|会)[^，。？?]{0,8}(?:审议|通过|研究)|"
                              r"(?:谁|哪些部门|哪些机构)[^，。？?]{0,4}审议"),
+    # 哪天修订的, 修订日期 — not 新修订的条例哪天施行 (a version named, its commencement asked).
+    "revised": re.compile(r"(?:哪天|哪一天|何时|什么时候|哪年|几号)[^，。？?]{0,3}(?:修订|修正|修改)|"
+                          r"(?:修订|修正|修改)(?:的)?(?:日期|时间|于)|(?:修订|修正|修改)通过"),
     "adopted": re.compile(r"通过"),
     "period": re.compile(r"哪几年|哪些年|几年|管到|到哪年|起止|执行期|实施期|有效期|期限是"),
     "issuer": re.compile(r"(哪个|哪些|哪家|什么)(单位|部门|机关|机构).{0,4}(印发|发布|制定|发文|出台|下发|颁布)|"
@@ -47,7 +50,7 @@ _FACTS: dict[str, re.Pattern] = {
     # The colophon of an official document (党政机关公文格式): 抄送：…。
     "copied": re.compile(r"抄送|抄报"),
 }
-_DATE_FACTS = ("effective", "signed", "printed", "promulgated", "adopted")
+_DATE_FACTS = ("effective", "signed", "printed", "promulgated", "revised", "adopted")
 # The date a document was sent out, asked in everyday words (哪天发的, 什么时候下发的).
 _ISSUED = re.compile(r"(?:哪天|哪一天|什么时候|何时|几号)[^，。？?]{0,4}(?:发的|发出|下发|出的)")
 _EFFECTIVE_TEXT = re.compile(r"自\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[^，。；]{2,12}之日)\s*起"
@@ -55,7 +58,7 @@ _EFFECTIVE_TEXT = re.compile(r"自\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{
 _RANGE = re.compile(r"((?:19|20)\d{2})\s*(?:年)?\s*[-—–~～至到]\s*((?:19|20)\d{2})\s*年")
 _ADOPTED_BY_TEXT = re.compile(r"(?:已经|已由|经|由|^)\s*([^。；\n经]{2,120}?会议?[^。；\n]{0,60}?)\s*(?:审议)?通过", re.M)
 _NAMES = {"adopted_by": "审议通过的会议", "effective": "施行日期", "signed": "落款日期", "printed": "印发日期", "promulgated": "公布日期",
-          "adopted": "通过日期", "period": "实施期限", "issuer": "印发单位", "number": "文号", "copied": "抄送单位"}
+          "revised": "修订日期", "adopted": "通过日期", "period": "实施期限", "issuer": "印发单位", "number": "文号", "copied": "抄送单位"}
 _COPIED_TEXT = re.compile(r"(抄送|抄报)\s*[:：]\s*([^。\n]+)")
 
 
@@ -80,11 +83,39 @@ def asked_fact(reading: Reading) -> str | None:
     return facts[0] if facts else None
 
 
+# The words a document's dates are asked by: one of them written with a character slipped (印法日期,
+# 哪天施形) where a date is asked is that word.
+_FACT_WORDS = ("印发", "施行", "落款", "公布", "颁布", "发布", "通过", "生效", "成文", "签发", "实施")
+_DATE_AFTER = re.compile(r"日期|时间|的|了")
+# A window holding one of these (发的 of 哪天发的) is words, not a slipped date word.
+_FUNCTION_CHARS = frozenset("的了是在和与及或吗呢么")
+_DATE_BEFORE = re.compile(r"(?:哪天|哪一天|何时|什么时候|几号)$")
+
+
+def mend_fact_words(text: str) -> str:
+    """``text`` with a date word of a document slipped by one character (印法日期 → 印发日期)
+    written as meant: only a two-character word no dictionary knows, one character from exactly
+    one of :data:`_FACT_WORDS`, right before 日期/时间/的 or right after 哪天/什么时候."""
+    from assistant.index.tokenize import _jieba
+
+    freq = _jieba().dt.FREQ
+    out = text
+    for i in range(len(text) - 1):
+        w = text[i:i + 2]
+        if w in _FACT_WORDS or freq.get(w) or not re.fullmatch(r"[\u4e00-\u9fff]{2}", w) \
+                or any(ch in _FUNCTION_CHARS for ch in w):
+            continue
+        near = [f for f in _FACT_WORDS if sum(a != b for a, b in zip(f, w)) == 1]
+        if len(near) == 1 and (_DATE_AFTER.match(text, i + 2) or _DATE_BEFORE.search(text[:i])):
+            out = out[:i] + near[0] + out[i + 2:]
+    return out
+
+
 def asked_facts(reading: Reading) -> list[str]:
     """The document-level facts the question asks for, first asked first (落款日期和印发日期分别是
     哪天: both). A date asked in words that name none (这文件到底是哪天发的？) takes the date
     facts the asker names beside it (我看落款日期和印发日期对不上), else the date it was signed."""
-    text = reading.asking or reading.question
+    text = mend_fact_words(reading.asking or reading.question)
     if _WHICH_VERSION.search(reading.question):
         return ["versions"]
     if not (reading.doc_ids or _DOC_WORD.search(text) or _FACTS["number"].search(text)):
@@ -99,6 +130,8 @@ def asked_facts(reading: Reading) -> list[str]:
         if fact in _DATE_FACTS and fact != "signed" and not _WHEN.search(text):
             continue  # 公布了哪些信息 asks about content, not the date
         found.append((m.start(), fact))
+    if any(f == "revised" for _, f in found):
+        found = [(at, f) for at, f in found if f != "adopted"]  # 哪天修订通过的: the revision's date
     if not found and _ISSUED.search(text):
         named = [(m.start(), f) for f in ("signed", "printed") if (m := _FACTS[f].search(reading.question))]
         found = named or [(0, "signed")]
@@ -170,9 +203,9 @@ def find_fact(fact: str, meta: DocumentMeta, clauses: Sequence[Clause]) -> Docum
                 return found(_flat(m.group(1)), c)
         return found(_cn_date(meta.valid_from), _first_holding(clauses, _cn_date(meta.valid_from))) \
             if meta.valid_from else None
-    if fact in ("signed", "printed", "promulgated", "adopted"):
+    if fact in ("signed", "printed", "promulgated", "revised", "adopted"):
         order = {"signed": ("signed", "printed"), "printed": ("printed", "signed"),
-                 "promulgated": ("promulgated", "signed"), "adopted": ("adopted",)}[fact]
+                 "promulgated": ("promulgated", "signed"), "revised": ("revised",), "adopted": ("adopted",)}[fact]
         for attr in order:
             d = getattr(meta, attr)
             if d is not None:

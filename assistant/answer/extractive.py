@@ -222,6 +222,25 @@ def best_sentence(clause: Clause, qwords: set[str], wants_number: bool = False,
 
 # Added to the score of a sentence that states the kind of figure asked: more than any sentence scores.
 KIND_FIRST = 1000.0
+# Added per question word in a sentence's opening: breaks ties only.
+HEAD_TIE = 0.001
+_HEAD_END = re.compile(r"应当|应|须|必须|不得|可以|[，,：:；;]")
+
+
+def _head(sentence: str) -> str:
+    """A sentence's opening, up to its first modal or comma: what it is about (empty when it has
+    neither)."""
+    body = _ARTICLE_START.sub("", sentence.strip())
+    m = _HEAD_END.search(body)
+    return body[:m.start()] if m else ""  # a sentence without one (鼓励…) has no subject apart
+
+
+def _head_tie(sentence: str, qwords: set[str]) -> float:
+    """Of sentences that share as much with the question, the one whose subject (its opening,
+    before 应当/，) holds the question's words is about it (处理投诉部门应当…30日内 over 受理投诉部门
+    应当…转交…（以下统称处理投诉部门））: a bonus that breaks ties only."""
+    head = _head(sentence)
+    return HEAD_TIE * sum(1 for w in qwords if len(w) >= 2 and w in head)
 
 
 def _fragment(sentence: str, pattern: re.Pattern, qwords: set[str]) -> str | None:
@@ -1530,7 +1549,7 @@ def _shaped_lead(asking: str, scored: list[tuple[Hit, str, float]], top: Hit, to
         if hit is top or hit.clause.doc_id != top.clause.doc_id or sc < TIMED_SHARE * top_score:
             continue
         shaped = [x for x in sentences(hit.clause.text) if states(x) and _score(x, qwords, bridged) > 0]
-        best = max(shaped, key=lambda x: _score(x, qwords, bridged), default=None)
+        best = max(shaped, key=lambda x: _score(x, qwords, bridged) + _head_tie(x, qwords), default=None)
         # It must say as much of what is asked as the top's sentence (大型企业…付款期限 is not
         # answered by 机关…30日内), and be close, or say more of it.
         if best is not None and _score(best, own) >= _score(top_sent, own) and (

@@ -795,7 +795,8 @@ def negated(word: str) -> bool:
 
 
 # The question before asked about something else: 用财政资金的团体组织呢, 那负责人呢.
-_ELLIPTICAL = re.compile(r"(?:那|那么)?[^，。？?]{2,16}呢")
+# …有啥后果？要是没有法律依据硬要按审计结果结算呢？ — another case, told at more length.
+_ELLIPTICAL = re.compile(r"(?:那|那么)?[^，。？?]{2,16}呢|(?:那|那么)?(?:要是|如果|假如|万一|若是)[^，。？?]{2,24}呢")
 
 
 def _specific(subject: list[str]) -> bool:
