@@ -300,6 +300,15 @@ def test_a_part_names_a_table_by_a_row_a_header_or_a_unit(clauses) -> None:
     assert not names_table("累计新增工业投资要超过多少", tables)
 
 
+def test_which_ones_a_cell_counts_is_not_in_the_table(clauses) -> None:
+    answer = table_answer("任务表里新碶要改造2个老旧工业区块，具体是哪两个区块、在什么位置？", clauses)
+    assert answer.abstained and answer.citations == []
+    assert "只列出改造提升老旧工业区块的数量" in answer.answer
+    # The count itself, and which rows, are answered.
+    assert not _checked(table_answer("新碶要改造几个老旧工业区块？", clauses)).abstained
+    assert not _checked(table_answer("哪几个街道要改造2个老旧工业区块？", clauses)).abstained
+
+
 def test_a_follow_up_filter_takes_the_earlier_column(clauses) -> None:
     earlier = ["各街道创建绿色工厂的任务是怎么分的？"]
     answer = _checked(table_answer("那里面任务是12家的有哪几个？", clauses, history=earlier))

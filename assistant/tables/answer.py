@@ -409,6 +409,11 @@ def table_answer(question: str, clauses: Mapping[str, Clause], history: list[str
         # say. Declined (the reason is the answer's text; the caller words the decline).
         return Answer(question=question, answer=f"{_table_name(reading.table)}只列出任务目标，没有实际完成情况",
                       abstained=True, citations=[])
+    if reading.operation in ("cell", "row") and reading.rows and (which := _which_ones(flat, reading)) is not None:
+        # 新碶要改造2个区块，具体是哪两个、在什么位置 — the table counts them; which they are it
+        # does not say. Declined, as above.
+        return Answer(question=question, answer=f"{_table_name(reading.table)}只列出{which}的数量，没有列出具体是哪些、在什么位置",
+                      abstained=True, citations=[])
     if reading.operation in ("cell", "row", "column") and asks_one_year(flat, reading.table.label,
                                                                         [c.header for c in reading.table.columns]):
         # 某街道2025年当年要完成多少亩 — the table sets one figure for its whole period, none per
@@ -432,6 +437,26 @@ def asks_one_year(question: str, label: str, headers: list[str]) -> bool:
     that names no year: a table of a period's totals, which does not give it?"""
     label = re.sub(r"[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]", "", label)  # the year of a 文号 (〔2024〕) is no year of the table
     return bool(_ONE_YEAR.search(re.sub(r"\s+", "", question))) and not _YEAR_IN.search(label + "".join(headers))
+
+
+# Asking which ones, or where, of things a cell counts (具体是哪两个区块, 在什么位置, 叫什么名字).
+_WHICH_ONES = re.compile(r"哪(?:[两二三四五六七八九十几\d]+(?:个|家|块|处|项|所)|些)([\u4e00-\u9fff]{0,4})|"
+                         r"(?:什么|哪个|哪些|具体)(?:位置|地方|地点|地段|地址)|在哪(?:里|儿)|叫什么(?:名字)?|具体名单|名称")
+
+
+def _which_ones(flat: str, reading: TableReading) -> str | None:
+    """The counted thing (改造提升老旧工业区块) when the question asks which ones of it a named row
+    has, or where they are: a count names none of them. None when it asks no such thing, or asks
+    which rows (哪几个街道: the rows are the answer)."""
+    kinds = entity_words(reading.table)
+    for m in _WHICH_ONES.finditer(flat):
+        noun = m.group(1) or ""
+        if noun and any(noun.startswith(k) or k.startswith(noun) for k in kinds if k):
+            continue  # 哪几个街道 asks for rows
+        counted = [c for c in reading.columns if c.unit in ("个", "家", "处", "项", "所", "块")]
+        if counted:
+            return counted[0].name
+    return None
 
 
 def _table_name(table: Table) -> str:
