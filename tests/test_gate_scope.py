@@ -63,6 +63,15 @@ def test_a_part_no_table_names_is_answered_from_the_text(multi):
     assert any(x.startswith("（2）") and "700亿" in x for x in lines)
 
 
+def test_the_original_wording_of_a_rule_left_to_another_body_is_quoted(multi):
+    # The criteria themselves are not in the law; its own words on them (由…制定，报国务院批准) are
+    # what 原文怎么规定的 asks.
+    a = multi.ask("中小企业促进法对中型小型微型企业划分标准的原文怎么规定的？")
+    assert not a.abstained and "报国务院批准" in lead(a)
+    b = multi.ask("中型小型微型企业的具体划分标准是多少人以下？")
+    assert b.abstained
+
+
 def test_a_place_the_texts_never_name_is_declined(multi):
     a = multi.ask("杭州市的城乡规划许可怎么办")
     assert a.abstained

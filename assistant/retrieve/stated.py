@@ -480,6 +480,10 @@ def unheld_contents(asking: str, corpus: str) -> str | None:
     return _members(asking, corpus) or _procedure(asking, corpus) or _contact(asking, corpus) or _plot(asking, corpus)
 
 
+# Asking for a provision's own words (原文是什么, 原话怎么写).
+_ORIGINAL_ASKED = re.compile(r"原文|原话|原句|条文(?:是)?怎么写|原本怎么写")
+
+
 def named_only(asking: str, hits: Sequence[Hit], corpus: str, question: str = "") -> str | None:
     """Why the best clauses only name what the question asks for, or None when they state it.
 
@@ -491,8 +495,8 @@ def named_only(asking: str, hits: Sequence[Hit], corpus: str, question: str = ""
     Returns:
         A reason in plain Chinese that says what the text does say, or None.
     """
-    if not hits:
-        return None
+    if not hits or _ORIGINAL_ASKED.search(asking):
+        return None  # …原文怎么规定的: the clause's own words are what is asked, whatever they leave open
     question = question or asking
     # A list named in the background ("…目录里，哪些项目要核准？") is still what is asked into.
     listed = _container(question, hits, corpus) if _LIST_ASK.search(asking) else None
