@@ -410,7 +410,7 @@ def table_answer(question: str, clauses: Mapping[str, Clause], history: list[str
         return Answer(question=question, answer=f"{_table_name(reading.table)}只列出任务目标，没有实际完成情况",
                       abstained=True, citations=[])
     if reading.operation in ("cell", "row") and reading.rows and (which := _which_ones(flat, reading)) is not None:
-        # 新碶要改造2个区块，具体是哪两个、在什么位置 — the table counts them; which they are it
+        # 某街道要改造2个区块，具体是哪两个、在什么位置 — the table counts them; which they are it
         # does not say. Declined, as above.
         return Answer(question=question, answer=f"{_table_name(reading.table)}只列出{which}的数量，没有列出具体是哪些、在什么位置",
                       abstained=True, citations=[])
