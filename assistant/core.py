@@ -25,10 +25,10 @@ from assistant.models import Answer, Clause, DocumentMeta
 from assistant.retrieve.gate import Gate, GateSignals, specificity
 from assistant.retrieve.hybrid import Hit, Mode, Retriever
 from assistant.retrieve.stated import named_only, unheld_contents
-from assistant.understand.lexicon import default_lexicon
-from assistant.understand.names import correction_note, prefer_named
 from assistant.tables.reading import names_table
 from assistant.tables.table import tables_of
+from assistant.understand.lexicon import default_lexicon
+from assistant.understand.names import correction_note, prefer_named
 from assistant.understand.spelling import correct_slips, correct_titles
 from assistant.understand.reading import (CONDITION, MEDIUM, SPECIFIC, Part, Reading, content_words, leans_on_history, names_subject, negated, quote_held,
                                           names_own_subject, read_question, retrieval_text)

@@ -175,3 +175,8 @@ def test_a_time_limit_is_led_by_the_sentence_about_the_body_asked_of(laws_and_vo
     a = compose_from(laws_and_vocab, "向国家的拖欠投诉平台投诉以后，处理部门多少天内要给我们答复？",
                      (PAY25 + "art24.k2", 0.04), (PAY25 + "art25", 0.033))
     assert "30日内形成处理结果" in a.answer.split("\n")[0]
+
+
+def test_the_meaning_of_a_defined_word_is_its_definition_item(laws_and_vocab):
+    a = compose_from(laws_and_vocab, "上海市城乡规划条例里“新城”这个用语的含意是什么？", (SH + "art62", 0.033))
+    assert "新城是指郊区一定区域范围内的重要集中城市化地区" in a.answer.split("\n")[0]

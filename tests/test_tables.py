@@ -300,6 +300,12 @@ def test_a_part_names_a_table_by_a_row_a_header_or_a_unit(clauses) -> None:
     assert not names_table("累计新增工业投资要超过多少", tables)
 
 
+def test_a_filter_no_row_meets_is_said_without_a_citation(clauses) -> None:
+    answer = table_answer("哪些街道改造涉企用地超过5000亩？", clauses)
+    assert not answer.abstained and answer.citations == []
+    assert answer.answer == "没有“完成老工业区块改造涉企用地”超过5000亩的街道（不含全区）。"
+
+
 def test_which_ones_a_cell_counts_is_not_in_the_table(clauses) -> None:
     answer = table_answer("任务表里新碶要改造2个老旧工业区块，具体是哪两个区块、在什么位置？", clauses)
     assert answer.abstained and answer.citations == []

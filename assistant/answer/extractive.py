@@ -877,7 +877,7 @@ class _Composer:
         asks_sanction = bool(ASKS_PENALTY.search(question) or ASKS_LIABILITY.search(question)
                              or ASKS_TIME_LIMIT.search(question))
         for hit in hits[:3]:
-            parts = child_titles(hit.clause, whole_items=True)
+            parts = child_titles(hit.clause, whole_items=bool(LISTS.search(question)))
             near = hit is top or self.scores.get(hit.clause.id, 0.0) >= SUPPORT_SHARE * best
             # A clause picked by its heading (七、实施步骤 for 下一步呢) is answered with its parts.
             # A question asking for a penalty, a time limit or a definition asks for a sentence

@@ -344,6 +344,9 @@ def answer_reading(question: str, reading: TableReading, clauses: Mapping[str, C
     # The clause a check rests on is the first row cited; the figures stated with a unit
     # that carries a magnitude (万平方米) are recorded as written, so 3万平方米 in the text
     # is read as the table's 3 in a column counted in 万平方米, not as a new figure.
+    if not c.cites.citations:  # no row meets the condition: nothing to cite, the text says so
+        return Answer(question=question, answer=text, abstained=False, citations=[],
+                      tool_calls=[ToolCall(name=name, arguments=arguments, result=result)])
     result = {**result, "clause_id": c.cites.citations[0].id,
               "row_clause_ids": [x.id for x in c.cites.citations],
               "stated": _stated(text, reading.table, result, c.cited_rows)}
