@@ -702,7 +702,10 @@ class Assistant:
             hits = self._part_hits(searched, hist, scope, within,
                                    asking=part.text if told else "", asks=part.asks if told else [*_FIGURE_ASKS])
             if home is None and hits:
-                home = [hits[0].clause.doc_id]
+                # The first part's document is the one its answer leads with: the clause among the
+                # first found whose sentence says most of the part and the situation told.
+                said = {w for w in words(searched) if len(w) >= 2}
+                home = [max(hits[:HOME_RANK], key=lambda h: best_sentence(h.clause, said)[1]).clause.doc_id]
             elif moved_on and home and hits and not own_reading.doc_ids and hits[0].clause.doc_id not in home \
                     and any(h.clause.doc_id in home for h in hits[:HOME_RANK]):
                 # The parts of one question are about one document unless a part names another: a

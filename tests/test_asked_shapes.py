@@ -180,3 +180,9 @@ def test_a_time_limit_is_led_by_the_sentence_about_the_body_asked_of(laws_and_vo
 def test_the_meaning_of_a_defined_word_is_its_definition_item(laws_and_vocab):
     a = compose_from(laws_and_vocab, "上海市城乡规划条例里“新城”这个用语的含意是什么？", (SH + "art62", 0.033))
     assert "新城是指郊区一定区域范围内的重要集中城市化地区" in a.answer.split("\n")[0]
+
+
+def test_a_count_of_things_is_no_subject_the_texts_lack(laws_and_vocab):
+    a = compose_from(laws_and_vocab, "搞专项整治的时候，能不能让一整片的企业全部停产停业？",
+                     ("business-environment-2019:art59.k2", 0.033))
+    assert not a.abstained and "普遍停产、停业" in a.answer

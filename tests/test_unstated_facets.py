@@ -149,6 +149,17 @@ def test_a_part_answered_only_by_pointing_at_a_part_left_open_is_left_open(laws_
     assert "认定标准" in a.answer and "具体数额或标准" in a.answer
 
 
+def test_one_unit_of_a_thing_asked_is_a_figure_per_unit(laws_and_vocab):
+    a = compose_from(laws_and_vocab, "差别化电费到底一度电多收多少钱？", (PLAN + "s6.8", 0.033))
+    assert a.abstained and "未规定具体数额或标准" in a.answer
+    assert _facet_missing("一度电多收多少钱", "", ["按0.3元/千瓦时加价。"]) is None
+
+
+def test_what_it_takes_to_get_on_a_list_is_its_criteria(laws_and_vocab):
+    a = compose_from(laws_and_vocab, "企业怎么才能进“白名单”？", (PLAN + "s6.6", 0.033))
+    assert a.abstained and "认定标准" in a.answer
+
+
 def test_a_class_no_document_sets_up_is_a_subject_not_held(laws_and_vocab):
     from assistant.answer.extractive import class_labels, held_class
 

@@ -758,7 +758,8 @@ class _Composer:
             return f"所引条文未规定{self.unsettled}[1]。"
         # Words that name a subject: dictionary words, not phrasing (最多能), not negated verbs (解决不了).
         naming = [w for w in self.reading.subject if _a_term(w) and not _ASKY.search(w)
-                  and not _NOT_SUBJECT.search(w) and not negated(w) and not ASKS_LAWFUL.search(w)]
+                  and not _NOT_SUBJECT.search(w) and not negated(w) and not ASKS_LAWFUL.search(w)
+                  and not _HOW_MANY.match(w)]
         missing = [w for w in naming if len(w) >= 3 and specificity(w) >= SPECIFIC and w in question
                    and w not in cited and unheld(w) and not _parts_held(w, cited, self.vocab.text)]
         # The sentence that asks (the last of the asking part): a story told before it (…的小厂。
@@ -1069,7 +1070,9 @@ _UNIT_WRITINGS = {"度": ("度", "千瓦时", "kwh"), "千瓦时": ("度", "千�
                   "平方米": ("平方米", "平米", "㎡"), "平米": ("平方米", "平米", "㎡"), "亩": ("亩",),
                   "吨": ("吨",), "立方米": ("立方米", "方"), "方": ("立方米", "方"), "公斤": ("公斤", "千克"),
                   "千克": ("公斤", "千克")}
-_PER_UNIT = re.compile(r"(?:每一?|多少钱?一)(千瓦时|kwh|平方米|平米|立方米|公斤|千克|度|亩|吨|方)", re.I)
+_PER_UNIT = re.compile(r"(?:每一?|多少钱?一)(千瓦时|kwh|平方米|平米|立方米|公斤|千克|度|亩|吨|方)|"
+                       # 一度电多收多少钱, 一亩地补多少: one unit of a thing named after it.
+                       r"(?<![\d一二三四五六七八九十])一(度|亩|吨|平方米|平米|立方米)(?=电|地|水|气|土地|用地|厂房)", re.I)
 
 
 def _per_unit_stated(unit: str, sentence: str) -> bool:
@@ -1095,7 +1098,9 @@ _ASKS_PROCEDURE = (
     ("认定标准", re.compile(r"(?:怎么|如何|怎样|咋|(?:按|依据|根据|凭)(?:什么|啥)(?:标准|条件|指标)?)(?:来)?(?:划分?|分类|分的|认定|评定?|评出来|评选|评比|"
                             r"界定|定级|划型|确定的)|(?:认定|划分|评定|评选|分类|划型|入选|准入|入园|入驻)(?:标准|条件|依据|办法)"
                             r"(?:是|有)?(?:什么|啥|哪些)|(?:满足|符合|具备|达到)(?:什么|哪些|啥)(?:样的)?(?:条件|标准|要求)"
-                            r"(?:才)?(?:能|可以)?(?:入选|评上|列入|纳入|进入|认定为|评为|成为)"),
+                            r"(?:才)?(?:能|可以)?(?:入选|评上|列入|纳入|进入|认定为|评为|成为)|"
+                            # 企业怎么才能进“白名单”: what it takes to get on a list.
+                            r"(?:怎么|如何|怎样|咋)(?:样)?才(?:能|可以)(?:进|进入|入选|评上|列入|纳入|成为|当上)"),
      re.compile(r"是指|所称|(?:标准|条件|依据)(?:为|是|如下|包括)|符合下列|下列条件|具备[^。；]{0,10}条件|"
                 r"(?:的|者)[，,]?(?:为|属于|认定为|列为|划为|评为|确定为|视为)[^。；，]{1,12}(?:类|级|档|企业|单位)|"
                 r"分为|划分为|划型|(?:标准|条件|办法|规则)(?:由|另行|按照|依照)|由[^。；]{1,40}(?:制定|确定|规定|认定|评定|公布|评选)|"
@@ -1139,7 +1144,7 @@ def _facet_missing(asking: str, body: str, cited: list[str]) -> str | None:
         return _AMOUNT_UNSETTLED
     unit = _PER_UNIT.search(asking)
     if unit and (kind is not None or re.search(r"多少|几", asking[unit.start():])) \
-            and not any(_per_unit_stated(unit.group(1), x) for x in said):
+            and not any(_per_unit_stated(unit.group(1) or unit.group(2), x) for x in said):
         # 每度电要加多少钱 answered with a rate of something else (…收入的百分之一): no cited
         # sentence gives a figure per the unit asked.
         return _AMOUNT_UNSETTLED
@@ -1456,7 +1461,7 @@ def compose_parts(question: str, reading, part_hits: list[list[Hit]], vocab=None
                 and any(u.startswith(f"（{i - 1}）") for u in unsettled):
             # …白名单的入选条件是啥？营收要达到多少？ — answered only by pointing at the part above,
             # which the clause leaves open: this part is left open by it too.
-            missing = _AMOUNT_UNSETTLED if "amount" in part.asks else "所问内容"
+            missing = _AMOUNT_UNSETTLED if "amount" in part.asks else "相关内容"
         if missing is None and any(_LEFT_OPEN.match(x) and (got[0].startswith("见上") or x.startswith(("现有文件没有关于", "所引条文没有关于")))
                                    for x in got):
             # A subject no document holds, or 见上 and a note that the clause above does not give
@@ -1475,6 +1480,10 @@ def compose_parts(question: str, reading, part_hits: list[list[Hit]], vocab=None
     lines += ["", *comp.basis(all_hits, set(words(question)))]
     return Answer(question=question, answer="\n".join(lines), abstained=False,
                   citations=comp.cites.citations, tool_calls=calls)
+
+
+# A count or an amount of things (一整片, 一大批, 全部): how many, not what the question is about.
+_HOW_MANY = re.compile(r"^(?:[一两几整全][整大小]?[片批堆些部块群排]|全部|所有)")
 
 
 # A line that says the cited texts leave the part open.
