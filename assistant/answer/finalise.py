@@ -319,12 +319,15 @@ def _which_in_force(answer: Answer, clauses: Mapping[str, Clause], documents: Se
     new = successor(old, documents, today) if old is not None else None
     if new is None or version_date(new) is None:
         return None
-    own = sorted((c for c in clauses.values() if c.doc_id == new.id and c.table is None), key=lambda c: c.id)
-    found = next(((c, x) for c in own for x in sentences(c.text) if _COMMENCES.search(x) and not c.children), None)
-    if found is None or any(c.id == found[0].id for c in answer.citations):
-        return None
-    clause, said = found
+    from assistant.answer.document_facts import find_fact
     from assistant.answer.extractive import _ARTICLE_START
+
+    # The clause that states the commencement is the one a question about it is answered with.
+    fact = find_fact("effective", new, [c for c in clauses.values() if c.doc_id == new.id])
+    clause = clauses.get(fact.clause_id) if fact is not None else None
+    said = next((x for x in sentences(clause.text) if _COMMENCES.search(x)), None) if clause is not None else None
+    if said is None or any(c.id == clause.id for c in answer.citations):
+        return None
 
     said = _ARTICLE_START.sub("", said.strip()).rstrip("。；;，,")
     where = clause.label.split(" ", 1)[1] if " " in clause.label else ""
